@@ -1,0 +1,1 @@
+"""The Telegram adapter: application, handlers, keyboards, delivery."""

@@ -1,0 +1,54 @@
+"""Sends rendered messages through the Bot API, waiting out rate limits."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import timedelta
+
+from telegram import Bot, LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+
+from bot.keyboards import markup
+from conversations.outbox import PermanentFailure, TransientFailure
+from conversations.rendering import OutMessage
+
+log = logging.getLogger(__name__)
+ATTEMPTS = 5
+MAX_BACKOFF = 30.0
+
+
+class TelegramSender:
+    """The outbox's sender for Telegram."""
+
+    def __init__(self, bot: Bot) -> None:
+        self._bot = bot
+
+    async def send(self, chat_id: int, message: OutMessage) -> int | None:
+        """Send one message; 429 is waited out, network errors retried with backoff."""
+        last: Exception | None = None
+        for attempt in range(ATTEMPTS):
+            try:
+                sent = await self._bot.send_message(
+                    chat_id,
+                    message.html,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=markup(message.buttons),
+                    link_preview_options=LinkPreviewOptions(is_disabled=True),
+                )
+                return sent.message_id
+            except RetryAfter as exc:
+                await asyncio.sleep(_seconds(exc.retry_after))  # Telegram says how long to wait
+                last = exc
+            except (Forbidden, BadRequest) as exc:
+                # The user blocked the bot, or Telegram refuses this text: retrying cannot help.
+                raise PermanentFailure(f"{type(exc).__name__}: {exc.message}") from exc
+            except NetworkError as exc:  # also TimedOut
+                last = exc
+                await asyncio.sleep(min(2.0**attempt, MAX_BACKOFF))
+        raise TransientFailure(f"{type(last).__name__}: {last}")
+
+
+def _seconds(value: float | timedelta) -> float:
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)

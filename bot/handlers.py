@@ -1,0 +1,114 @@
+"""Thin handlers: a Telegram update becomes an engine event; the coach does the rest."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from telegram import Message, Update
+from telegram.constants import ParseMode
+from telegram.ext import ContextTypes
+
+from conversations.events import Command, Event, Text, Unsupported
+from conversations.model import Lang
+from conversations.outbox import Outbox
+from conversations.rendering import Texts
+from conversations.replies import decode_press
+from conversations.service import Coach, Handled, Inbound
+
+log = logging.getLogger(__name__)
+
+# Message attributes checked in order to name what kind of message arrived.
+_KINDS = (
+    "sticker", "voice", "video_note", "video", "audio", "animation", "location", "venue",
+    "contact", "poll", "dice", "photo", "document",
+)
+
+
+@dataclass
+class Runtime:
+    """What handlers need, built once at start-up by the composition root."""
+
+    coach: Coach
+    outbox: Outbox
+    texts: Texts
+
+
+def runtime(context: ContextTypes.DEFAULT_TYPE) -> Runtime:
+    """The runtime stored in bot_data at start-up."""
+    rt = context.bot_data["runtime"]
+    assert isinstance(rt, Runtime)
+    return rt
+
+
+async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/start, /help, /new, /cancel, /cases and unknown commands."""
+    msg = update.effective_message
+    assert msg is not None and msg.text is not None
+    head, _, args = msg.text.partition(" ")
+    name = head[1:].split("@", 1)[0].lower()
+    await _handle(update, context, Command(name, args.strip()), msg.date)
+
+
+async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A text answer."""
+    msg = update.effective_message
+    assert msg is not None and msg.text is not None
+    await _handle(update, context, Text(msg.text), msg.date)
+
+
+async def on_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Any message the intake cannot take: sticker, voice, location, photo, an edit..."""
+    msg = update.effective_message
+    if msg is None:
+        return
+    kind = "edited" if update.edited_message else _kind(msg)
+    await _handle(update, context, Unsupported(kind), msg.date)
+
+
+async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A button press; every query is answered, a stale or forged one with a short notice."""
+    query = update.callback_query
+    assert query is not None
+    handled = await _handle(update, context, decode_press(query.data), datetime.now(UTC))
+    await query.answer(handled.notice)
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log every exception with its update and tell the user something went wrong."""
+    log.error("error while handling %r", update, exc_info=context.error)
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    user = update.effective_user
+    lang = Lang.from_telegram(user.language_code if user else None)
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer()
+        await context.bot.send_message(
+            update.effective_chat.id, runtime(context).texts.labels(lang)["error"],
+            parse_mode=ParseMode.HTML,
+        )
+    except Exception:  # the error report must never raise in turn
+        log.exception("could not tell the user about the error")
+
+
+async def _handle(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, event: Event, at: datetime
+) -> Handled:
+    user, chat = update.effective_user, update.effective_chat
+    if user is None or chat is None:
+        return Handled()
+    inbound = Inbound(
+        user_id=user.id,
+        chat_id=chat.id,
+        event=event,
+        at=at,
+        lang_code=user.language_code,
+        update_id=update.update_id,
+    )
+    return await runtime(context).coach.handle(inbound)
+
+
+def _kind(msg: Message) -> str:
+    return next((k for k in _KINDS if getattr(msg, k, None)), "other")

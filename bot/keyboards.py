@@ -1,0 +1,23 @@
+"""Rendered buttons to Telegram inline keyboards."""
+
+from __future__ import annotations
+
+from telegram import CopyTextButton, InlineKeyboardButton, InlineKeyboardMarkup
+
+from conversations.rendering import OutButton
+
+
+def button(b: OutButton) -> InlineKeyboardButton:
+    """One inline button."""
+    if b.url:
+        return InlineKeyboardButton(b.text, url=b.url)
+    if b.copy is not None:
+        return InlineKeyboardButton(b.text, copy_text=CopyTextButton(b.copy))
+    return InlineKeyboardButton(b.text, callback_data=b.data)
+
+
+def markup(rows: tuple[tuple[OutButton, ...], ...]) -> InlineKeyboardMarkup | None:
+    """An inline keyboard, or None for no buttons."""
+    if not rows:
+        return None
+    return InlineKeyboardMarkup([[button(b) for b in row] for row in rows if row])

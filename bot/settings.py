@@ -1,0 +1,99 @@
+"""Typed settings, read once from the environment and `.env`."""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dotenv import dotenv_values
+
+TOKEN_PATTERN = re.compile(r"\d{5,16}:[A-Za-z0-9_-]{30,64}")
+DEFAULT_API_URL = "https://api.telegram.org"
+
+
+class SettingsError(Exception):
+    """A setting is missing or malformed; the message is one line for the user."""
+
+
+class Secret:
+    """A string that never shows itself in logs, reprs or tracebacks."""
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        """The secret value, for the one place that needs it."""
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('***')"
+
+    __str__ = __repr__
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the bot and the demo can be configured with."""
+
+    token: Secret | None
+    api_url: str
+    database_path: Path
+    demo_database_path: Path
+    default_timezone: ZoneInfo
+    log_level: str
+
+    def require_token(self) -> Secret:
+        """The token, or a one-line error saying how to get one."""
+        if self.token is None:
+            raise SettingsError(
+                "TELEGRAM_BOT_TOKEN is not set. Create a bot with @BotFather in Telegram "
+                "(send /newbot), then put TELEGRAM_BOT_TOKEN=<token> in .env or the environment. "
+                "To try the bot without a token: complaint-coach demo"
+            )
+        if not TOKEN_PATTERN.fullmatch(self.token.reveal()):
+            raise SettingsError(
+                "TELEGRAM_BOT_TOKEN is malformed: it should look like 123456789:AA... as "
+                "@BotFather gives it (send /token to @BotFather to see it again)."
+            )
+        return self.token
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None, dotenv_path: Path | None = Path(".env")
+) -> Settings:
+    """Read settings; the environment wins over `.env`."""
+    values: dict[str, str] = {}
+    if dotenv_path is not None and dotenv_path.is_file():
+        values.update({k: v for k, v in dotenv_values(dotenv_path).items() if v is not None})
+    values.update(os.environ if environ is None else environ)
+
+    def get(name: str, default: str) -> str:
+        return values.get(name, "").strip() or default
+
+    token = values.get("TELEGRAM_BOT_TOKEN", "").strip()
+    api_url = get("TELEGRAM_API_URL", DEFAULT_API_URL).rstrip("/")
+    if not re.fullmatch(r"https?://[^\s/]+(/[^\s]*)?", api_url):
+        raise SettingsError(f"TELEGRAM_API_URL must be an http(s) URL, got {api_url!r}")
+    tz_name = get("DEFAULT_TIMEZONE", "Asia/Shanghai")
+    try:
+        tz = ZoneInfo(tz_name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SettingsError(
+            f"DEFAULT_TIMEZONE {tz_name!r} is not a known timezone (e.g. Asia/Shanghai)"
+        ) from None
+    level = get("LOG_LEVEL", "INFO").upper()
+    if not isinstance(logging.getLevelName(level), int):
+        raise SettingsError(f"LOG_LEVEL {level!r} is not one of DEBUG, INFO, WARNING, ERROR")
+    return Settings(
+        token=Secret(token) if token else None,
+        api_url=api_url,
+        database_path=Path(get("DATABASE_PATH", "data/coach.sqlite3")),
+        demo_database_path=Path(get("DEMO_DATABASE_PATH", "data/demo.sqlite3")),
+        default_timezone=tz,
+        log_level=level,
+    )

@@ -1,0 +1,1 @@
+"""The conversation engine and case model; free of Telegram."""

@@ -1,0 +1,92 @@
+"""The terminal demo: the same conversation as the bot, with buttons as numbered choices."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TextIO
+from zoneinfo import ZoneInfo
+
+from conversations.events import Command, Event, Text
+from conversations.model import Lang
+from conversations.outbox import Outbox
+from conversations.rendering import OutButton, OutMessage, Texts, to_plain
+from conversations.replies import decode_press
+from conversations.service import Coach, Inbound
+from conversations.storage import Store
+
+DEMO_USER = 1  # one local user; the demo has its own database file
+RULE = "─" * 32
+
+
+class TerminalSender:
+    """Prints messages; remembers the latest buttons so a number can press one."""
+
+    def __init__(self, out: TextIO) -> None:
+        self._out = out
+        self.choices: list[OutButton] = []
+        self._next_id = 1
+
+    async def send(self, chat_id: int, message: OutMessage) -> int | None:
+        """Print one message with its buttons numbered."""
+        text = message.html.replace("<pre>", f"\n{RULE}\n").replace("</pre>", f"\n{RULE}")
+        print(f"\n{to_plain(text).strip()}", file=self._out)
+        if message.buttons:
+            self.choices = [b for row in message.buttons for b in row]
+            for i, b in enumerate(self.choices, 1):
+                extra = f" → {b.url}" if b.url else ""
+                print(f"  [{i}] {b.text}{extra}", file=self._out)
+        self._out.flush()
+        self._next_id += 1
+        return self._next_id
+
+
+def to_event(line: str, choices: list[OutButton]) -> Event | None:
+    """A typed line as an event: a number presses a button, /x is a command, else text."""
+    line = line.strip()
+    if not line:
+        return None
+    if line.isdigit() and 1 <= int(line) <= len(choices):
+        chosen = choices[int(line) - 1]
+        if chosen.data is not None:
+            return decode_press(chosen.data)
+        return None
+    if line.startswith("/"):
+        head, _, args = line.partition(" ")
+        return Command(head[1:].lower(), args.strip())
+    return Text(line)
+
+
+async def run_demo(
+    db_path: Path,
+    tz: ZoneInfo,
+    lang: Lang,
+    stdin: TextIO = sys.stdin,
+    stdout: TextIO = sys.stdout,
+) -> None:
+    """Run the conversation in the terminal until end of input."""
+    store = await Store.open(db_path)
+    sender = TerminalSender(stdout)
+    outbox = Outbox(store, sender)
+    coach = Coach(store, Texts(), outbox, tz)
+    print(f"complaint-coach demo · {db_path} · Ctrl-D to quit", file=stdout)
+    try:
+        await outbox.flush_all()
+        event: Event | None = Command("start")
+        while True:
+            if event is not None:
+                now = datetime.now(UTC)
+                inbound = Inbound(DEMO_USER, DEMO_USER, event, now, lang.value)
+                handled = await coach.handle(inbound)
+                if handled.notice:
+                    print(f"\n({handled.notice})", file=stdout)
+            print("\n> ", end="", file=stdout, flush=True)
+            line = await asyncio.to_thread(stdin.readline)
+            if not line:
+                break
+            event = to_event(line, sender.choices)
+    finally:
+        print("", file=stdout)
+        await store.close()

@@ -1,0 +1,641 @@
+"""The conversation engine: a pure step from (session, cases, event) to (session, cases, replies)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+import re
+from typing import TypeVar
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from conversations import extract, timeparse
+from conversations.events import Command, Event, Malformed, Press, Text, Unsupported
+from conversations.model import (
+    DEFAULT_PLATFORM,
+    Case,
+    Channel,
+    Contact,
+    DemandAction,
+    IssueType,
+    TimelineEvent,
+    Window,
+    WindowUnit,
+    utc,
+)
+from conversations.replies import Button, Reply
+from conversations.states import EDITABLE, INTAKE_ORDER, State, Target, Trigger, target
+
+# Input bounds: long enough for real answers, short enough to keep every text under its limits.
+MAX_STORY = 3000
+MAX_FIELD = {
+    State.ASK_PLATFORM: 40,
+    State.ASK_ORDER_NO: 40,
+    State.ASK_PRODUCT: 80,
+    State.ASK_ISSUE_DETAIL: 300,
+    State.ASK_EVENTS: 300,
+    State.ASK_CONTACT_REF: 60,
+    State.ASK_CONTACT_PROMISE: 200,
+    State.ASK_DEMAND_ACTION: 150,
+}
+MAX_SHORT = 200  # any other single answer
+MAX_EVENTS = 30
+MAX_CONTACTS = 20
+MAX_AMOUNT_CENTS = 100_000_000  # 100万元: above that it is a typo, not a card code
+FUTURE_TOLERANCE = timedelta(minutes=2)  # clocks differ a little
+_ORDER_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{3,39}")  # a bare order number as typed
+_BARE_AMOUNT = re.compile(r"\s*(\d{1,9}(?:\.\d{1,2})?)\s*")  # "98" or "98.5" with no unit
+_NO_REASON_RETURN = re.compile(r"无理由|七天退货|7天退货|no[- ]reason", re.IGNORECASE)
+_E = TypeVar("_E", IssueType, DemandAction, Channel, State)
+# Windows offered as buttons; their words come from the labels, so they carry no text.
+PRESET_WINDOWS = {
+    "24h": Window("", 24, WindowUnit.HOURS),
+    "48h": Window("", 48, WindowUnit.HOURS),
+    "3wd": Window("", 3, WindowUnit.WORKING_DAYS),
+}
+
+
+@dataclass(frozen=True)
+class Session:
+    """One user's place in the conversation."""
+
+    state: State = State.IDLE
+    seq: int = 0  # bumps on every move, so buttons of an older question are recognised as stale
+    case_no: int | None = None  # the case being worked on
+    pending: Contact | None = None  # the contact being entered
+
+
+@dataclass(frozen=True)
+class Ctx:
+    """What a step may know about the world: the message's time and the user's timezone."""
+
+    now: datetime
+    tz: ZoneInfo
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The result of one step."""
+
+    session: Session
+    changed: tuple[Case, ...] = ()
+    replies: tuple[Reply, ...] = ()
+    notice: Reply | None = None  # a short toast for a button press
+
+
+def step(session: Session, cases: Mapping[int, Case], event: Event, ctx: Ctx) -> Outcome:
+    """Handle one event."""
+    case = cases.get(session.case_no) if session.case_no is not None else None
+    if session.state is not State.IDLE and case is None:
+        session = Session(seq=session.seq + 1)  # the case vanished: start over, never crash
+    match event:
+        case Command(name=name):
+            return _command(name, session, cases, case, ctx)
+        case Malformed():
+            return Outcome(session, notice=Reply("notice_stale"))
+        case Press(seq=None):
+            return _global_press(event, session, cases, ctx)
+        case Press(seq=seq) if seq != session.seq or case is None:
+            return Outcome(session, notice=Reply("notice_stale"))
+        case Press():
+            assert case is not None
+            return _on_answer(session, case, event, ctx)
+        case Unsupported(kind=kind):
+            replies = [Reply("unsupported", {"kind": kind})]
+            if case is not None and session.state is not State.IDLE:
+                replies.append(ask(session, case))
+            return Outcome(session, replies=tuple(replies))
+        case Text(text=text):
+            if session.state is State.IDLE or case is None:
+                return Outcome(session, replies=(_idle_hint(cases),))
+            limit = MAX_STORY if session.state is State.ASK_STORY else MAX_FIELD.get(
+                session.state, MAX_SHORT
+            )
+            if len(text) > limit:
+                too_long = Reply("too_long", {"length": len(text), "limit": limit})
+                return Outcome(session, replies=(too_long, ask(session, case)))
+            return _on_answer(session, case, event, ctx)
+    raise AssertionError(f"unhandled event {event!r}")
+
+
+# --- commands and case-independent buttons ---------------------------------------------------
+
+
+def _command(
+    name: str, session: Session, cases: Mapping[int, Case], case: Case | None, ctx: Ctx
+) -> Outcome:
+    if name == "start":
+        return Outcome(session, replies=(Reply("start", {"drafts": _drafts(cases)}, _start_kb()),))
+    if name == "help":
+        return Outcome(session, replies=(Reply("help"),))
+    if name == "cases":
+        return Outcome(session, replies=(_case_list(cases),))
+    if name == "cancel":
+        if session.state is State.IDLE:
+            return Outcome(session, replies=(Reply("cancel_nothing"),))
+        new = _move(session, Trigger.CANCEL, case, pending=None)
+        return Outcome(new, replies=(Reply("cancelled", {"case": case}),))
+    if name == "new":
+        drafts = _drafts(cases)
+        if drafts:
+            # Offer the unfinished draft before opening another one.
+            return Outcome(session, replies=(_offer_drafts(drafts),))
+        return _new_case(session, cases, ctx)
+    return Outcome(session, replies=(Reply("unknown_command", {"name": name}),))
+
+
+def _global_press(press: Press, session: Session, cases: Mapping[int, Case], ctx: Ctx) -> Outcome:
+    if press.action == "new":
+        return _new_case(session, cases, ctx)
+    if press.action in ("open", "resume"):
+        no = int(press.value) if press.value.isdigit() else -1
+        case = cases.get(no)
+        if case is None:  # another user's number, a deleted case, or forged data
+            return Outcome(session, notice=Reply("notice_not_found"))
+        if case.status == "draft":
+            moved = Session(State.IDLE, session.seq, case.no)
+            new = _move(moved, Trigger.RESUME, case, pending=None)
+            return Outcome(new, replies=(Reply("resumed", {"case": case}), ask(new, case)))
+        return Outcome(session, replies=_confirmed_texts(case))
+    return Outcome(session, notice=Reply("notice_stale"))
+
+
+def _new_case(session: Session, cases: Mapping[int, Case], ctx: Ctx) -> Outcome:
+    no = max(cases, default=0) + 1
+    case = Case(no=no, created_at=utc(ctx.now))
+    moved = Session(session.state, session.seq, no)
+    new = _move(moved, Trigger.NEW, case, pending=None)
+    return Outcome(new, changed=(case,), replies=(ask(new, case),))
+
+
+# --- answers ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Accepted:
+    case: Case
+    trigger: Trigger
+    replies: tuple[Reply, ...] = ()
+    pending: Contact | None = None
+    edit: State | None = None  # for Trigger.EDIT: the question to go back to
+
+
+@dataclass(frozen=True)
+class _Rejected:
+    reply: Reply
+
+
+_Result = _Accepted | _Rejected
+_Handler = Callable[[Session, Case, Text | Press, Ctx], _Result]
+
+
+def _on_answer(session: Session, case: Case, event: Text | Press, ctx: Ctx) -> Outcome:
+    result = _HANDLERS[session.state](session, case, event, ctx)
+    if isinstance(result, _Rejected):
+        # Bad input leaves the case unchanged and asks the same question again.
+        return Outcome(session, replies=(result.reply, ask(session, case)))
+    new = _move(session, result.trigger, result.case, result.pending, result.edit)
+    replies = list(result.replies)
+    if new.state is State.IDLE:
+        return Outcome(new, (result.case,), tuple(replies))
+    replies.append(ask(new, result.case))
+    changed = (result.case,) if result.case != case else ()
+    return Outcome(new, changed, tuple(replies))
+
+
+def _on_story(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
+    if isinstance(ev, Press):
+        if ev.action == "steps":
+            return _Accepted(case, Trigger.STEP_BY_STEP)
+        return _Rejected(Reply("use_buttons_or_text"))
+    facts = extract.extract_story(ev.text, ctx.now, ctx.tz)
+    facts_case = case.with_(
+        platform=facts.platform or case.platform,
+        order_no=facts.order_no or case.order_no,
+        product=facts.product or case.product,
+        amount_cents=facts.amount_cents or case.amount_cents,
+        purchased_at=facts.purchased_at or case.purchased_at,
+        issue_type=facts.issue_type or case.issue_type,
+        issue_detail=ev.text.strip()[:300] if facts.issue_type is IssueType.OTHER else None,
+        events=(case.events + facts.events)[:MAX_EVENTS],
+        events_done=case.events_done or bool(facts.events),
+        contacts=case.contacts + ((facts.contact,) if facts.contact else ()),
+        contacts_done=case.contacts_done or facts.contact is not None,
+        demand_action=facts.demand_action or case.demand_action,
+        demand_text=facts.demand_text or case.demand_text,
+        demand_deadline=facts.demand_deadline or case.demand_deadline,
+        rule_citation=facts.rule_citation or case.rule_citation,
+    )
+    understood = Reply("story_understood", {"case": facts_case, "found": facts.found})
+    return _Accepted(facts_case, Trigger.STORY, (understood,))
+
+
+def _on_platform(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
+    if isinstance(ev, Press):
+        if ev.action == "platform":
+            return _Accepted(case.with_(platform=DEFAULT_PLATFORM), Trigger.ANSWER)
+        return _Rejected(Reply("use_buttons_or_text"))
+    name = _one_line(ev.text)
+    if not name:
+        return _Rejected(Reply("reask_platform"))
+    return _Accepted(case.with_(platform=name), Trigger.ANSWER)
+
+
+def _on_order_no(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
+    if isinstance(ev, Press):
+        return _Rejected(Reply("use_buttons_or_text"))
+    text = ev.text.strip()
+    order_no = text if _ORDER_TOKEN.fullmatch(text) else extract.parse_order_no(text)
+    if not order_no:
+        return _Rejected(Reply("reask_order_no"))
+    return _Accepted(case.with_(order_no=order_no), Trigger.ANSWER)
+
+
+def _on_product(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
+    if isinstance(ev, Press):
+        return _Rejected(Reply("use_buttons_or_text"))
+    product = _one_line(ev.text)
+    if len(product) < 2:
+        return _Rejected(Reply("reask_product"))
+    return _Accepted(case.with_(product=product), Trigger.ANSWER)
+
+
+def _on_amount(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
+    if isinstance(ev, Press):
+        return _Rejected(Reply("use_buttons_or_text"))
+    cents = extract.parse_amount(ev.text)
+    if cents is None:
+        bare = _BARE_AMOUNT.fullmatch(ev.text)
+        cents = round(float(bare.group(1)) * 100) if bare else None
+    if cents is None or not 0 < cents <= MAX_AMOUNT_CENTS:
+        return _Rejected(Reply("reask_amount"))
+    return _Accepted(case.with_(amount_cents=cents), Trigger.ANSWER)
+
+
+def _on_purchase_time(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
+    if isinstance(ev, Press):
+        return _Rejected(Reply("use_buttons_or_text"))
+    at = _read_past_time(ev.text, ctx)
+    if isinstance(at, _Rejected):
+        return at
+    return _Accepted(case.with_(purchased_at=at), Trigger.ANSWER)
+
+
+def _on_issue_type(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
+    issue: IssueType | None
+    if isinstance(ev, Press):
+        issue = _enum_value(IssueType, ev.value) if ev.action == "issue" else None
+    else:
+        issue = extract.classify_issue(ev.text)
+    if issue is None:
+        return _Rejected(Reply("reask_issue_type"))
+    detail = case.issue_detail if issue is IssueType.OTHER else None
+    return _Accepted(case.with_(issue_type=issue, issue_detail=detail), Trigger.ANSWER)
+
+
+def _on_issue_detail(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
+    if isinstance(ev, Press):
+        return _Rejected(Reply("use_buttons_or_text"))
+    detail = ev.text.strip()
+    if len(detail) < 4:
+        return _Rejected(Reply("reask_issue_detail"))
+    return _Accepted(case.with_(issue_detail=detail), Trigger.ANSWER)
+
+
+def _on_events(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
+    if isinstance(ev, Press):
+        if ev.action == "done":
+            if not case.events:
+                return _Rejected(Reply("events_need_one"))
+            return _Accepted(case.with_(events_done=True), Trigger.DONE)
+        if ev.action == "clear":
+            return _Accepted(case.with_(events=()), Trigger.CLEAR, (Reply("events_cleared"),))
+        return _Rejected(Reply("use_buttons_or_text"))
+    found = timeparse.find_times(ev.text, ctx.now, ctx.tz)
+    if not found:
+        return _Rejected(Reply("reask_event"))
+    phrase, at = found[0]
+    if at > ctx.now + FUTURE_TOLERANCE:
+        return _Rejected(Reply("time_in_future", {"at": at}))
+    what = _strip_phrase(ev.text, phrase)
+    if len(what) < 2:
+        return _Rejected(Reply("reask_event"))
+    if len(case.events) >= MAX_EVENTS:
+        return _Rejected(Reply("too_many", {"limit": MAX_EVENTS}))
+    event = TimelineEvent(at=utc(at), text=what)
+    events = tuple(sorted((*case.events, event), key=lambda e: e.at))
+    return _Accepted(case.with_(events=events), Trigger.ADD, (Reply("event_added", {"event": event}),))
+
+
+def _on_contact_channel(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
+    if isinstance(ev, Press):
+        if ev.action == "done":
+            return _Accepted(case.with_(contacts_done=True), Trigger.DONE)
+        if ev.action == "clear":
+            return _Accepted(case.with_(contacts=()), Trigger.CLEAR, (Reply("contacts_cleared"),))
+        channel = _enum_value(Channel, ev.value) if ev.action == "channel" else None
+        if channel is None:
+            return _Rejected(Reply("use_buttons_or_text"))
+    else:
+        channel = _channel_from_text(ev.text)
+        if channel is None:
+            return _Rejected(Reply("reask_contact_channel"))
+    if len(case.contacts) >= MAX_CONTACTS:
+        return _Rejected(Reply("too_many", {"limit": MAX_CONTACTS}))
+    return _Accepted(case, Trigger.CHOOSE, pending=Contact(channel=channel))
+
+
+def _on_contact_time(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
+    assert s.pending is not None
+    if isinstance(ev, Press):
+        if ev.action == "skip":
+            return _Accepted(case, Trigger.SKIP, pending=s.pending)
+        return _Rejected(Reply("use_buttons_or_text"))
+    at = _read_past_time(ev.text, ctx)
+    if isinstance(at, _Rejected):
+        return at
+    return _Accepted(case, Trigger.ANSWER, pending=replace(s.pending, at=at))
+
+
+def _on_contact_ref(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
+    assert s.pending is not None
+    if isinstance(ev, Press):
+        if ev.action == "skip":
+            return _Accepted(case, Trigger.SKIP, pending=s.pending)
+        return _Rejected(Reply("use_buttons_or_text"))
+    ref = _one_line(ev.text)  # the user's own words: "工号 8801", "ticket T-12"
+    if not ref:
+        return _Rejected(Reply("reask_contact_ref"))
+    return _Accepted(case, Trigger.ANSWER, pending=replace(s.pending, ref=ref))
+
+
+def _on_contact_promise(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
+    assert s.pending is not None
+    if isinstance(ev, Press):
+        if ev.action == "skip":
+            contact = s.pending
+        elif ev.action == "window" and ev.value in PRESET_WINDOWS:
+            contact = replace(s.pending, window=PRESET_WINDOWS[ev.value])
+        else:
+            return _Rejected(Reply("use_buttons_or_text"))
+    else:
+        promise = ev.text.strip()
+        window = timeparse.find_window(promise, ctx.now, ctx.tz)
+        contact = replace(s.pending, promise=promise, window=window)
+    saved = case.with_(contacts=(*case.contacts, contact))
+    trigger = Trigger.SKIP if contact.promise is None and contact.window is None else Trigger.ANSWER
+    return _Accepted(saved, trigger, (Reply("contact_added", {"contact": contact}),), pending=None)
+
+
+def _on_demand_action(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
+    if isinstance(ev, Press):
+        action = _enum_value(DemandAction, ev.value) if ev.action == "demand" else None
+        if action is None or action is DemandAction.CUSTOM:
+            return _Rejected(Reply("use_buttons_or_text"))
+        return _Accepted(case.with_(demand_action=action, demand_text=None), Trigger.ANSWER)
+    text = ev.text.strip()
+    if _NO_REASON_RETURN.search(text):
+        # Digital codes are excluded from 7-day no-reason returns (消保法第25条): steer away.
+        return _Rejected(Reply("no_reason_return"))
+    action, custom, deadline = extract.parse_demand(text, ctx.now, ctx.tz)
+    if action is None:
+        if extract.is_vague_demand(text) or len(text) < 4:
+            return _Rejected(Reply("vague_demand", {"text": text}))
+        action, custom = DemandAction.CUSTOM, text
+    changed = case.with_(
+        demand_action=action,
+        demand_text=custom,
+        demand_deadline=deadline or case.demand_deadline,
+    )
+    return _Accepted(changed, Trigger.ANSWER)
+
+
+def _on_demand_deadline(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
+    if isinstance(ev, Press):
+        window = PRESET_WINDOWS.get(ev.value) if ev.action == "window" else None
+    else:
+        window = timeparse.find_window(ev.text.strip(), ctx.now, ctx.tz)
+    if window is None:
+        return _Rejected(Reply("reask_deadline"))
+    if window.until is not None and window.until <= ctx.now:
+        return _Rejected(Reply("deadline_in_past"))
+    return _Accepted(case.with_(demand_deadline=window), Trigger.ANSWER)
+
+
+def _on_review(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
+    if isinstance(ev, Text):
+        return _Rejected(Reply("review_use_buttons"))
+    if ev.action == "confirm":
+        done = case.with_(status="confirmed", confirmed_at=utc(ctx.now))
+        return _Accepted(done, Trigger.CONFIRM, _confirmed_texts(done, first=True))
+    field = _enum_value(State, ev.value) if ev.action == "edit" else None
+    if field is None or field not in EDITABLE:
+        return _Rejected(Reply("review_use_buttons"))
+    # Lists are re-opened for more items rather than cleared, so an edit loses nothing.
+    if field is State.ASK_EVENTS:
+        case = case.with_(events_done=False)
+    if field is State.ASK_CONTACT_CHANNEL:
+        case = case.with_(contacts_done=False)
+    return _Accepted(case, Trigger.EDIT, edit=field)
+
+
+_HANDLERS: dict[State, _Handler] = {
+    State.ASK_STORY: _on_story,
+    State.ASK_PLATFORM: _on_platform,
+    State.ASK_ORDER_NO: _on_order_no,
+    State.ASK_PRODUCT: _on_product,
+    State.ASK_AMOUNT: _on_amount,
+    State.ASK_PURCHASE_TIME: _on_purchase_time,
+    State.ASK_ISSUE_TYPE: _on_issue_type,
+    State.ASK_ISSUE_DETAIL: _on_issue_detail,
+    State.ASK_EVENTS: _on_events,
+    State.ASK_CONTACT_CHANNEL: _on_contact_channel,
+    State.ASK_CONTACT_TIME: _on_contact_time,
+    State.ASK_CONTACT_REF: _on_contact_ref,
+    State.ASK_CONTACT_PROMISE: _on_contact_promise,
+    State.ASK_DEMAND_ACTION: _on_demand_action,
+    State.ASK_DEMAND_DEADLINE: _on_demand_deadline,
+    State.REVIEW: _on_review,
+}
+
+
+# --- moving between states -------------------------------------------------------------------
+
+
+def _answered(state: State, case: Case) -> bool:
+    """Whether the case already answers the question asked in `state`."""
+    return {
+        State.ASK_PLATFORM: case.platform is not None,
+        State.ASK_ORDER_NO: case.order_no is not None,
+        State.ASK_PRODUCT: case.product is not None,
+        State.ASK_AMOUNT: case.amount_cents is not None,
+        State.ASK_PURCHASE_TIME: case.purchased_at is not None,
+        State.ASK_ISSUE_TYPE: case.issue_type is not None,
+        State.ASK_ISSUE_DETAIL: case.issue_type is not IssueType.OTHER or bool(case.issue_detail),
+        State.ASK_EVENTS: case.events_done,
+        State.ASK_CONTACT_CHANNEL: case.contacts_done,
+        State.ASK_DEMAND_ACTION: case.demand_action is not None,
+        State.ASK_DEMAND_DEADLINE: case.demand_deadline is not None,
+    }[state]
+
+
+def next_question(case: Case) -> State:
+    """The first unanswered question, or the review when all are answered."""
+    return next((s for s in INTAKE_ORDER if not _answered(s, case)), State.REVIEW)
+
+
+def _move(
+    session: Session,
+    trigger: Trigger,
+    case: Case | None,
+    pending: Contact | None,
+    edit: State | None = None,
+) -> Session:
+    dest = target(session.state, trigger)
+    if dest is Target.NEXT:
+        assert case is not None
+        dest = next_question(case)
+    elif dest is Target.EDITED:
+        assert edit is not None
+        dest = edit
+    assert isinstance(dest, State)
+    case_no = None if dest is State.IDLE and trigger is Trigger.CONFIRM else session.case_no
+    return Session(dest, session.seq + 1, case_no, pending)
+
+
+# --- questions -------------------------------------------------------------------------------
+
+
+def ask(session: Session, case: Case) -> Reply:
+    """The question for the session's state, with its buttons."""
+    state, seq = session.state, session.seq
+
+    def b(label: str, action: str, value: str = "") -> Button:
+        return Button(action, value, label=label, seq=seq)
+
+    data = {"case": case, "pending": session.pending}
+    rows: list[tuple[Button, ...]] = []
+    if state is State.ASK_STORY:
+        rows = [(b("btn.step_by_step", "steps"),)]
+    elif state is State.ASK_PLATFORM:
+        rows = [(b("btn.platform_default", "platform"),)]
+    elif state is State.ASK_ISSUE_TYPE:
+        issues = [b(f"issue.{i}", "issue", i) for i in IssueType]
+        rows = [tuple(issues[i : i + 2]) for i in range(0, len(issues), 2)]
+    elif state is State.ASK_EVENTS:
+        rows = [(b("btn.events_done", "done"),)] if case.events else []
+        if case.events:
+            rows.append((b("btn.clear_events", "clear"),))
+    elif state is State.ASK_CONTACT_CHANNEL:
+        channels = [
+            b(f"channel.{c}", "channel", c)
+            for c in (Channel.PLATFORM_SUPPORT, Channel.EMAIL, Channel.PHONE, Channel.C12315,
+                      Channel.HEIMAO, Channel.JUTOUSU, Channel.OTHER)
+        ]
+        rows = [tuple(channels[i : i + 2]) for i in range(0, len(channels), 2)]
+        rows.append((b("btn.no_more_contacts" if case.contacts else "btn.no_contacts", "done"),))
+        if case.contacts:
+            rows.append((b("btn.clear_contacts", "clear"),))
+    elif state in (State.ASK_CONTACT_TIME, State.ASK_CONTACT_REF):
+        rows = [(b("btn.skip", "skip"),)]
+    elif state is State.ASK_CONTACT_PROMISE:
+        rows = [
+            (b("window.24h", "window", "24h"), b("window.3wd", "window", "3wd")),
+            (b("btn.no_promise", "skip"),),
+        ]
+    elif state is State.ASK_DEMAND_ACTION:
+        actions = [b(f"demand.{a}", "demand", a) for a in DemandAction if a is not DemandAction.CUSTOM]
+        rows = [tuple(actions[i : i + 2]) for i in range(0, len(actions), 2)]
+    elif state is State.ASK_DEMAND_DEADLINE:
+        rows = [
+            (b("window.24h", "window", "24h"), b("window.48h", "window", "48h")),
+            (b("window.3wd", "window", "3wd"),),
+        ]
+    elif state is State.REVIEW:
+        rows = [(b("btn.confirm", "confirm"),)]
+        edits = [b(f"edit.{s}", "edit", s) for s in EDITABLE]
+        rows += [tuple(edits[i : i + 3]) for i in range(0, len(edits), 3)]
+    return Reply(f"ask/{state}", data, tuple(rows))
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _drafts(cases: Mapping[int, Case]) -> list[Case]:
+    return sorted((c for c in cases.values() if c.status == "draft"), key=lambda c: -c.no)
+
+
+def _start_kb() -> tuple[tuple[Button, ...], ...]:
+    return ((Button("new", label="btn.new_case"),),)
+
+
+def _offer_drafts(drafts: list[Case]) -> Reply:
+    rows = [(Button("resume", str(c.no), text=_case_label(c)),) for c in drafts[:5]]
+    rows.append((Button("new", label="btn.new_case"),))
+    return Reply("offer_drafts", {"drafts": drafts}, tuple(rows))
+
+
+def _case_list(cases: Mapping[int, Case]) -> Reply:
+    ordered = sorted(cases.values(), key=lambda c: -c.no)
+    rows = [(Button("open", str(c.no), text=_case_label(c)),) for c in ordered[:20]]
+    return Reply("case_list", {"cases": ordered}, tuple(rows))
+
+
+def _case_label(case: Case) -> str:
+    parts = [f"#{case.no}", case.platform or "", case.order_no or ""]
+    return " · ".join(p for p in parts if p)[:60]
+
+
+def _idle_hint(cases: Mapping[int, Case]) -> Reply:
+    return Reply("idle_hint", {"drafts": _drafts(cases)})
+
+
+def _confirmed_texts(case: Case, first: bool = False) -> tuple[Reply, ...]:
+    return (
+        Reply("case_summary", {"case": case, "first": first}),
+        Reply("channel_text", {"case": case, "channel": Channel.PLATFORM_SUPPORT}),
+        Reply("channel_text", {"case": case, "channel": Channel.EMAIL}),
+    )
+
+
+def _read_past_time(text: str, ctx: Ctx) -> datetime | _Rejected:
+    at = timeparse.parse_time(text, ctx.now, ctx.tz)
+    if at is None:
+        return _Rejected(Reply("reask_time"))
+    if at > ctx.now + FUTURE_TOLERANCE:
+        return _Rejected(Reply("time_in_future", {"at": at}))
+    return utc(at)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _strip_phrase(text: str, phrase: str) -> str:
+    rest = text.replace(phrase, " ", 1)
+    return _one_line(rest).strip(" ,，:：;；。.-—")
+
+
+def _enum_value(enum: type[_E], value: str) -> _E | None:
+    try:
+        return enum(value)
+    except ValueError:
+        return None
+
+
+_CHANNEL_WORDS: tuple[tuple[Channel, tuple[str, ...]], ...] = (
+    (Channel.C12315, ("12315",)),
+    (Channel.HEIMAO, ("黑猫", "heimao", "black cat")),
+    (Channel.JUTOUSU, ("聚投诉", "jutousu")),
+    (Channel.EMAIL, ("邮件", "邮箱", "email", "e-mail", "mail")),
+    (Channel.PHONE, ("电话", "热线", "phone", "call")),
+    (Channel.PLATFORM_SUPPORT, ("客服", "在线", "工单", "support", "chat", "ticket")),
+)
+
+
+def _channel_from_text(text: str) -> Channel | None:
+    low = text.lower()
+    for channel, words in _CHANNEL_WORDS:
+        if any(w in low for w in words):
+            return channel
+    return None

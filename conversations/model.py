@@ -1,0 +1,260 @@
+"""The case model: the facts of one complaint, as plain typed data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, replace
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any, Literal
+
+DEFAULT_PLATFORM = "未来卡盟"
+
+
+class Lang(StrEnum):
+    """The languages the bot speaks; zh-CN first."""
+
+    ZH = "zh"
+    EN = "en"
+
+    @classmethod
+    def from_telegram(cls, code: str | None) -> Lang:
+        """English for users whose Telegram language is English, Chinese otherwise."""
+        return cls.EN if code and code.lower().startswith("en") else cls.ZH
+
+
+class IssueType(StrEnum):
+    """What went wrong, as the intake's buttons name it."""
+
+    INVALID_CODE = "invalid_code"  # 卡密无效
+    USED_CODE = "used_code"  # 卡密已被使用
+    NOT_DELIVERED = "not_delivered"  # 未到账或延迟到账
+    DOUBLE_CHARGE = "double_charge"  # 重复扣款
+    SUPPORT_STALLING = "support_stalling"  # 客服推诿或不回复
+    AFTERSALES_DELAY = "aftersales_delay"  # 售后拖延
+    OTHER = "other"  # 其他
+
+
+class DemandAction(StrEnum):
+    """A concrete action the user demands."""
+
+    REISSUE_CODE = "reissue_code"  # 补发卡密
+    FULL_REFUND = "full_refund"  # 全额退款
+    REFUND_DIFFERENCE = "refund_difference"  # 退还差价
+    COMPENSATION = "compensation"  # 赔偿损失
+    CUSTOM = "custom"  # typed by the user
+
+
+class Channel(StrEnum):
+    """Where a contact was made or a complaint filed; ordered along the escalation ladder."""
+
+    PLATFORM_SUPPORT = "platform_support"  # 平台内客服
+    EMAIL = "email"  # 投诉邮件
+    PHONE = "phone"  # 电话
+    C12315 = "c12315"  # 全国12315平台
+    HEIMAO = "heimao"  # 黑猫投诉
+    JUTOUSU = "jutousu"  # 聚投诉
+    MEDIATION = "mediation"  # 调解 (12315 / 消协 / 市场监管)
+    OTHER = "other"
+
+
+class WindowUnit(StrEnum):
+    """The unit of a relative response window."""
+
+    MINUTES = "minutes"
+    HOURS = "hours"
+    DAYS = "days"
+    WORKING_DAYS = "working_days"
+
+
+@dataclass(frozen=True)
+class Window:
+    """A response window as promised or demanded: "24小时内", "3个工作日内", "明天下午6点前"."""
+
+    text: str  # the user's own words, shown back in texts
+    amount: int | None = None  # for a relative window
+    unit: WindowUnit | None = None
+    until: datetime | None = None  # for an absolute deadline (UTC)
+
+    def to_json(self) -> dict[str, Any]:
+        """Serialise for storage."""
+        return {
+            "text": self.text,
+            "amount": self.amount,
+            "unit": self.unit.value if self.unit else None,
+            "until": _dt_out(self.until),
+        }
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> Window:
+        """Deserialise from storage."""
+        return cls(
+            text=d["text"],
+            amount=d.get("amount"),
+            unit=WindowUnit(d["unit"]) if d.get("unit") else None,
+            until=_dt_in(d.get("until")),
+        )
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    """One timestamped thing that happened."""
+
+    at: datetime  # UTC
+    text: str
+
+    def to_json(self) -> dict[str, Any]:
+        """Serialise for storage."""
+        return {"at": _dt_out(self.at), "text": self.text}
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> TimelineEvent:
+        """Deserialise from storage."""
+        at = _dt_in(d["at"])
+        assert at is not None
+        return cls(at=at, text=d["text"])
+
+
+@dataclass(frozen=True)
+class Contact:
+    """A contact the user already made with the platform or a channel."""
+
+    channel: Channel
+    at: datetime | None = None  # UTC
+    ref: str | None = None  # ticket number, agent id, complaint number
+    promise: str | None = None  # what was promised, in the user's words
+    window: Window | None = None  # within what window
+
+    def to_json(self) -> dict[str, Any]:
+        """Serialise for storage."""
+        return {
+            "channel": self.channel.value,
+            "at": _dt_out(self.at),
+            "ref": self.ref,
+            "promise": self.promise,
+            "window": self.window.to_json() if self.window else None,
+        }
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> Contact:
+        """Deserialise from storage."""
+        return cls(
+            channel=Channel(d["channel"]),
+            at=_dt_in(d.get("at")),
+            ref=d.get("ref"),
+            promise=d.get("promise"),
+            window=Window.from_json(d["window"]) if d.get("window") else None,
+        )
+
+
+CaseStatus = Literal["draft", "confirmed"]
+
+
+@dataclass(frozen=True)
+class Case:
+    """One complaint case: the facts the texts are built from."""
+
+    no: int  # per-user case number, shown as #no
+    created_at: datetime
+    status: CaseStatus = "draft"
+    platform: str | None = None
+    order_no: str | None = None
+    product: str | None = None
+    amount_cents: int | None = None
+    purchased_at: datetime | None = None
+    issue_type: IssueType | None = None
+    issue_detail: str | None = None  # the user's words for "其他" or extra detail
+    events: tuple[TimelineEvent, ...] = ()
+    events_done: bool = False  # the user said the timeline is complete
+    contacts: tuple[Contact, ...] = ()
+    contacts_done: bool = False  # the user said there are no (more) contacts
+    demand_action: DemandAction | None = None
+    demand_text: str | None = None  # for CUSTOM, the concrete demand in the user's words
+    demand_deadline: Window | None = None
+    rule_citation: str | None = None  # a clause of the platform's own rules, as the user gave it
+    confirmed_at: datetime | None = None
+
+    def with_(self, **changes: Any) -> Case:
+        """A copy with some fields changed."""
+        return replace(self, **changes)
+
+    def to_json(self) -> dict[str, Any]:
+        """Serialise the facts for storage (no, status and times are columns)."""
+        out: dict[str, Any] = {}
+        for f in fields(self):
+            v = getattr(self, f.name)
+            if f.name in ("no", "status", "created_at"):
+                continue
+            if isinstance(v, datetime):
+                out[f.name] = _dt_out(v)
+            elif isinstance(v, tuple):
+                out[f.name] = [x.to_json() for x in v]
+            elif isinstance(v, Window):
+                out[f.name] = v.to_json()
+            elif isinstance(v, StrEnum):
+                out[f.name] = v.value
+            else:
+                out[f.name] = v
+        return out
+
+    @classmethod
+    def from_json(
+        cls, no: int, status: CaseStatus, created_at: datetime, d: dict[str, Any]
+    ) -> Case:
+        """Deserialise from storage."""
+        return cls(
+            no=no,
+            status=status,
+            created_at=created_at,
+            platform=d.get("platform"),
+            order_no=d.get("order_no"),
+            product=d.get("product"),
+            amount_cents=d.get("amount_cents"),
+            purchased_at=_dt_in(d.get("purchased_at")),
+            issue_type=IssueType(d["issue_type"]) if d.get("issue_type") else None,
+            issue_detail=d.get("issue_detail"),
+            events=tuple(TimelineEvent.from_json(e) for e in d.get("events", [])),
+            events_done=bool(d.get("events_done")),
+            contacts=tuple(Contact.from_json(c) for c in d.get("contacts", [])),
+            contacts_done=bool(d.get("contacts_done")),
+            demand_action=DemandAction(d["demand_action"]) if d.get("demand_action") else None,
+            demand_text=d.get("demand_text"),
+            demand_deadline=(
+                Window.from_json(d["demand_deadline"]) if d.get("demand_deadline") else None
+            ),
+            rule_citation=d.get("rule_citation"),
+            confirmed_at=_dt_in(d.get("confirmed_at")),
+        )
+
+
+@dataclass(frozen=True)
+class StoryFacts:
+    """What the story extractor found in a pasted narrative; None where it found nothing."""
+
+    platform: str | None = None
+    order_no: str | None = None
+    product: str | None = None
+    amount_cents: int | None = None
+    purchased_at: datetime | None = None
+    issue_type: IssueType | None = None
+    events: tuple[TimelineEvent, ...] = ()
+    contact: Contact | None = None  # ticket / agent id and promised window, if any
+    demand_action: DemandAction | None = None
+    demand_text: str | None = None
+    demand_deadline: Window | None = None
+    rule_citation: str | None = None
+    found: tuple[str, ...] = field(default_factory=tuple)  # names of the fields found
+
+
+def utc(dt: datetime) -> datetime:
+    """The same instant in UTC; refuses naive datetimes."""
+    if dt.tzinfo is None:
+        raise ValueError("naive datetime")
+    return dt.astimezone(UTC)
+
+
+def _dt_out(dt: datetime | None) -> str | None:
+    return utc(dt).isoformat() if dt else None
+
+
+def _dt_in(s: str | None) -> datetime | None:
+    return datetime.fromisoformat(s) if s else None

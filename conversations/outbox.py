@@ -1,0 +1,76 @@
+"""Delivers committed replies in order, through whatever sender the front end provides."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Protocol
+
+from conversations.rendering import OutMessage
+from conversations.locks import KeyedLocks
+from conversations.storage import Pending, Store
+
+log = logging.getLogger(__name__)
+
+
+class PermanentFailure(Exception):
+    """This message can never be delivered (chat gone, user blocked the bot, rejected text)."""
+
+
+class TransientFailure(Exception):
+    """Delivery failed for now (network, server); the message stays queued."""
+
+
+class Sender(Protocol):
+    """Sends one rendered message to a chat and returns its message id."""
+
+    async def send(self, chat_id: int, message: OutMessage) -> int | None:
+        """Send, or raise PermanentFailure / TransientFailure."""
+        ...
+
+
+class Outbox:
+    """Flushes the outbox: each message is marked sent right after it is delivered."""
+
+    def __init__(
+        self, store: Store, sender: Sender, clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+    ) -> None:
+        self._store = store
+        self._sender = sender
+        self._clock = clock
+        self._chats = KeyedLocks()  # two flushes of one chat would send its messages twice
+
+    async def flush_all(self) -> int:
+        """Deliver everything queued for every chat; returns how many were sent."""
+        async with self._store.transaction() as tx:
+            chats = {p.chat_id for p in await tx.unsent()}
+        return sum([await self.flush(chat_id) for chat_id in sorted(chats)])
+
+    async def flush(self, chat_id: int) -> int:
+        """Deliver what is queued for one chat, in order; returns how many were sent."""
+        async with self._chats.hold(chat_id):
+            async with self._store.transaction() as tx:
+                pending = await tx.unsent(chat_id)
+            sent = 0
+            for item in pending:
+                if not await self._deliver(item):
+                    break  # keep the chat's order: nothing goes out after a stalled message
+                sent += 1
+            return sent
+
+    async def _deliver(self, item: Pending) -> bool:
+        """Send one message and record the result; False when it must wait for a retry."""
+        try:
+            message_id = await self._sender.send(item.chat_id, item.message)
+        except PermanentFailure as exc:
+            log.warning("message %s to chat %s undeliverable: %s", item.id, item.chat_id, exc)
+            async with self._store.transaction() as tx:
+                await tx.mark_failed(item.id, str(exc))
+            return True
+        except TransientFailure as exc:
+            log.warning("message %s to chat %s delayed: %s", item.id, item.chat_id, exc)
+            return False
+        async with self._store.transaction() as tx:
+            await tx.mark_sent(item.id, message_id, self._clock())
+        return True

@@ -1,0 +1,226 @@
+"""Turns engine replies into Telegram-safe HTML messages through one Jinja2 environment."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from conversations.model import Lang, Window
+from conversations.replies import Button, Reply
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+TEXT_LIMIT = 4096  # Telegram's message limit, after entity parsing
+COPY_TEXT_LIMIT = 256  # CopyTextButton
+BUTTON_TEXT_LIMIT = 64  # longer labels are cut by clients; keep them readable
+TIME_FORMAT = "%Y-%m-%d %H:%M"
+
+
+@dataclass(frozen=True)
+class OutButton:
+    """A rendered inline button: exactly one of data, url, copy."""
+
+    text: str
+    data: str | None = None
+    url: str | None = None
+    copy: str | None = None
+
+
+@dataclass(frozen=True)
+class OutMessage:
+    """A rendered message ready for delivery."""
+
+    html: str
+    buttons: tuple[tuple[OutButton, ...], ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        """Serialise for the outbox."""
+        return {
+            "html": self.html,
+            "buttons": [[b.__dict__ for b in row] for row in self.buttons],
+        }
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> OutMessage:
+        """Deserialise from the outbox."""
+        rows = tuple(tuple(OutButton(**b) for b in row) for row in d.get("buttons", []))
+        return cls(html=d["html"], buttons=rows)
+
+    @property
+    def plain(self) -> str:
+        """The text as a reader sees it (for the terminal demo and clipboard)."""
+        return to_plain(self.html)
+
+
+class Texts:
+    """The one Jinja2 environment, and the words for every reply."""
+
+    def __init__(self, root: Path = TEMPLATES_DIR) -> None:
+        self.env = Environment(
+            loader=FileSystemLoader(root),
+            autoescape=True,
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=False,
+        )
+
+    def labels(self, lang: Lang) -> dict[str, str]:
+        """The button and field labels of a language."""
+        return _labels(self.env, lang)
+
+    def render(self, reply: Reply, lang: Lang, tz: ZoneInfo) -> list[OutMessage]:
+        """Render a reply into one or more messages; buttons go on the last one."""
+        body = self.render_html(reply.template, reply.data, lang, tz).strip()
+        parts = split_html(body)
+        rows = tuple(tuple(self._button(b, lang) for b in row) for row in reply.buttons)
+        return [OutMessage(p, rows if i == len(parts) - 1 else ()) for i, p in enumerate(parts)]
+
+    def render_html(
+        self, template: str, data: Any, lang: Lang, tz: ZoneInfo
+    ) -> str:
+        """Render one template to HTML with the shared helpers in its context."""
+        tmpl = self.env.get_template(f"{lang}/{template}.j2")
+        labels = self.labels(lang)
+        return tmpl.render(
+            **dict(data),
+            L=labels,
+            lang=str(lang),
+            fmt=lambda dt: fmt_time(dt, tz),
+            yuan=yuan,
+            window=lambda w: window_text(w, labels),
+        )
+
+    def _button(self, b: Button, lang: Lang) -> OutButton:
+        text = b.text if b.text is not None else self.labels(lang)[b.label or b.action]
+        text = text[:BUTTON_TEXT_LIMIT]
+        if b.url:
+            return OutButton(text, url=b.url)
+        if b.copy is not None:
+            return OutButton(text, copy=b.copy[:COPY_TEXT_LIMIT])
+        return OutButton(text, data=b.data())
+
+
+@cache
+def _labels(env: Environment, lang: Lang) -> dict[str, str]:
+    module = env.get_template(f"{lang}/labels.j2").module
+    labels: dict[str, str] = module.labels  # type: ignore[attr-defined]
+    return labels
+
+
+def fmt_time(dt: datetime | None, tz: ZoneInfo) -> str:
+    """`YYYY-MM-DD HH:MM` in the user's timezone."""
+    return dt.astimezone(tz).strftime(TIME_FORMAT) if dt else ""
+
+
+def yuan(cents: int | None) -> str:
+    """An amount in 元 with two decimals."""
+    if cents is None:
+        return ""
+    return f"{cents // 100}.{cents % 100:02d}"
+
+
+def window_text(w: Window | None, labels: dict[str, str]) -> str:
+    """A relative window in the user's own words, or in ours for a preset ("24小时内")."""
+    if w is None:
+        return ""
+    if w.text or w.unit is None:
+        return w.text
+    return labels[f"unit.{w.unit}"].replace("N", str(w.amount))
+
+
+# --- HTML helpers ----------------------------------------------------------------------------
+
+_TAG = re.compile(r"<[^>]*>")
+_TOKEN = re.compile(r"<[^>]*>|&#?\w+;|\n|[^<&\n]+|[<&]")
+_TAG_NAME = re.compile(r"</?\s*([a-zA-Z0-9-]+)")
+
+
+def to_plain(text: str) -> str:
+    """Strip tags and decode entities."""
+    return html.unescape(_TAG.sub("", text))
+
+
+def utf16_len(text: str) -> int:
+    """Length as Telegram counts it."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def split_html(text: str, limit: int = TEXT_LIMIT) -> list[str]:
+    """Split HTML into parts of at most `limit`, at line ends outside <pre> where possible.
+
+    Tags open at a cut are closed at the end of one part and reopened at the start of the next,
+    so each part is valid on its own. Raw length is measured, which bounds the parsed length.
+    """
+    if utf16_len(text) <= limit:
+        return [text]
+    parts: list[str] = []
+    chunk: list[str] = []
+    size = 0
+    stack: list[tuple[str, str]] = []  # (name, opening tag) of the tags open here
+    # The last line end outside any tag, and the last line end at all: (index in chunk, stack).
+    cut_outside: tuple[int, list[tuple[str, str]]] | None = None
+    cut_any: tuple[int, list[tuple[str, str]]] | None = None
+
+    def closing(st: list[tuple[str, str]]) -> str:
+        return "".join(f"</{name}>" for name, _ in reversed(st))
+
+    def flush(at: int, st: list[tuple[str, str]]) -> None:
+        nonlocal chunk, size, cut_outside, cut_any
+        head, rest = chunk[:at], chunk[at:]
+        while rest and rest[0] == "\n":
+            rest = rest[1:]  # the line break itself is not carried over
+        parts.append("".join(head).rstrip("\n") + closing(st))
+        chunk = [opening for _, opening in st] + rest
+        size = sum(utf16_len(t) for t in chunk)
+        cut_outside = cut_any = None
+
+    for token in _split_long(_TOKEN.findall(text), limit // 2):
+        while chunk and size + utf16_len(token) + utf16_len(closing(stack)) > limit:
+            best = cut_outside or cut_any
+            if best is not None and best[0] > 0:
+                flush(*best)
+            else:
+                flush(len(chunk), list(stack))
+        chunk.append(token)
+        size += utf16_len(token)
+        if token.startswith("<") and len(token) > 1:
+            _track(token, stack)
+        elif token == "\n":
+            cut_any = (len(chunk), list(stack))
+            if not stack:
+                cut_outside = cut_any
+    if chunk:
+        parts.append("".join(chunk))
+    return [p for p in parts if to_plain(p).strip()]
+
+
+def _track(tag: str, stack: list[tuple[str, str]]) -> None:
+    m = _TAG_NAME.match(tag)
+    if not m:
+        return
+    name = m.group(1).lower()
+    if tag.startswith("</"):
+        for i in range(len(stack) - 1, -1, -1):
+            if stack[i][0] == name:
+                del stack[i:]
+                break
+    elif not tag.endswith("/>"):
+        stack.append((name, tag))
+
+
+def _split_long(tokens: list[str], size: int) -> list[str]:
+    out: list[str] = []
+    for t in tokens:
+        if len(t) > size and not t.startswith("<"):
+            out += [t[i : i + size] for i in range(0, len(t), size)]
+        else:
+            out.append(t)
+    return out

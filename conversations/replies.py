@@ -1,0 +1,60 @@
+"""What the engine answers with: template names and data, never words."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from conversations.events import Malformed, Press
+
+CALLBACK_DATA_MAX_BYTES = 64  # Telegram's limit
+_SEP = "|"
+_ANY = "*"  # seq marker for buttons that are not tied to one question
+
+
+@dataclass(frozen=True)
+class Button:
+    """An inline button: a label key (or literal text) and what it does."""
+
+    action: str
+    value: str = ""
+    label: str | None = None  # key into the labels template
+    text: str | None = None  # literal text built from the user's own data
+    seq: int | None = None  # None: valid at any time (e.g. "open case #3")
+    url: str | None = None  # a link button instead of a callback
+    copy: str | None = None  # a copy-to-clipboard button instead of a callback
+
+    def data(self) -> str:
+        """Callback data, at most 64 bytes."""
+        return encode_press(self.seq, self.action, self.value)
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One message to send: a template, its data, and keyboard rows."""
+
+    template: str
+    data: Mapping[str, Any] = field(default_factory=dict)
+    buttons: tuple[tuple[Button, ...], ...] = ()
+
+
+def encode_press(seq: int | None, action: str, value: str = "") -> str:
+    """Encode a press as compact callback data."""
+    data = _SEP.join((_ANY if seq is None else str(seq), action, value))
+    if len(data.encode("utf-8")) > CALLBACK_DATA_MAX_BYTES:
+        raise ValueError(f"callback data over {CALLBACK_DATA_MAX_BYTES} bytes: {data!r}")
+    return data
+
+
+def decode_press(data: str | None) -> Press | Malformed:
+    """Decode callback data; anything we did not make comes back Malformed."""
+    parts = (data or "").split(_SEP)
+    if len(parts) != 3 or not parts[1]:
+        return Malformed()
+    seq_s, action, value = parts
+    if seq_s == _ANY:
+        return Press(None, action, value)
+    if not seq_s.isdigit():
+        return Malformed()
+    return Press(int(seq_s), action, value)

@@ -1,0 +1,302 @@
+"""Table-driven dialog tests of the conversation engine, with no Telegram anywhere."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from conversations.engine import MAX_FIELD, Ctx, Outcome, Session, step
+from conversations.events import Command, Event, Malformed, Press, Text, Unsupported
+from conversations.model import Case, Channel, DemandAction, IssueType
+from conversations.states import (
+    DIAGRAM_PATH,
+    INTAKE_ORDER,
+    TRANSITIONS,
+    State,
+    Target,
+    mermaid,
+)
+
+SH = ZoneInfo("Asia/Shanghai")
+NOW = datetime(2025, 3, 5, 12, 0, tzinfo=SH)  # a Wednesday
+
+
+@dataclass
+class Dialog:
+    """Drives the pure engine the way a user would."""
+
+    session: Session = field(default_factory=Session)
+    cases: dict[int, Case] = field(default_factory=dict)
+    last: Outcome | None = None
+
+    def send(self, event: Event, now: datetime = NOW) -> Outcome:
+        out = step(self.session, self.cases, event, Ctx(now, SH))
+        for c in out.changed:
+            self.cases[c.no] = c
+        self.session = out.session
+        self.last = out
+        return out
+
+    def cmd(self, name: str) -> Outcome:
+        return self.send(Command(name))
+
+    def text(self, text: str) -> Outcome:
+        return self.send(Text(text))
+
+    def press(self, action: str, value: str = "") -> Outcome:
+        return self.send(Press(self.session.seq, action, value))
+
+    @property
+    def case(self) -> Case:
+        assert self.session.case_no is not None
+        return self.cases[self.session.case_no]
+
+    @property
+    def state(self) -> State:
+        return self.session.state
+
+    def templates(self) -> list[str]:
+        assert self.last is not None
+        return [r.template for r in self.last.replies]
+
+
+def test_step_by_step_intake_collects_every_field_and_ends_with_two_texts() -> None:
+    d = Dialog()
+    d.cmd("new")
+    assert d.state is State.ASK_STORY
+    d.press("steps")
+    assert d.state is State.ASK_PLATFORM
+    d.press("platform")
+    assert (d.case.platform, d.state) == ("未来卡盟", State.ASK_ORDER_NO)
+    d.text("WL20240302001")
+    assert (d.case.order_no, d.state) == ("WL20240302001", State.ASK_PRODUCT)
+    d.text("Steam充值卡 100元")
+    d.text("98.5")
+    assert d.case.amount_cents == 9850
+    d.text("昨天晚上8点")
+    assert d.case.purchased_at == datetime(2025, 3, 4, 20, 0, tzinfo=SH)
+    assert d.state is State.ASK_ISSUE_TYPE
+    d.press("issue", IssueType.INVALID_CODE)
+    assert d.state is State.ASK_EVENTS
+    d.text("今天上午10点 激活提示卡密无效")
+    assert d.state is State.ASK_EVENTS
+    assert [e.text for e in d.case.events] == ["激活提示卡密无效"]
+    assert d.case.events[0].at == datetime(2025, 3, 5, 10, 0, tzinfo=SH)
+    d.press("done")
+    assert d.state is State.ASK_CONTACT_CHANNEL
+    d.press("channel", Channel.PLATFORM_SUPPORT)
+    assert d.state is State.ASK_CONTACT_TIME
+    d.text("今天上午11点")
+    d.text("工号 8801")
+    d.text("客服说24小时内处理")
+    assert d.state is State.ASK_CONTACT_CHANNEL
+    contact = d.case.contacts[0]
+    assert contact.ref == "工号 8801"
+    assert contact.window is not None and contact.window.amount == 24
+    d.press("done")
+    assert d.state is State.ASK_DEMAND_ACTION
+    d.press("demand", DemandAction.REISSUE_CODE)
+    assert d.state is State.ASK_DEMAND_DEADLINE
+    d.press("window", "48h")
+    assert d.state is State.REVIEW
+    assert d.case.demand_deadline is not None and d.case.demand_deadline.amount == 48
+    d.press("confirm")
+    assert d.state is State.IDLE
+    assert d.cases[1].status == "confirmed"
+    assert d.templates() == ["case_summary", "channel_text", "channel_text"]
+    channels = [r.data["channel"] for r in d.last.replies[1:]]  # type: ignore[union-attr]
+    assert channels == [Channel.PLATFORM_SUPPORT, Channel.EMAIL]
+
+
+def _at(state: State) -> Dialog:
+    """A dialog that has reached `state` by answering step by step."""
+    d = Dialog()
+    d.cmd("new")
+    d.press("steps")
+    answers: list[tuple[str, str] | str] = [
+        ("platform", ""),
+        "WL20240302001",
+        "Steam充值卡 100元",
+        "98",
+        "昨天晚上8点",
+        ("issue", "invalid_code"),
+        "今天上午10点 激活提示卡密无效",
+        ("done", ""),
+        ("done", ""),
+        ("demand", "full_refund"),
+        ("window", "24h"),
+    ]
+    for answer in answers:
+        if d.state is state:
+            return d
+        if isinstance(answer, tuple):
+            d.press(*answer)
+        else:
+            d.text(answer)
+    assert d.state is state
+    return d
+
+
+# Bad input: a reply naming the problem, the same question again, nothing changed.
+BAD_INPUT = [
+    (State.ASK_ORDER_NO, Text("不知道"), "reask_order_no"),
+    (State.ASK_AMOUNT, Text("很多钱"), "reask_amount"),
+    (State.ASK_AMOUNT, Text("-5"), "reask_amount"),
+    (State.ASK_AMOUNT, Text("99999999999"), "reask_amount"),
+    (State.ASK_PURCHASE_TIME, Text("某个时候"), "reask_time"),
+    (State.ASK_PURCHASE_TIME, Text("明天晚上8点"), "time_in_future"),
+    (State.ASK_PURCHASE_TIME, Text("2月30日 10:00"), "reask_time"),
+    (State.ASK_ISSUE_TYPE, Text("说不清"), "reask_issue_type"),
+    (State.ASK_EVENTS, Text("激活失败"), "reask_event"),
+    (State.ASK_EVENTS, Text("明天上午10点 激活失败"), "time_in_future"),
+    (State.ASK_DEMAND_ACTION, Text("你们必须处理"), "vague_demand"),
+    (State.ASK_DEMAND_ACTION, Text("给个说法"), "vague_demand"),
+    (State.ASK_DEMAND_ACTION, Text("我要七天无理由退货"), "no_reason_return"),
+    (State.ASK_DEMAND_DEADLINE, Text("尽快"), "reask_deadline"),
+    (State.REVIEW, Text("好的"), "review_use_buttons"),
+    (State.ASK_PRODUCT, Text("x" * (MAX_FIELD[State.ASK_PRODUCT] + 1)), "too_long"),
+    (State.ASK_ORDER_NO, Text("<b>&amp;</b>"), "reask_order_no"),
+    (State.ASK_PRODUCT, Unsupported("sticker"), "unsupported"),
+    (State.ASK_AMOUNT, Unsupported("voice"), "unsupported"),
+    (State.ASK_PURCHASE_TIME, Unsupported("location"), "unsupported"),
+]
+
+
+@pytest.mark.parametrize(("state", "event", "template"), BAD_INPUT)
+def test_bad_input_gets_a_short_reply_and_changes_nothing(
+    state: State, event: Event, template: str
+) -> None:
+    d = _at(state)
+    before_case, before_state = d.case, d.state
+    out = d.send(event)
+    assert out.changed == ()
+    assert d.case == before_case
+    assert d.state is before_state
+    assert d.templates()[0] == template
+    assert d.templates()[-1] == f"ask/{state}"  # the same question again
+
+
+def test_a_stale_button_changes_nothing() -> None:
+    d = _at(State.ASK_ORDER_NO)
+    old_seq = d.session.seq - 1  # the platform question's buttons
+    before = (d.session, dict(d.cases))
+    out = d.send(Press(old_seq, "platform"))
+    assert (d.session, d.cases) == before
+    assert out.notice is not None and out.notice.template == "notice_stale"
+    assert out.replies == ()
+
+
+def test_forged_callback_data_changes_nothing() -> None:
+    d = _at(State.ASK_ISSUE_TYPE)
+    before = (d.session, dict(d.cases))
+    for event in (Malformed(), Press(d.session.seq, "issue", "nonsense"),
+                  Press(None, "open", "999"), Press(None, "open", "abc")):
+        d.send(event)
+        assert (d.session, d.cases) == before
+
+
+def test_cancel_keeps_the_draft_and_new_offers_to_resume_it_at_the_same_question() -> None:
+    d = _at(State.ASK_PURCHASE_TIME)
+    d.cmd("cancel")
+    assert d.state is State.IDLE
+    assert d.templates() == ["cancelled"]
+    d.cmd("new")
+    assert d.templates() == ["offer_drafts"]
+    buttons = [b for row in d.last.replies[0].buttons for b in row]  # type: ignore[union-attr]
+    assert [(b.action, b.value) for b in buttons][0] == ("resume", "1")
+    d.send(Press(None, "resume", "1"))
+    assert d.state is State.ASK_PURCHASE_TIME
+    assert d.case.order_no == "WL20240302001"
+
+
+def test_new_from_a_draft_offer_opens_a_second_case() -> None:
+    d = _at(State.ASK_AMOUNT)
+    d.cmd("cancel")
+    d.cmd("new")
+    d.send(Press(None, "new"))
+    assert d.session.case_no == 2
+    assert d.state is State.ASK_STORY
+    assert d.cases[1].order_no == "WL20240302001"
+
+
+def test_cases_lists_every_case_and_opens_a_confirmed_one_with_its_texts() -> None:
+    d = _at(State.REVIEW)
+    d.press("confirm")
+    d.cmd("cases")
+    assert d.templates() == ["case_list"]
+    d.send(Press(None, "open", "1"))
+    assert d.templates() == ["case_summary", "channel_text", "channel_text"]
+
+
+def test_a_pasted_story_fills_what_it_can_and_asks_only_for_what_is_missing() -> None:
+    d = Dialog()
+    d.cmd("new")
+    d.text(
+        "昨天晚上8点在未来卡盟买了100元的Steam充值卡,订单号WL20240302001,实付98元。"
+        "今天上午10点激活提示卡密无效。要求48小时内补发卡密。"
+    )
+    case = d.case
+    assert case.platform == "未来卡盟"
+    assert case.order_no == "WL20240302001"
+    assert case.amount_cents == 9800
+    assert case.issue_type is IssueType.INVALID_CODE
+    assert case.demand_action is DemandAction.REISSUE_CODE
+    assert d.templates()[0] == "story_understood"
+    # Nothing about contacts was said: that is the first question left.
+    assert d.state is State.ASK_CONTACT_CHANNEL
+
+
+def test_a_story_with_nothing_in_it_falls_back_to_step_by_step() -> None:
+    d = Dialog()
+    d.cmd("new")
+    d.text("气死我了")
+    assert d.state is State.ASK_PLATFORM
+    assert d.templates() == ["story_understood", "ask/ask_platform"]
+
+
+def test_editing_from_the_review_returns_to_the_review() -> None:
+    d = _at(State.REVIEW)
+    d.press("edit", State.ASK_ORDER_NO)
+    assert d.state is State.ASK_ORDER_NO
+    d.text("NEW-ORDER-42")
+    assert d.state is State.REVIEW
+    assert d.case.order_no == "NEW-ORDER-42"
+
+
+def test_editing_the_timeline_keeps_earlier_events() -> None:
+    d = _at(State.REVIEW)
+    d.press("edit", State.ASK_EVENTS)
+    assert d.state is State.ASK_EVENTS
+    d.text("今天上午11点 客服说已提交技术")
+    d.press("done")
+    assert d.state is State.REVIEW
+    assert len(d.case.events) == 2
+
+
+def test_help_and_unknown_commands_leave_the_question_where_it_was() -> None:
+    d = _at(State.ASK_PRODUCT)
+    before = d.session
+    d.cmd("help")
+    assert d.templates() == ["help"] and d.session == before
+    d.cmd("frobnicate")
+    assert d.templates() == ["unknown_command"] and d.session == before
+
+
+def test_text_outside_a_case_points_to_new() -> None:
+    d = Dialog()
+    d.text("你好")
+    assert d.templates() == ["idle_hint"]
+    assert d.cases == {}
+
+
+def test_every_question_in_the_intake_has_an_answer_transition() -> None:
+    answerable = {src for (src, _trig), _dst in TRANSITIONS.items()}
+    assert set(INTAKE_ORDER) <= answerable
+    assert all(isinstance(dst, State | Target) for dst in TRANSITIONS.values())
+
+
+def test_the_diagram_next_to_the_code_is_current() -> None:
+    assert DIAGRAM_PATH.read_text(encoding="utf-8") == mermaid()
