@@ -1,12 +1,14 @@
-"""The composition root: builds the Application and registers every handler, in order."""
+"""The composition root: builds the Application, registers every handler in order, runs it."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
+import signal
 
-from telegram import BotCommand, Update
+from telegram import BotCommand
+from telegram.error import InvalidToken
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -19,7 +21,8 @@ from telegram.ext import (
 from bot.delivery import TelegramSender
 from bot.handlers import Runtime, on_callback, on_command, on_error, on_other, on_text
 from bot.logs import configure_logging
-from bot.settings import Settings
+from bot.polling import Poller
+from bot.settings import Settings, SettingsError
 from conversations.model import Lang
 from conversations.outbox import Outbox
 from conversations.rendering import Texts
@@ -33,16 +36,13 @@ RETRY_INTERVAL = 15.0  # seconds between retries of replies that could not be de
 
 
 def build_application(settings: Settings) -> Application:  # type: ignore[type-arg]
-    """The bot, wired: settings → store, texts, outbox, coach → handlers."""
-    token = settings.require_token().reveal()
+    """The bot with every handler registered, in order; polling is ours (see bot.polling)."""
     app = (
         ApplicationBuilder()
-        .token(token)
+        .token(settings.require_token().reveal())
         .base_url(f"{settings.api_url}/bot")
         .base_file_url(f"{settings.api_url}/file/bot")
-        .concurrent_updates(True)  # users run concurrently; the coach keeps each user in order
-        .post_init(lambda a: _start(a, settings))
-        .post_shutdown(_stop)
+        .updater(None)
         .build()
     )
     new_messages = filters.UpdateType.MESSAGE
@@ -55,30 +55,43 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
     return app
 
 
-async def _start(app: Application, settings: Settings) -> None:  # type: ignore[type-arg]
-    store = await Store.open(settings.database_path)
-    texts = Texts()
-    outbox = Outbox(store, TelegramSender(app.bot))
-    coach = Coach(store, texts, outbox, settings.default_timezone)
-    app.bot_data["runtime"] = Runtime(coach, outbox, texts)
-    app.bot_data["store"] = store
-    await _set_commands(app, texts)
-    await coach.prune()
-    # Replies committed before a crash go out before anything new is read.
-    await outbox.flush_all()
-    app.bot_data["retry_task"] = asyncio.create_task(_retry_forever(outbox))
-    log.info("ready")
+def run(settings: Settings) -> None:
+    """Run the bot until SIGINT or SIGTERM."""
+    configure_logging(settings)
+    try:
+        asyncio.run(serve(settings))
+    except InvalidToken:
+        raise SettingsError(
+            "Telegram rejected TELEGRAM_BOT_TOKEN. Check it with @BotFather (/token)."
+        ) from None
 
 
-async def _stop(app: Application) -> None:  # type: ignore[type-arg]
-    task = app.bot_data.pop("retry_task", None)
-    if task is not None:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
-    store = app.bot_data.pop("store", None)
-    if isinstance(store, Store):
-        await store.close()
+async def serve(settings: Settings) -> None:
+    """Start-up, polling, and a clean stop."""
+    app = build_application(settings)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    async with app:  # getMe, then shutdown on the way out
+        store = await Store.open(settings.database_path)
+        texts = Texts()
+        outbox = Outbox(store, TelegramSender(app.bot))
+        coach = Coach(store, texts, outbox, settings.default_timezone)
+        app.bot_data["runtime"] = Runtime(coach, outbox, texts)
+        retry = asyncio.create_task(_retry_forever(outbox))
+        try:
+            await _set_commands(app, texts)
+            await coach.prune()
+            await outbox.flush_all()  # replies committed before a crash go out first
+            log.info("ready")
+            await Poller(app).run(stop)
+        finally:
+            retry.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await retry
+            await store.close()
+    log.info("stopped")
 
 
 async def _set_commands(app: Application, texts: Texts) -> None:  # type: ignore[type-arg]
@@ -95,10 +108,3 @@ async def _retry_forever(outbox: Outbox) -> None:
             await outbox.flush_all()
         except Exception:
             log.exception("retrying queued replies failed")
-
-
-def run(settings: Settings) -> None:
-    """Long polling until interrupted."""
-    configure_logging(settings)
-    app = build_application(settings)
-    app.run_polling(allowed_updates=Update.ALL_TYPES)

@@ -1,0 +1,94 @@
+"""Long polling that confirms an update to Telegram only after it was handled and committed."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Sequence
+from datetime import timedelta
+
+from telegram import Update
+from telegram.error import InvalidToken, NetworkError, RetryAfter, TimedOut
+from telegram.ext import Application
+
+log = logging.getLogger(__name__)
+
+POLL_TIMEOUT = 30  # seconds a getUpdates long poll may wait for news
+MAX_BACKOFF = 30.0
+
+
+class Poller:
+    """Fetches batches of updates and handles each batch before asking for the next.
+
+    PTB's own Updater confirms a batch (by polling with a higher offset) before its handlers
+    run, so a SIGKILL mid-handling would lose those updates. Here the offset advances only
+    after the batch is handled; after a crash Telegram re-delivers it and the coach's record
+    of processed update ids makes the second delivery change nothing.
+    """
+
+    def __init__(self, app: Application, poll_timeout: int = POLL_TIMEOUT) -> None:  # type: ignore[type-arg]
+        self._app = app
+        self._poll_timeout = poll_timeout
+        self._offset: int | None = None
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Poll until `stop` is set; a batch being handled is finished first."""
+        backoff = 1.0
+        while not stop.is_set():
+            fetch = asyncio.ensure_future(self._fetch())
+            stopping = asyncio.ensure_future(stop.wait())
+            await asyncio.wait({fetch, stopping}, return_when=asyncio.FIRST_COMPLETED)
+            stopping.cancel()
+            if not fetch.done():  # asked to stop while waiting for news: nothing is lost
+                fetch.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await fetch
+                break
+            try:
+                updates = fetch.result()
+            except InvalidToken:
+                raise
+            except RetryAfter as exc:
+                await asyncio.sleep(_seconds(exc.retry_after))  # Telegram says how long
+                continue
+            except TimedOut:
+                continue
+            except NetworkError as exc:
+                log.warning("getUpdates failed: %s; retrying in %.0f s", exc, backoff)
+                await asyncio.sleep(backoff)  # a back-off period, not synchronisation
+                backoff = min(backoff * 2, MAX_BACKOFF)
+                continue
+            backoff = 1.0
+            if updates:
+                await self.handle(updates)
+                self._offset = updates[-1].update_id + 1
+        await self._confirm()
+
+    async def handle(self, updates: Sequence[Update]) -> None:
+        """Handle a batch: different users concurrently, each user's updates in order."""
+        by_user: dict[int | None, list[Update]] = {}
+        for update in updates:
+            user = update.effective_user
+            by_user.setdefault(user.id if user else None, []).append(update)
+        await asyncio.gather(*(self._in_order(batch) for batch in by_user.values()))
+
+    async def _in_order(self, updates: list[Update]) -> None:
+        for update in updates:
+            await self._app.process_update(update)  # errors go to the error handler
+
+    async def _fetch(self) -> tuple[Update, ...]:
+        return await self._app.bot.get_updates(
+            offset=self._offset, timeout=self._poll_timeout, allowed_updates=Update.ALL_TYPES
+        )
+
+    async def _confirm(self) -> None:
+        """Tell Telegram what was handled, so a clean restart gets nothing twice."""
+        if self._offset is None:
+            return
+        with contextlib.suppress(NetworkError):
+            await self._app.bot.get_updates(offset=self._offset, timeout=0, limit=1)
+
+
+def _seconds(value: float | timedelta) -> float:
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)

@@ -1,0 +1,260 @@
+"""Every template renders with realistic data into HTML Telegram accepts; long texts split safely."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from conversations.engine import PRESET_WINDOWS, Session, ask
+from conversations.model import (
+    Case,
+    Channel,
+    Contact,
+    DemandAction,
+    IssueType,
+    Lang,
+    TimelineEvent,
+    Window,
+    WindowUnit,
+)
+from conversations.rendering import TEMPLATES_DIR, TEXT_LIMIT, Texts, split_html, to_plain
+from conversations.replies import Reply
+from conversations.states import State
+from tests.fake_telegram import HTMLParseError, parse_html
+
+SH = ZoneInfo("Asia/Shanghai")
+TEXTS = Texts()
+NASTY = 'a<b>&amp;"quote" \'x\' 🙂 *md* _x_ `c` [l](u)'
+
+
+def _case(**changes: Any) -> Case:
+    base = Case(
+        no=3,
+        created_at=datetime(2024, 3, 2, 2, 0, tzinfo=UTC),
+        platform="未来卡盟",
+        order_no="WL20240302001",
+        product="Steam充值卡 100元",
+        amount_cents=9850,
+        purchased_at=datetime(2024, 3, 2, 2, 15, tzinfo=UTC),
+        issue_type=IssueType.INVALID_CODE,
+        events=(
+            TimelineEvent(datetime(2024, 3, 2, 2, 20, tzinfo=UTC), "激活提示卡密无效"),
+            TimelineEvent(datetime(2024, 3, 3, 2, 12, tzinfo=UTC), "客服回复:已提交技术"),
+        ),
+        events_done=True,
+        contacts=(
+            Contact(
+                Channel.PLATFORM_SUPPORT,
+                datetime(2024, 3, 3, 2, 12, tzinfo=UTC),
+                "工号 8801",
+                "24小时内处理",
+                Window("24小时内", 24, WindowUnit.HOURS),
+            ),
+            Contact(Channel.EMAIL, None, None, None, PRESET_WINDOWS["3wd"]),
+        ),
+        contacts_done=True,
+        demand_action=DemandAction.REISSUE_CODE,
+        demand_text="补发等值卡密或全额退款",
+        demand_deadline=PRESET_WINDOWS["48h"],
+        rule_citation="《虚拟商品售后规则》第5条:卡密失效需在24小时内处理",
+        status="confirmed",
+    )
+    return base.with_(**changes)
+
+
+CASES = {
+    "full": _case(),
+    "nasty": _case(order_no="A<1>&B", product=NASTY, platform=NASTY, events=(
+        TimelineEvent(datetime(2024, 3, 2, 2, 20, tzinfo=UTC), NASTY),), rule_citation=NASTY,
+        demand_text=NASTY),
+    "other_absolute": _case(
+        issue_type=IssueType.OTHER, issue_detail="充值到了别人的账号", contacts=(),
+        demand_action=DemandAction.FULL_REFUND, demand_text=None, rule_citation=None,
+        demand_deadline=Window("明天下午6点前", until=datetime(2024, 3, 4, 10, 0, tzinfo=UTC)),
+    ),
+    "draft_empty": Case(no=1, created_at=datetime(2024, 3, 2, tzinfo=UTC)),
+}
+EVENT = TimelineEvent(datetime(2024, 3, 2, 2, 20, tzinfo=UTC), NASTY)
+CONTACT = CASES["full"].contacts[0]
+
+
+def _data(name: str, case: Case) -> list[dict[str, Any]]:
+    """Realistic data for one template; a few variants where the template branches."""
+    complete = case.no != 1
+    by_name: dict[str, list[dict[str, Any]]] = {
+        "start": [{"drafts": []}, {"drafts": [case]}],
+        "help": [{}],
+        "cancelled": [{"case": case}],
+        "cancel_nothing": [{}],
+        "unknown_command": [{"name": "frob<nicate>"}],
+        "notice_stale": [{}],
+        "notice_not_found": [{}],
+        "unsupported": [{"kind": k} for k in ("sticker", "photo", "edited", "weird")],
+        "too_long": [{"length": 10000, "limit": 3000}],
+        "idle_hint": [{"drafts": []}, {"drafts": [case]}],
+        "offer_drafts": [{"drafts": [case]}],
+        "resumed": [{"case": case}],
+        "case_list": [{"cases": []}, {"cases": list(CASES.values())}],
+        "story_understood": [{"case": case, "found": ("order_no",)}, {"case": case, "found": ()}],
+        "time_in_future": [{"at": datetime(2030, 1, 1, tzinfo=UTC)}],
+        "event_added": [{"event": EVENT}],
+        "too_many": [{"limit": 30}],
+        "contact_added": [{"contact": c} for c in CASES["full"].contacts],
+        "vague_demand": [{"text": "你们必须处理<&>"}],
+        "case_summary": [{"case": case, "first": True}, {"case": case, "first": False}],
+        "channel_text": [
+            {"case": case, "channel": c} for c in (Channel.PLATFORM_SUPPORT, Channel.EMAIL)
+        ] if complete else [],
+    }
+    return by_name.get(name, [{}])
+
+
+def _top_level_templates(lang: Lang) -> list[str]:
+    root = TEMPLATES_DIR / lang.value
+    return sorted(
+        p.stem for p in root.glob("*.j2") if not p.name.startswith("_") and p.stem != "labels"
+    )
+
+
+def _assert_telegram_accepts(html: str) -> str:
+    try:
+        parsed = parse_html(html)
+    except HTMLParseError as exc:  # pragma: no cover - the failure message is the point
+        pytest.fail(f"Telegram would reject this HTML ({exc}):\n{html}")
+    assert 0 < len(parsed.text) <= TEXT_LIMIT
+    return parsed.text
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+@pytest.mark.parametrize("case_name", list(CASES))
+def test_every_template_renders_into_html_telegram_accepts(lang: Lang, case_name: str) -> None:
+    case = CASES[case_name]
+    rendered = 0
+    for name in _top_level_templates(lang):
+        for data in _data(name, case):
+            for message in TEXTS.render(Reply(name, data), lang, SH):
+                _assert_telegram_accepts(message.html)
+                rendered += 1
+    for state in State:
+        if state is State.IDLE:
+            continue
+        session = Session(state, 7, case.no, Contact(Channel.PHONE))
+        for message in TEXTS.render(ask(session, case), lang, SH):
+            _assert_telegram_accepts(message.html)
+            for row in message.buttons:
+                for b in row:
+                    assert b.text and (b.data is None or len(b.data.encode()) <= 64)
+            rendered += 1
+    assert rendered > 40
+
+
+def test_zh_and_en_have_the_same_templates_and_labels() -> None:
+    def files(lang: str) -> set[Path]:
+        root = TEMPLATES_DIR / lang
+        return {p.relative_to(root) for p in root.rglob("*.j2")}
+
+    assert files("zh") == files("en")
+    assert set(TEXTS.labels(Lang.ZH)) == set(TEXTS.labels(Lang.EN))
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+def test_user_text_comes_out_intact(lang: Lang) -> None:
+    case = CASES["nasty"]
+    for channel in (Channel.PLATFORM_SUPPORT, Channel.EMAIL):
+        [message] = TEXTS.render(Reply("channel_text", {"case": case, "channel": channel}), lang, SH)
+        text = _assert_telegram_accepts(message.html)
+        assert NASTY in text
+        assert "A<1>&B" in text
+
+
+def test_the_platform_support_text_puts_the_complaint_and_problem_first() -> None:
+    case = CASES["full"]
+    [message] = TEXTS.render(
+        Reply("channel_text", {"case": case, "channel": Channel.PLATFORM_SUPPORT}), Lang.ZH, SH
+    )
+    pre = _pre_blocks(message.html)[0]
+    first = pre.splitlines()[0]
+    assert first.startswith("【投诉】订单号WL20240302001")
+    assert "卡密无效" in first and "48小时内" in first and "补发等值卡密或全额退款" in first
+    assert "2024-03-02 10:15" in pre  # purchase time in the user's timezone
+    assert "工号 8801" in pre and "《虚拟商品售后规则》第5条" in pre
+    assert "无理由" not in pre
+
+
+def test_the_email_has_a_subject_and_three_parts_built_from_the_case() -> None:
+    case = CASES["full"]
+    [message] = TEXTS.render(
+        Reply("channel_text", {"case": case, "channel": Channel.EMAIL}), Lang.ZH, SH
+    )
+    subject, body = _pre_blocks(message.html)
+    assert subject == "投诉订单号WL20240302001-卡密失效问题"
+    parts = [body.index(h) for h in ("一、问题描述", "二、证据清单", "三、诉求")]
+    assert parts == sorted(parts)
+    assert "98.50" in body and "2024-03-03 10:12" in body and "48小时内" in body
+
+
+def test_an_absolute_deadline_is_shown_as_a_time_not_as_relative_words() -> None:
+    case = CASES["other_absolute"]
+    [message] = TEXTS.render(
+        Reply("channel_text", {"case": case, "channel": Channel.PLATFORM_SUPPORT}), Lang.ZH, SH
+    )
+    assert "2024-03-04 18:00前" in to_plain(message.html)
+    assert "明天" not in to_plain(message.html)
+
+
+def _pre_blocks(html: str) -> list[str]:
+    parsed = parse_html(html)
+    blocks = []
+    for e in parsed.entities:
+        if e["type"] == "pre":
+            raw = parsed.text.encode("utf-16-le")
+            start, end = e["offset"] * 2, (e["offset"] + e["length"]) * 2
+            blocks.append(raw[start:end].decode("utf-16-le"))
+    return blocks
+
+
+# --- splitting -------------------------------------------------------------------------------
+
+
+def _long_html(lines: int, pre_every: int) -> str:
+    out = []
+    for i in range(lines):
+        if i % pre_every == 0:
+            out.append(f"<pre>块 {i} 🙂 &lt;x&gt;\n" + "内容行 &amp; 更多\n" * 3 + "</pre>")
+        else:
+            out.append(f"<b>第 {i} 行</b> 普通文字 &amp; 🙂 " + "字" * (i % 50))
+    return "\n".join(out)
+
+
+@pytest.mark.parametrize(("lines", "pre_every"), [(50, 5), (400, 7), (1200, 3), (300, 1)])
+def test_split_parts_are_valid_within_the_limit_and_lose_nothing(lines: int, pre_every: int) -> None:
+    html = _long_html(lines, pre_every)
+    parts = split_html(html)
+    assert len(parts) > 1 or len(html) <= TEXT_LIMIT
+    for part in parts:
+        text = _assert_telegram_accepts(part)
+        assert len(text.encode("utf-16-le")) // 2 <= TEXT_LIMIT
+    joined = "".join(to_plain(p) for p in parts).replace("\n", "")
+    assert joined == to_plain(html).replace("\n", "")
+
+
+def test_split_prefers_line_ends_outside_pre_blocks() -> None:
+    html = _long_html(400, 7)
+    for part in split_html(html):
+        assert part.count("<pre>") == part.count("</pre>")
+    # No pre block was cut in two: each block's first line still has its three content lines.
+    assert all(p.count("<pre>块") == p.count("内容行 &amp; 更多\n内容行 &amp; 更多\n内容行")
+               for p in split_html(html))
+
+
+def test_one_huge_pre_block_is_split_into_valid_pre_blocks() -> None:
+    html = "<pre>" + "\n".join(f"行 {i} " + "字" * 60 for i in range(300)) + "</pre>"
+    parts = split_html(html)
+    assert len(parts) > 1
+    for part in parts:
+        _assert_telegram_accepts(part)
+        assert part.startswith("<pre>") and part.endswith("</pre>")
