@@ -77,7 +77,7 @@ async def serve(settings: Settings) -> None:
         store = await Store.open(settings.database_path)
         texts = Texts()
         outbox = Outbox(store, TelegramSender(app.bot))
-        coach = Coach(store, texts, outbox, settings.default_timezone)
+        coach = Coach(store, texts, outbox, settings.default_timezone, deliver_in_background=True)
         app.bot_data["runtime"] = Runtime(coach, outbox, texts)
         retry = asyncio.create_task(_retry_forever(outbox))
         try:
@@ -87,6 +87,7 @@ async def serve(settings: Settings) -> None:
             log.info("ready")
             await Poller(app).run(stop)
         finally:
+            await coach.drain()
             retry.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await retry

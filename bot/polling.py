@@ -78,9 +78,10 @@ class Poller:
             await self._app.process_update(update)  # errors go to the error handler
 
     async def _fetch(self) -> tuple[Update, ...]:
-        return await self._app.bot.get_updates(
+        updates: tuple[Update, ...] = await self._app.bot.get_updates(
             offset=self._offset, timeout=self._poll_timeout, allowed_updates=Update.ALL_TYPES
         )
+        return updates
 
     async def _confirm(self) -> None:
         """Tell Telegram what was handled, so a clean restart gets nothing twice."""

@@ -1,12 +1,12 @@
-"""The conversation engine: a pure step from (session, cases, event) to (session, cases, replies)."""
+"""The conversation engine: a pure step (session, cases, event) → (session, cases, replies)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-import re
-from typing import TypeVar
 from datetime import datetime, timedelta
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from conversations import extract, timeparse
@@ -324,7 +324,8 @@ def _on_events(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
         return _Rejected(Reply("too_many", {"limit": MAX_EVENTS}))
     event = TimelineEvent(at=utc(at), text=what)
     events = tuple(sorted((*case.events, event), key=lambda e: e.at))
-    return _Accepted(case.with_(events=events), Trigger.ADD, (Reply("event_added", {"event": event}),))
+    added = Reply("event_added", {"event": event})
+    return _Accepted(case.with_(events=events), Trigger.ADD, (added,))
 
 
 def _on_contact_channel(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
@@ -544,7 +545,8 @@ def ask(session: Session, case: Case) -> Reply:
             (b("btn.no_promise", "skip"),),
         ]
     elif state is State.ASK_DEMAND_ACTION:
-        actions = [b(f"demand.{a}", "demand", a) for a in DemandAction if a is not DemandAction.CUSTOM]
+        concrete = [a for a in DemandAction if a is not DemandAction.CUSTOM]
+        actions = [b(f"demand.{a}", "demand", a) for a in concrete]
         rows = [tuple(actions[i : i + 2]) for i in range(0, len(actions), 2)]
     elif state is State.ASK_DEMAND_DEADLINE:
         rows = [

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Protocol
 
-from conversations.rendering import OutMessage
 from conversations.locks import KeyedLocks
+from conversations.rendering import OutMessage
 from conversations.storage import Pending, Store
 
 log = logging.getLogger(__name__)
@@ -34,7 +34,10 @@ class Outbox:
     """Flushes the outbox: each message is marked sent right after it is delivered."""
 
     def __init__(
-        self, store: Store, sender: Sender, clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+        self,
+        store: Store,
+        sender: Sender,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self._store = store
         self._sender = sender

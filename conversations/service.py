@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -49,8 +50,13 @@ class Coach:
         outbox: Outbox,
         default_tz: ZoneInfo,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        deliver_in_background: bool = False,
     ) -> None:
         self._store = store
+        # The bot confirms an update once its replies are committed; sending them in the
+        # background keeps one slow chat (a 429 wait) from holding up everyone else.
+        self._background = deliver_in_background
+        self._deliveries: set[asyncio.Task[int]] = set()
         self._texts = texts
         self._outbox = outbox
         self._default_tz = default_tz
@@ -61,9 +67,19 @@ class Coach:
         """Handle one event: step, commit state and replies together, then deliver."""
         async with self._users.hold(inbound.user_id):
             handled = await self._commit(inbound)
-            # Delivered under the user's lock so the user's messages keep their order.
-            await self._outbox.flush(inbound.chat_id)
+        delivery = self._outbox.flush(inbound.chat_id)  # per-chat lock keeps the order
+        if self._background:
+            task = asyncio.ensure_future(delivery)
+            self._deliveries.add(task)
+            task.add_done_callback(self._deliveries.discard)
+        else:
+            await delivery
         return handled
+
+    async def drain(self) -> None:
+        """Wait for deliveries still under way (at a clean stop)."""
+        if self._deliveries:
+            await asyncio.gather(*self._deliveries, return_exceptions=True)
 
     async def prune(self) -> None:
         """Forget bookkeeping that can no longer matter."""

@@ -12,7 +12,9 @@ from tests.fake_telegram import FakeTelegram, SentMessage
 USER = 4242
 
 
-def say(fake: FakeTelegram, text: str, n_replies: int = 1, user: int = USER, **kw: str) -> list[SentMessage]:
+def say(
+    fake: FakeTelegram, text: str, n_replies: int = 1, user: int = USER, **kw: str
+) -> list[SentMessage]:
     """The user sends text; returns the bot's replies."""
     fake.user_sends_text(user, text, **kw)  # type: ignore[arg-type]
     return fake.expect(user, n_replies)

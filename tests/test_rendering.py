@@ -1,4 +1,4 @@
-"""Every template renders with realistic data into HTML Telegram accepts; long texts split safely."""
+"""Every template renders into HTML Telegram accepts; long texts split safely."""
 
 from __future__ import annotations
 
@@ -165,7 +165,8 @@ def test_zh_and_en_have_the_same_templates_and_labels() -> None:
 def test_user_text_comes_out_intact(lang: Lang) -> None:
     case = CASES["nasty"]
     for channel in (Channel.PLATFORM_SUPPORT, Channel.EMAIL):
-        [message] = TEXTS.render(Reply("channel_text", {"case": case, "channel": channel}), lang, SH)
+        reply = Reply("channel_text", {"case": case, "channel": channel})
+        [message] = TEXTS.render(reply, lang, SH)
         text = _assert_telegram_accepts(message.html)
         assert NASTY in text
         assert "A<1>&B" in text
@@ -231,7 +232,9 @@ def _long_html(lines: int, pre_every: int) -> str:
 
 
 @pytest.mark.parametrize(("lines", "pre_every"), [(50, 5), (400, 7), (1200, 3), (300, 1)])
-def test_split_parts_are_valid_within_the_limit_and_lose_nothing(lines: int, pre_every: int) -> None:
+def test_split_parts_are_valid_within_the_limit_and_lose_nothing(
+    lines: int, pre_every: int
+) -> None:
     html = _long_html(lines, pre_every)
     parts = split_html(html)
     assert len(parts) > 1 or len(html) <= TEXT_LIMIT
