@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable
 
 from tests.conftest import BotProcess
 from tests.fake_telegram import FakeTelegram
@@ -26,6 +27,10 @@ def _at_most_the_last_reply_again(fake: FakeTelegram, last_html: str) -> None:
 
 def _recorded(fake: FakeTelegram, what: str) -> int:
     return sum(1 for m in fake.messages(USER) if m.text.startswith("已记下") and what in m.text)
+
+
+def _reply_seen(fake: FakeTelegram, what: str) -> Callable[[], bool]:
+    return lambda: _recorded(fake, what) >= 1
 
 
 def _to_events_question(fake: FakeTelegram) -> None:
@@ -87,8 +92,7 @@ def test_killed_the_moment_each_answer_arrives_every_answer_is_applied_exactly_o
         fake.wait_for_served(update_id)
         bot.kill()  # somewhere in handling: before, during or after the commit
         bot.start()
-        what = answer.split(" ", 2)[2]
-        fake.wait_for(lambda: _recorded(fake, what) >= 1, 30, f"the reply to {answer!r}")
+        fake.wait_for(_reply_seen(fake, answer.split(" ", 2)[2]), 30, f"the reply to {answer!r}")
     for answer in answers:
         # Once, or twice when the kill fell between Telegram's acceptance and our record of it.
         assert 1 <= _recorded(fake, answer.split(" ", 2)[2]) <= 2

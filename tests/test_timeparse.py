@@ -121,7 +121,19 @@ def test_relative_to_now_seen_in_the_users_timezone() -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["", "   ", "hello world", "卡密无效", "快一点", "98", "晚上", "13月40日", "2月30日"]
+    "text",
+    [
+        "",
+        "   ",
+        "hello world",
+        "卡密无效",
+        "快一点",
+        "98",
+        "晚上",
+        "13月40日",
+        "2月30日",
+        "2月30日 10:00",
+    ],
 )
 def test_unreadable_is_none(text: str) -> None:
     assert parse_time(text, NOW, TZ) is None
@@ -160,6 +172,25 @@ def test_find_times_in_a_story() -> None:
 def test_find_times_ignores_numbers_that_are_not_times() -> None:
     text = "订单号20240302101533001，金额1.5元，工号8801，客服说快一点处理，第5条"
     assert find_times(text, NOW, TZ) == []
+
+
+def test_find_times_does_not_read_counts_as_minutes() -> None:
+    assert find_times("昨天8点一直没到账，下午3点两次扣款", NOW, TZ) == [
+        ("昨天8点", local(2025, 3, 4, 8, 0).astimezone(UTC)),
+        ("下午3点", local(2025, 3, 5, 15, 0).astimezone(UTC)),
+    ]
+
+
+def test_find_times_inherit_date() -> None:
+    text = "昨天上午10点联系客服，下午3点再问。yesterday at 8pm then at 9pm"
+    assert find_times(text, NOW, TZ, inherit_date=True) == [
+        ("昨天上午10点", local(2025, 3, 4, 10, 0).astimezone(UTC)),
+        ("下午3点", local(2025, 3, 4, 15, 0).astimezone(UTC)),
+        ("yesterday at 8pm", local(2025, 3, 4, 20, 0).astimezone(UTC)),
+        ("at 9pm", local(2025, 3, 4, 21, 0).astimezone(UTC)),
+    ]
+    # Without it a bare clock time is today's.
+    assert find_times(text, NOW, TZ)[1] == ("下午3点", local(2025, 3, 5, 15, 0).astimezone(UTC))
 
 
 def test_find_times_keeps_an_english_date_with_a_comma_whole() -> None:
