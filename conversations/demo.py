@@ -36,15 +36,17 @@ class TerminalSender:
         if message.buttons:
             self.choices = [b for row in message.buttons for b in row]
             for i, b in enumerate(self.choices, 1):
-                extra = f" → {b.url}" if b.url else ""
-                print(f"  [{i}] {b.text}{extra}", file=self._out)
+                print(f"  [{i}] {b.text}", file=self._out)
         self._out.flush()
         self._next_id += 1
         return self._next_id
 
 
-def to_event(line: str, choices: list[OutButton]) -> Event | None:
-    """A typed line as an event: a number presses a button, /x is a command, else text."""
+def to_event(line: str, choices: list[OutButton], out: TextIO) -> Event | None:
+    """A typed line as an event: a number presses a button, /x is a command, else text.
+
+    A copy or link button has no event: the demo prints what it would copy or open.
+    """
     line = line.strip()
     if not line:
         return None
@@ -52,6 +54,7 @@ def to_event(line: str, choices: list[OutButton]) -> Event | None:
         chosen = choices[int(line) - 1]
         if chosen.data is not None:
             return decode_press(chosen.data)
+        print(f"\n{chosen.copy if chosen.copy is not None else chosen.url}", file=out)
         return None
     if line.startswith("/"):
         head, _, args = line.partition(" ")
@@ -86,7 +89,7 @@ async def run_demo(
             line = await asyncio.to_thread(stdin.readline)
             if not line:
                 break
-            event = to_event(line, sender.choices)
+            event = to_event(line, sender.choices, stdout)
     finally:
         print("", file=stdout)
         await store.close()

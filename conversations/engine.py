@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from conversations import extract, timeparse
+from conversations import channels, extract, timeparse, uscc
 from conversations.events import Command, Event, Malformed, Press, Text, Unsupported
 from conversations.model import (
     DEFAULT_PLATFORM,
@@ -17,6 +17,7 @@ from conversations.model import (
     Channel,
     Contact,
     DemandAction,
+    EvidenceClaim,
     IssueType,
     TimelineEvent,
     Window,
@@ -37,6 +38,10 @@ MAX_FIELD = {
     State.ASK_CONTACT_REF: 60,
     State.ASK_CONTACT_PROMISE: 200,
     State.ASK_DEMAND_ACTION: 150,
+    State.ASK_RULE: 300,
+    State.ASK_COMPANY_NAME: 100,
+    State.ASK_COMPANY_CODE: 40,
+    State.ASK_COMPANY_ADDRESS: 200,
 }
 MAX_SHORT = 200  # any other single answer
 MAX_EVENTS = 30
@@ -147,17 +152,35 @@ def _command(
 def _global_press(press: Press, session: Session, cases: Mapping[int, Case], ctx: Ctx) -> Outcome:
     if press.action == "new":
         return _new_case(session, cases, ctx)
+    no_s, _, arg = press.value.partition(".")
+    case = cases.get(int(no_s)) if no_s.isdigit() else None
+    if press.action not in _CASE_ACTIONS:
+        return Outcome(session, notice=Reply("notice_stale"))
+    if case is None:  # another user's number, a deleted case, or forged data
+        return Outcome(session, notice=Reply("notice_not_found"))
+    if case.status == "draft":
+        # A draft's only action is to continue it.
+        idle = Session(State.IDLE, session.seq, case.no)
+        new = _move(idle, Trigger.RESUME, case, pending=None)
+        return Outcome(new, replies=(Reply("resumed", {"case": case}), ask(new, case)))
+    idle = Session(State.IDLE, session.seq + 1, case.no)
     if press.action in ("open", "resume"):
-        no = int(press.value) if press.value.isdigit() else -1
-        case = cases.get(no)
-        if case is None:  # another user's number, a deleted case, or forged data
-            return Outcome(session, notice=Reply("notice_not_found"))
-        if case.status == "draft":
-            moved = Session(State.IDLE, session.seq, case.no)
-            new = _move(moved, Trigger.RESUME, case, pending=None)
-            return Outcome(new, replies=(Reply("resumed", {"case": case}), ask(new, case)))
-        return Outcome(session, replies=_confirmed_texts(case))
-    return Outcome(session, notice=Reply("notice_stale"))
+        return Outcome(idle, replies=(Reply("case_summary", {"case": case}), channels.menu(case)))
+    if press.action == "call":
+        new = _move(idle, Trigger.LOG_CALL, case, pending=Contact(Channel.PHONE))
+        return Outcome(new, replies=(ask(new, case),))
+    if arg not in channels.TEXT_CHANNELS:
+        return Outcome(session, notice=Reply("notice_stale"))
+    if press.action == "company" or (
+        arg in channels.NEEDS_COMPANY and case.company_name is None
+    ):
+        # The form needs the respondent: ask for it, then send the text (pending names it).
+        new = _move(idle, Trigger.COMPANY, case, pending=Contact(Channel(arg)))
+        return Outcome(new, replies=(Reply("company_intro"), ask(new, case)))
+    return Outcome(idle, replies=(channels.channel_reply(case, arg, ctx.now, ctx.tz),))
+
+
+_CASE_ACTIONS = frozenset({"open", "resume", "text", "call", "company"})
 
 
 def _new_case(session: Session, cases: Mapping[int, Case], ctx: Ctx) -> Outcome:
@@ -225,6 +248,7 @@ def _on_story(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
         demand_text=facts.demand_text or case.demand_text,
         demand_deadline=facts.demand_deadline or case.demand_deadline,
         rule_citation=facts.rule_citation or case.rule_citation,
+        rule_done=case.rule_done or facts.rule_citation is not None,
     )
     understood = Reply("story_understood", {"case": facts_case, "found": facts.found})
     return _Accepted(facts_case, Trigger.STORY, (understood,))
@@ -423,12 +447,72 @@ def _on_demand_deadline(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _
     return _Accepted(case.with_(demand_deadline=window), Trigger.ANSWER)
 
 
+def _on_rule(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
+    if isinstance(ev, Press):
+        if ev.action == "skip":
+            return _Accepted(case.with_(rule_done=True), Trigger.SKIP)
+        return _Rejected(Reply("use_buttons_or_text"))
+    rule = _one_line(ev.text)
+    if len(rule) < 4:
+        return _Rejected(Reply("reask_rule"))
+    return _Accepted(case.with_(rule_citation=rule, rule_done=True), Trigger.ANSWER)
+
+
+def _on_evidence(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
+    if isinstance(ev, Text):
+        return _Rejected(Reply("evidence_use_buttons"))
+    if ev.action == "done":
+        return _Accepted(case.with_(evidence_done=True), Trigger.DONE)
+    claim = _enum_value(EvidenceClaim, ev.value) if ev.action == "claim" else None
+    if claim is None:
+        return _Rejected(Reply("evidence_use_buttons"))
+    held = case.evidence_claims
+    toggled = tuple(c for c in held if c is not claim) if claim in held else (*held, claim)
+    ordered = tuple(c for c in EvidenceClaim if c in toggled)
+    return _Accepted(case.with_(evidence_claims=ordered), Trigger.TOGGLE)
+
+
+def _on_company_name(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
+    if isinstance(ev, Press):
+        return _Rejected(Reply("use_buttons_or_text"))
+    name = _one_line(ev.text)
+    if len(name) < 4:
+        return _Rejected(Reply("reask_company_name"))
+    return _Accepted(case.with_(company_name=name), Trigger.ANSWER, pending=s.pending)
+
+
+def _on_company_code(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
+    if isinstance(ev, Press):
+        if ev.action == "skip":
+            return _Accepted(case.with_(company_code=None), Trigger.SKIP, pending=s.pending)
+        return _Rejected(Reply("use_buttons_or_text"))
+    code = uscc.normalise(ev.text)
+    if not uscc.is_valid(code):
+        return _Rejected(Reply("reask_company_code"))
+    return _Accepted(case.with_(company_code=code), Trigger.ANSWER, pending=s.pending)
+
+
+def _on_company_address(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
+    assert s.pending is not None
+    if isinstance(ev, Press):
+        if ev.action != "skip":
+            return _Rejected(Reply("use_buttons_or_text"))
+        done, trigger = case.with_(company_address=None), Trigger.SKIP
+    else:
+        address = _one_line(ev.text)
+        if len(address) < 4:
+            return _Rejected(Reply("reask_company_address"))
+        done, trigger = case.with_(company_address=address), Trigger.ANSWER
+    text = channels.channel_reply(done, s.pending.channel, ctx.now, ctx.tz)
+    return _Accepted(done, trigger, (Reply("company_saved", {"case": done}), text))
+
+
 def _on_review(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
     if isinstance(ev, Text):
         return _Rejected(Reply("review_use_buttons"))
     if ev.action == "confirm":
         done = case.with_(status="confirmed", confirmed_at=utc(ctx.now))
-        return _Accepted(done, Trigger.CONFIRM, _confirmed_texts(done, first=True))
+        return _Accepted(done, Trigger.CONFIRM, _confirmed_texts(done, ctx))
     field = _enum_value(State, ev.value) if ev.action == "edit" else None
     if field is None or field not in EDITABLE:
         return _Rejected(Reply("review_use_buttons"))
@@ -456,7 +540,12 @@ _HANDLERS: dict[State, _Handler] = {
     State.ASK_CONTACT_PROMISE: _on_contact_promise,
     State.ASK_DEMAND_ACTION: _on_demand_action,
     State.ASK_DEMAND_DEADLINE: _on_demand_deadline,
+    State.ASK_RULE: _on_rule,
+    State.ASK_EVIDENCE: _on_evidence,
     State.REVIEW: _on_review,
+    State.ASK_COMPANY_NAME: _on_company_name,
+    State.ASK_COMPANY_CODE: _on_company_code,
+    State.ASK_COMPANY_ADDRESS: _on_company_address,
 }
 
 
@@ -477,6 +566,8 @@ def _answered(state: State, case: Case) -> bool:
         State.ASK_CONTACT_CHANNEL: case.contacts_done,
         State.ASK_DEMAND_ACTION: case.demand_action is not None,
         State.ASK_DEMAND_DEADLINE: case.demand_deadline is not None,
+        State.ASK_RULE: case.rule_done or case.rule_citation is not None,
+        State.ASK_EVIDENCE: case.evidence_done,
     }[state]
 
 
@@ -499,6 +590,9 @@ def _move(
     elif dest is Target.EDITED:
         assert edit is not None
         dest = edit
+    elif dest is Target.AFTER_CONTACT:
+        assert case is not None
+        dest = State.ASK_CONTACT_CHANNEL if case.status == "draft" else State.IDLE
     assert isinstance(dest, State)
     case_no = None if dest is State.IDLE and trigger is Trigger.CONFIRM else session.case_no
     return Session(dest, session.seq + 1, case_no, pending)
@@ -553,6 +647,18 @@ def ask(session: Session, case: Case) -> Reply:
             (b("window.24h", "window", "24h"), b("window.48h", "window", "48h")),
             (b("window.3wd", "window", "3wd"),),
         ]
+    elif state is State.ASK_RULE:
+        rows = [(b("btn.no_rule", "skip"),)]
+    elif state is State.ASK_EVIDENCE:
+        ticks = [
+            Button("claim", c, label=f"claim.{c}" + (".on" if c in case.evidence_claims else ""),
+                   seq=seq)
+            for c in EvidenceClaim
+        ]
+        rows = [tuple(ticks[i : i + 2]) for i in range(0, len(ticks), 2)]
+        rows.append((b("btn.evidence_done", "done"),))
+    elif state in (State.ASK_COMPANY_CODE, State.ASK_COMPANY_ADDRESS):
+        rows = [(b("btn.skip", "skip"),)]
     elif state is State.REVIEW:
         rows = [(b("btn.confirm", "confirm"),)]
         edits = [b(f"edit.{s}", "edit", s) for s in EDITABLE]
@@ -592,11 +698,13 @@ def _idle_hint(cases: Mapping[int, Case]) -> Reply:
     return Reply("idle_hint", {"drafts": _drafts(cases)})
 
 
-def _confirmed_texts(case: Case, first: bool = False) -> tuple[Reply, ...]:
+def _confirmed_texts(case: Case, ctx: Ctx) -> tuple[Reply, ...]:
+    """After confirming: the summary, the first two texts, and the menu of every channel."""
     return (
-        Reply("case_summary", {"case": case, "first": first}),
-        Reply("channel_text", {"case": case, "channel": Channel.PLATFORM_SUPPORT}),
-        Reply("channel_text", {"case": case, "channel": Channel.EMAIL}),
+        Reply("case_summary", {"case": case, "first": True}),
+        channels.channel_reply(case, Channel.PLATFORM_SUPPORT, ctx.now, ctx.tz),
+        channels.channel_reply(case, Channel.EMAIL, ctx.now, ctx.tz),
+        channels.menu(case),
     )
 
 

@@ -57,6 +57,18 @@ class Channel(StrEnum):
     OTHER = "other"
 
 
+class EvidenceClaim(StrEnum):
+    """Evidence the user says they hold, in the seed's three groups (until files arrive)."""
+
+    ORDER_SCREENSHOT = "order_screenshot"  # 订单凭证
+    PAYMENT_RECORD = "payment_record"  # 订单凭证
+    CODE_SCREENSHOT = "code_screenshot"  # 订单凭证
+    FAILURE_SCREENSHOT = "failure_screenshot"  # 问题记录
+    CHAT_LOG = "chat_log"  # 沟通记录
+    CALL_RECORDING = "call_recording"  # 沟通记录
+    EMAILS = "emails"  # 沟通记录
+
+
 class WindowUnit(StrEnum):
     """The unit of a relative response window."""
 
@@ -171,6 +183,12 @@ class Case:
     demand_text: str | None = None  # for CUSTOM, the concrete demand in the user's words
     demand_deadline: Window | None = None
     rule_citation: str | None = None  # a clause of the platform's own rules, as the user gave it
+    rule_done: bool = False  # the user answered or skipped the rule question
+    evidence_claims: tuple[EvidenceClaim, ...] = ()
+    evidence_done: bool = False
+    company_name: str | None = None  # the respondent, for 12315 and mediation
+    company_code: str | None = None  # 统一社会信用代码
+    company_address: str | None = None
     confirmed_at: datetime | None = None
 
     def with_(self, **changes: Any) -> Case:
@@ -187,7 +205,7 @@ class Case:
             if isinstance(v, datetime):
                 out[f.name] = _dt_out(v)
             elif isinstance(v, tuple):
-                out[f.name] = [x.to_json() for x in v]
+                out[f.name] = [x.value if isinstance(x, StrEnum) else x.to_json() for x in v]
             elif isinstance(v, Window):
                 out[f.name] = v.to_json()
             elif isinstance(v, StrEnum):
@@ -222,6 +240,12 @@ class Case:
                 Window.from_json(d["demand_deadline"]) if d.get("demand_deadline") else None
             ),
             rule_citation=d.get("rule_citation"),
+            rule_done=bool(d.get("rule_done")),
+            evidence_claims=tuple(EvidenceClaim(e) for e in d.get("evidence_claims", [])),
+            evidence_done=bool(d.get("evidence_done")),
+            company_name=d.get("company_name"),
+            company_code=d.get("company_code"),
+            company_address=d.get("company_address"),
             confirmed_at=_dt_in(d.get("confirmed_at")),
         )
 

@@ -12,6 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup, escape
 
 from conversations.model import Lang, Window
 from conversations.replies import Button, Reply
@@ -71,6 +72,8 @@ class Texts:
             lstrip_blocks=True,
             keep_trailing_newline=False,
         )
+        self.env.filters["clip"] = clip
+        self.env.filters["fit"] = fit
 
     def labels(self, lang: Lang) -> dict[str, str]:
         """The button and field labels of a language."""
@@ -80,7 +83,9 @@ class Texts:
         """Render a reply into one or more messages; buttons go on the last one."""
         body = self.render_html(reply.template, reply.data, lang, tz).strip()
         parts = split_html(body)
-        rows = tuple(tuple(self._button(b, lang) for b in row) for row in reply.buttons)
+        rows = tuple(
+            tuple(self._button(b, reply.data, lang, tz) for b in row) for row in reply.buttons
+        )
         return [OutMessage(p, rows if i == len(parts) - 1 else ()) for i, p in enumerate(parts)]
 
     def render_html(
@@ -98,13 +103,14 @@ class Texts:
             window=lambda w: window_text(w, labels),
         )
 
-    def _button(self, b: Button, lang: Lang) -> OutButton:
+    def _button(self, b: Button, data: Any, lang: Lang, tz: ZoneInfo) -> OutButton:
         text = b.text if b.text is not None else self.labels(lang)[b.label or b.action]
         text = text[:BUTTON_TEXT_LIMIT]
         if b.url:
             return OutButton(text, url=b.url)
-        if b.copy is not None:
-            return OutButton(text, copy=b.copy[:COPY_TEXT_LIMIT])
+        if b.copy_template is not None:
+            copied = to_plain(self.render_html(b.copy_template, data, lang, tz)).strip()
+            return OutButton(text, copy=copied[:COPY_TEXT_LIMIT])
         return OutButton(text, data=b.data())
 
 
@@ -134,6 +140,32 @@ def window_text(w: Window | None, labels: dict[str, str]) -> str:
     if w.text or w.unit is None:
         return w.text
     return labels[f"unit.{w.unit}"].replace("N", str(w.amount))
+
+
+ELLIPSIS = "…"
+
+
+def clip(text: str, limit: int) -> str:
+    """Plain text cut to `limit` characters, an ellipsis marking the cut."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + ELLIPSIS
+
+
+def fit(block: str, limit: int) -> Markup:
+    """Rendered lines kept whole while they fit in `limit` characters as the reader sees them;
+    an ellipsis line marks what was left out."""
+    kept: list[str] = []
+    used = 0
+    for line in str(block).strip("\n").split("\n"):
+        size = len(to_plain(line)) + 1
+        if used + size > limit - 2:
+            if not kept:  # one long line: cut inside it (a <pre> line holds no tags)
+                kept.append(str(escape(clip(to_plain(line), limit - 2))))
+            kept.append(ELLIPSIS)
+            break
+        kept.append(line)
+        used += size
+    return Markup("\n".join(kept))
 
 
 # --- HTML helpers ----------------------------------------------------------------------------

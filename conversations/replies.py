@@ -23,7 +23,9 @@ class Button:
     text: str | None = None  # literal text built from the user's own data
     seq: int | None = None  # None: valid at any time (e.g. "open case #3")
     url: str | None = None  # a link button instead of a callback
-    copy: str | None = None  # a copy-to-clipboard button instead of a callback
+    # A copy-to-clipboard button instead of a callback: the template whose plain text it copies,
+    # rendered with the reply's data, so the copy is exactly what the message shows.
+    copy_template: str | None = None
 
     def data(self) -> str:
         """Callback data, at most 64 bytes."""

@@ -25,7 +25,12 @@ class State(StrEnum):
     ASK_CONTACT_PROMISE = "ask_contact_promise"
     ASK_DEMAND_ACTION = "ask_demand_action"
     ASK_DEMAND_DEADLINE = "ask_demand_deadline"
+    ASK_RULE = "ask_rule"
+    ASK_EVIDENCE = "ask_evidence"
     REVIEW = "review"
+    ASK_COMPANY_NAME = "ask_company_name"
+    ASK_COMPANY_CODE = "ask_company_code"
+    ASK_COMPANY_ADDRESS = "ask_company_address"
 
 
 class Trigger(StrEnum):
@@ -41,7 +46,10 @@ class Trigger(StrEnum):
     DONE = "done"  # the list is complete
     CLEAR = "clear"  # empty the list and start it again
     CHOOSE = "choose"  # a contact channel was chosen
+    TOGGLE = "toggle"  # tick or untick one item of a multiple choice
     EDIT = "edit"  # edit a field from the review
+    COMPANY = "company"  # the respondent's details are needed for a channel's text
+    LOG_CALL = "log_call"  # record a phone call just made
     CONFIRM = "confirm"
     CANCEL = "cancel"
 
@@ -51,6 +59,7 @@ class Target(StrEnum):
 
     NEXT = "next"  # the first unanswered question in INTAKE_ORDER, or REVIEW
     EDITED = "edited"  # the question of the field the user chose to edit
+    AFTER_CONTACT = "after_contact"  # more contacts in an intake; back to idle after a call log
 
 
 # The intake asks these in order; NEXT skips the ones the case already answers.
@@ -66,13 +75,15 @@ INTAKE_ORDER: tuple[State, ...] = (
     State.ASK_CONTACT_CHANNEL,
     State.ASK_DEMAND_ACTION,
     State.ASK_DEMAND_DEADLINE,
+    State.ASK_RULE,
+    State.ASK_EVIDENCE,
 )
 
 # Questions the review can send the user back to.
 EDITABLE: tuple[State, ...] = tuple(s for s in INTAKE_ORDER if s is not State.ASK_ISSUE_DETAIL)
 
-# Every state other than IDLE belongs to an intake.
-_IN_INTAKE: tuple[State, ...] = tuple(s for s in State if s is not State.IDLE)
+# Every state other than IDLE asks a question that /cancel or /new can leave.
+_ASKING: tuple[State, ...] = tuple(s for s in State if s is not State.IDLE)
 
 _S = State
 _T = Trigger
@@ -98,16 +109,29 @@ TRANSITIONS: dict[tuple[State, Trigger], State | Target] = {
     (_S.ASK_CONTACT_TIME, _T.SKIP): _S.ASK_CONTACT_REF,
     (_S.ASK_CONTACT_REF, _T.ANSWER): _S.ASK_CONTACT_PROMISE,
     (_S.ASK_CONTACT_REF, _T.SKIP): _S.ASK_CONTACT_PROMISE,
-    (_S.ASK_CONTACT_PROMISE, _T.ANSWER): _S.ASK_CONTACT_CHANNEL,
-    (_S.ASK_CONTACT_PROMISE, _T.SKIP): _S.ASK_CONTACT_CHANNEL,
+    (_S.ASK_CONTACT_PROMISE, _T.ANSWER): Target.AFTER_CONTACT,
+    (_S.ASK_CONTACT_PROMISE, _T.SKIP): Target.AFTER_CONTACT,
     (_S.ASK_DEMAND_ACTION, _T.ANSWER): Target.NEXT,
     (_S.ASK_DEMAND_DEADLINE, _T.ANSWER): Target.NEXT,
+    (_S.ASK_RULE, _T.ANSWER): Target.NEXT,
+    (_S.ASK_RULE, _T.SKIP): Target.NEXT,
+    (_S.ASK_EVIDENCE, _T.TOGGLE): _S.ASK_EVIDENCE,
+    (_S.ASK_EVIDENCE, _T.DONE): Target.NEXT,
     (_S.REVIEW, _T.EDIT): Target.EDITED,
     (_S.REVIEW, _T.CONFIRM): _S.IDLE,
+    # After the intake: the respondent's details before a 12315 or mediation text ...
+    (_S.IDLE, _T.COMPANY): _S.ASK_COMPANY_NAME,
+    (_S.ASK_COMPANY_NAME, _T.ANSWER): _S.ASK_COMPANY_CODE,
+    (_S.ASK_COMPANY_CODE, _T.ANSWER): _S.ASK_COMPANY_ADDRESS,
+    (_S.ASK_COMPANY_CODE, _T.SKIP): _S.ASK_COMPANY_ADDRESS,
+    (_S.ASK_COMPANY_ADDRESS, _T.ANSWER): _S.IDLE,
+    (_S.ASK_COMPANY_ADDRESS, _T.SKIP): _S.IDLE,
+    # ... and the notes of a phone call, through the intake's contact questions.
+    (_S.IDLE, _T.LOG_CALL): _S.ASK_CONTACT_TIME,
     # /cancel leaves any question; the draft stays.
-    **{(s, _T.CANCEL): _S.IDLE for s in _IN_INTAKE},
+    **{(s, _T.CANCEL): _S.IDLE for s in _ASKING},
     # /new in the middle of an intake starts the story question again (the old draft stays).
-    **{(s, _T.NEW): _S.ASK_STORY for s in _IN_INTAKE},
+    **{(s, _T.NEW): _S.ASK_STORY for s in _ASKING},
 }
 
 
@@ -131,6 +155,9 @@ def mermaid() -> str:
             continue  # drawn once below, to keep the picture readable
         if dst is Target.EDITED:
             lines += [f"    {src} --> {s} : edit" for s in EDITABLE]
+        elif dst is Target.AFTER_CONTACT:
+            lines.append(f"    {src} --> ask_contact_channel : {trig} (intake)")
+            lines.append(f"    {src} --> idle : {trig} (call log)")
         else:
             lines.append(f"    {src} --> {dst} : {trig}")
     lines += [f"    next --> {s}" for s in (*INTAKE_ORDER, State.REVIEW)]

@@ -67,11 +67,18 @@ def test_a_whole_intake_step_by_step_ends_with_two_ready_texts(
     assert "工号 8801" in saved.text
     tap(fake, "没有更多了")
     tap(fake, "补发卡密")
-    [review] = tap(fake, "48小时内")
+    [rule_question] = tap(fake, "48小时内")
+    assert "《" in rule_question.text  # asks for a clause of the platform's own rules
+    tap(fake, "没有 / 不确定")
+    tap(fake, "订单截图")
+    [evidence_question] = tap(fake, "客服聊天记录")
+    assert "☑️ 订单截图" in evidence_question.button_texts
+    [review] = tap(fake, "选好了")
     for fact in ("WL20240302001", "Steam充值卡 100元", "98.00", "2024-03-02 10:15",
-                 "卡密无效", "工号 8801", "补发卡密", "48小时内"):
+                 "卡密无效", "工号 8801", "补发卡密", "48小时内", "订单截图、客服聊天记录"):
         assert fact in review.text
-    summary, platform, email = tap(fake, "确认", 3)
+    summary, platform, email, menu = tap(fake, "确认", 4)
+    assert "⭐ 投诉邮件(建议下一步)" in menu.button_texts  # support was contacted already
     assert "WL20240302001" in summary.text
     [support_text] = platform.pre_blocks
     assert support_text.startswith("【投诉】订单号WL20240302001")
@@ -98,8 +105,8 @@ def test_a_pasted_story_is_understood_and_only_missing_fields_are_asked(
         assert fact in understood.text, fact
     two_days_ago = (now + timedelta(hours=8) - timedelta(days=2)).strftime("%Y-%m-%d")
     assert f"{two_days_ago} 15:00" in understood.text
-    # Everything was in the story: the next message is the review.
-    assert "确认" in " ".join(next_question.button_texts)
+    # Everything the intake requires was in the story: only the optional questions remain.
+    assert "没有 / 不确定" in next_question.button_texts
 
 
 def test_the_database_is_private_and_holds_the_answers(fake: FakeTelegram, bot: BotProcess) -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from conversations.engine import MAX_FIELD, Ctx, Outcome, Session, step
 from conversations.events import Command, Event, Malformed, Press, Text, Unsupported
-from conversations.model import Case, Channel, DemandAction, IssueType
+from conversations.model import Case, Channel, DemandAction, EvidenceClaim, IssueType
 from conversations.states import (
     DIAGRAM_PATH,
     INTAKE_ORDER,
@@ -101,15 +101,22 @@ def test_step_by_step_intake_collects_every_field_and_ends_with_two_texts() -> N
     d.press("demand", DemandAction.REISSUE_CODE)
     assert d.state() is State.ASK_DEMAND_DEADLINE
     d.press("window", "48h")
-    assert d.state() is State.REVIEW
+    assert d.state() is State.ASK_RULE
     assert d.case.demand_deadline is not None and d.case.demand_deadline.amount == 48
+    d.text("《虚拟商品售后规则》第5条:卡密失效需在24小时内处理")
+    assert d.state() is State.ASK_EVIDENCE
+    d.press("claim", "order_screenshot")
+    d.press("claim", "chat_log")
+    d.press("claim", "order_screenshot")  # a second tap takes it back
+    assert d.case.evidence_claims == (EvidenceClaim.CHAT_LOG,)
+    d.press("done")
+    assert d.state() is State.REVIEW
     d.press("confirm")
     assert d.state() is State.IDLE
     assert d.cases[1].status == "confirmed"
-    assert d.templates() == ["case_summary", "channel_text", "channel_text"]
-    assert d.last is not None
-    channels = [r.data["channel"] for r in d.last.replies[1:]]
-    assert channels == [Channel.PLATFORM_SUPPORT, Channel.EMAIL]
+    assert d.templates() == [
+        "case_summary", "channels/platform_support", "channels/email", "case_menu"
+    ]
 
 
 def _at(state: State) -> Dialog:
@@ -129,6 +136,8 @@ def _at(state: State) -> Dialog:
         ("done", ""),
         ("demand", "full_refund"),
         ("window", "24h"),
+        ("skip", ""),
+        ("done", ""),
     ]
     for answer in answers:
         if d.state() is state:
@@ -229,7 +238,7 @@ def test_cases_lists_every_case_and_opens_a_confirmed_one_with_its_texts() -> No
     d.cmd("cases")
     assert d.templates() == ["case_list"]
     d.send(Press(None, "open", "1"))
-    assert d.templates() == ["case_summary", "channel_text", "channel_text"]
+    assert d.templates() == ["case_summary", "case_menu"]
 
 
 def test_a_pasted_story_fills_what_it_can_and_asks_only_for_what_is_missing() -> None:
@@ -301,3 +310,84 @@ def test_every_question_in_the_intake_has_an_answer_transition() -> None:
 
 def test_the_diagram_next_to_the_code_is_current() -> None:
     assert DIAGRAM_PATH.read_text(encoding="utf-8") == mermaid()
+
+
+# --- after the intake: channels, the respondent company, call notes ---------------------------
+
+
+def _confirmed() -> Dialog:
+    d = _at(State.REVIEW)
+    d.press("confirm")
+    return d
+
+
+def test_every_channel_text_can_be_pulled_from_a_confirmed_case() -> None:
+    d = _confirmed()
+    d.send(Press(None, "company", "1.c12315"))
+    d.text("某某网络科技有限公司")
+    d.text("91110000802100433B")
+    d.text("北京市海淀区某路1号")
+    for name in ("platform_support", "email", "phone", "c12315", "heimao", "jutousu",
+                 "mediation", "followup"):
+        d.send(Press(None, "text", f"1.{name}"))
+        assert d.templates() == [f"channels/{name}"], name
+
+
+def test_12315_asks_for_the_company_first_and_checks_the_credit_code() -> None:
+    d = _confirmed()
+    d.send(Press(None, "text", "1.c12315"))
+    assert d.templates() == ["company_intro", "ask/ask_company_name"]
+    d.text("某某网络科技有限公司")
+    assert d.state() is State.ASK_COMPANY_CODE
+    d.text("91110000802100433C")  # one character off: the check digit fails
+    assert d.templates() == ["reask_company_code", "ask/ask_company_code"]
+    assert d.case.company_code is None
+    d.text("9111 0000 8021 0043 3b")  # spaces and lower case are forgiven
+    assert d.case.company_code == "91110000802100433B"
+    d.press("skip")
+    assert d.state() is State.IDLE
+    assert d.templates() == ["company_saved", "channels/c12315"]
+    d.send(Press(None, "text", "1.c12315"))
+    assert d.templates() == ["channels/c12315"]  # asked once, remembered
+
+
+def test_a_call_is_logged_as_a_contact_of_the_case() -> None:
+    d = _confirmed()
+    d.send(Press(None, "call", "1"))
+    assert d.state() is State.ASK_CONTACT_TIME
+    d.text("今天上午11点")
+    d.text("客服小王 工号 9527")
+    d.text("答应明天下午6点前回电")
+    assert d.state() is State.IDLE
+    call = d.cases[1].contacts[-1]
+    assert call.channel is Channel.PHONE and call.ref == "客服小王 工号 9527"
+    assert call.window is not None and call.window.until is not None
+
+
+def test_the_ladder_recommends_the_platform_first_then_climbs_past_what_was_tried() -> None:
+    from conversations.channels import recommended
+
+    d = _confirmed()
+    assert recommended(d.cases[1])[0] is Channel.PLATFORM_SUPPORT
+    d.send(Press(None, "call", "1"))
+    d.press("skip")
+    d.press("skip")
+    d.press("skip")
+    assert recommended(d.cases[1])[0] is Channel.C12315  # a call is the second rung
+
+
+def test_case_buttons_for_a_case_that_is_not_the_users_reveal_nothing() -> None:
+    d = _confirmed()
+    before = dict(d.cases)
+    for value in ("2.c12315", "99.email", "1.nonsense", "x.email", "1"):
+        out = d.send(Press(None, "text", value))
+        assert out.replies == () and out.notice is not None
+    assert d.cases == before
+
+
+def test_the_follow_up_deadline_is_the_next_18_00_at_least_two_hours_ahead() -> None:
+    from conversations.channels import followup_deadline
+
+    assert followup_deadline(NOW, SH) == datetime(2025, 3, 5, 18, 0, tzinfo=SH)
+    late = datetime(2025, 3, 5, 16, 30, tzinfo=SH)
+    assert followup_deadline(late, SH) == datetime(2025, 3, 6, 18, 0, tzinfo=SH)

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from conversations.channels import TEXT_CHANNELS, channel_reply, menu
 from conversations.engine import PRESET_WINDOWS, Session, ask
 from conversations.model import (
     Case,
@@ -27,6 +28,7 @@ from conversations.states import State
 from tests.fake_telegram import HTMLParseError, parse_html
 
 SH = ZoneInfo("Asia/Shanghai")
+NOW = datetime(2024, 3, 5, 4, 0, tzinfo=UTC)
 TEXTS = Texts()
 NASTY = 'a<b>&amp;"quote" \'x\' 🙂 *md* _x_ `c` [l](u)'
 
@@ -106,9 +108,8 @@ def _data(name: str, case: Case) -> list[dict[str, Any]]:
         "contact_added": [{"contact": c} for c in CASES["full"].contacts],
         "vague_demand": [{"text": "你们必须处理<&>"}],
         "case_summary": [{"case": case, "first": True}, {"case": case, "first": False}],
-        "channel_text": [
-            {"case": case, "channel": c} for c in (Channel.PLATFORM_SUPPORT, Channel.EMAIL)
-        ] if complete else [],
+        "company_saved": [{"case": case}],
+        "case_menu": [menu(case).data] if complete else [],
     }
     return by_name.get(name, [{}])
 
@@ -139,6 +140,14 @@ def test_every_template_renders_into_html_telegram_accepts(lang: Lang, case_name
             for message in TEXTS.render(Reply(name, data), lang, SH):
                 _assert_telegram_accepts(message.html)
                 rendered += 1
+    if case.no != 1:  # a complete case: every channel's text, and its buttons
+        for name in TEXT_CHANNELS:
+            reply = channel_reply(case, name, NOW, SH)
+            for message in TEXTS.render(reply, lang, SH):
+                _assert_telegram_accepts(message.html)
+                for b in (b for row in message.buttons for b in row):
+                    assert b.copy is None or 0 < len(b.copy) <= 256
+                rendered += 1
     for state in State:
         if state is State.IDLE:
             continue
@@ -165,8 +174,7 @@ def test_zh_and_en_have_the_same_templates_and_labels() -> None:
 def test_user_text_comes_out_intact(lang: Lang) -> None:
     case = CASES["nasty"]
     for channel in (Channel.PLATFORM_SUPPORT, Channel.EMAIL):
-        reply = Reply("channel_text", {"case": case, "channel": channel})
-        [message] = TEXTS.render(reply, lang, SH)
+        [message] = TEXTS.render(channel_reply(case, channel, NOW, SH), lang, SH)
         text = _assert_telegram_accepts(message.html)
         assert NASTY in text
         assert "A<1>&B" in text
@@ -174,9 +182,7 @@ def test_user_text_comes_out_intact(lang: Lang) -> None:
 
 def test_the_platform_support_text_puts_the_complaint_and_problem_first() -> None:
     case = CASES["full"]
-    [message] = TEXTS.render(
-        Reply("channel_text", {"case": case, "channel": Channel.PLATFORM_SUPPORT}), Lang.ZH, SH
-    )
+    [message] = TEXTS.render(channel_reply(case, Channel.PLATFORM_SUPPORT, NOW, SH), Lang.ZH, SH)
     pre = _pre_blocks(message.html)[0]
     first = pre.splitlines()[0]
     assert first.startswith("【投诉】订单号WL20240302001")
@@ -188,9 +194,7 @@ def test_the_platform_support_text_puts_the_complaint_and_problem_first() -> Non
 
 def test_the_email_has_a_subject_and_three_parts_built_from_the_case() -> None:
     case = CASES["full"]
-    [message] = TEXTS.render(
-        Reply("channel_text", {"case": case, "channel": Channel.EMAIL}), Lang.ZH, SH
-    )
+    [message] = TEXTS.render(channel_reply(case, Channel.EMAIL, NOW, SH), Lang.ZH, SH)
     subject, body = _pre_blocks(message.html)
     assert subject == "投诉订单号WL20240302001-卡密失效问题"
     parts = [body.index(h) for h in ("一、问题描述", "二、证据清单", "三、诉求")]
@@ -200,9 +204,7 @@ def test_the_email_has_a_subject_and_three_parts_built_from_the_case() -> None:
 
 def test_an_absolute_deadline_is_shown_as_a_time_not_as_relative_words() -> None:
     case = CASES["other_absolute"]
-    [message] = TEXTS.render(
-        Reply("channel_text", {"case": case, "channel": Channel.PLATFORM_SUPPORT}), Lang.ZH, SH
-    )
+    [message] = TEXTS.render(channel_reply(case, Channel.PLATFORM_SUPPORT, NOW, SH), Lang.ZH, SH)
     assert "2024-03-04 18:00前" in to_plain(message.html)
     assert "明天" not in to_plain(message.html)
 

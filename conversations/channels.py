@@ -1,0 +1,110 @@
+"""Complaint channels: the escalation ladder, what to recommend, and each channel's reply."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from conversations.model import Case, Channel
+from conversations.replies import Button, Reply
+
+# The ladder of the seed article: the platform first, then its formal channels, then the
+# regulator and public platforms, then mediation.
+LADDER: tuple[tuple[Channel, ...], ...] = (
+    (Channel.PLATFORM_SUPPORT,),
+    (Channel.EMAIL, Channel.PHONE),
+    (Channel.C12315, Channel.HEIMAO, Channel.JUTOUSU),
+    (Channel.MEDIATION,),
+)
+# Every channel with a ready text, in menu order; the follow-up is for any earlier contact.
+TEXT_CHANNELS: tuple[str, ...] = (*(c.value for rung in LADDER for c in rung), "followup")
+
+# The channels' own sites, as the issue names them.
+URLS: dict[str, str] = {
+    Channel.C12315: "https://www.12315.cn/",
+    Channel.HEIMAO: "https://tousu.sina.com.cn/",
+    Channel.JUTOUSU: "https://ts.21cn.com/",
+}
+
+# A respondent company (name, 统一社会信用代码, address) is what these forms ask for.
+NEEDS_COMPANY: frozenset[str] = frozenset({Channel.C12315, Channel.MEDIATION})
+
+# Practical limits of the channels' forms (characters). The 黑猫 title limit is the issue's;
+# the others are our own conservative bounds, since the forms' exact limits are not published.
+LIMITS: dict[str, int] = {
+    "heimao_title": 30,
+    "jutousu_title": 30,
+    "c12315_piece": 500,
+    "public_body": 1500,
+}
+
+FOLLOWUP_HOUR = 18  # "若今日18点前未收到处理结果" (the seed's ultimatum)
+FOLLOWUP_MIN_LEAD = timedelta(hours=2)  # leave the platform a real chance to answer
+
+
+def tried(case: Case) -> set[Channel]:
+    """Channels the case's contacts show were already used."""
+    return {c.channel for c in case.contacts}
+
+
+def recommended(case: Case) -> tuple[Channel, str]:
+    """The rung above the highest one tried, and the key of the one-line reason."""
+    used = tried(case)
+    reached = max((i for i, rung in enumerate(LADDER) if used.intersection(rung)), default=-1)
+    if reached + 1 < len(LADDER):
+        return LADDER[reached + 1][0], f"why.rung{reached + 1}"
+    return Channel.MEDIATION, "why.all_tried"
+
+
+def next_after(case: Case) -> Channel:
+    """The channel to name as the next step in a follow-up."""
+    channel, _ = recommended(case)
+    return Channel.C12315 if channel in (Channel.PLATFORM_SUPPORT, Channel.EMAIL) else channel
+
+
+def followup_deadline(now: datetime, tz: ZoneInfo) -> datetime:
+    """The next 18:00 local at least two hours away."""
+    local = now.astimezone(tz)
+    at = datetime.combine(local.date(), time(FOLLOWUP_HOUR), tzinfo=tz)
+    if at - local < FOLLOWUP_MIN_LEAD:
+        at += timedelta(days=1)
+    return at
+
+
+def menu(case: Case) -> Reply:
+    """The channel menu of a confirmed case, the recommended step marked."""
+    best, why = recommended(case)
+    rows: list[tuple[Button, ...]] = []
+    for name in TEXT_CHANNELS:
+        label = f"menu.{name}" + (".best" if name == best else "")
+        rows.append((Button("text", f"{case.no}.{name}", label=label),))
+    return Reply("case_menu", {"case": case, "best": best, "why": why}, tuple(rows))
+
+
+def channel_reply(case: Case, name: str, now: datetime, tz: ZoneInfo) -> Reply:
+    """The ready-to-paste text of one channel, with its copy, link and follow-up buttons."""
+    data = {
+        "case": case,
+        "channel": name,
+        "next": next_after(case),
+        "deadline": followup_deadline(now, tz),
+        "last": case.contacts[-1] if case.contacts else None,
+    }
+    rows: list[tuple[Button, ...]] = []
+    copies = {
+        Channel.PLATFORM_SUPPORT: ("btn.copy_order_no", "copy/order_no"),
+        Channel.EMAIL: ("btn.copy_subject", "copy/email_subject"),
+        Channel.C12315: ("btn.copy_company", "copy/company_name"),
+        Channel.HEIMAO: ("btn.copy_title", "copy/heimao_title"),
+        Channel.JUTOUSU: ("btn.copy_title", "copy/jutousu_title"),
+    }
+    if name in copies and (name != Channel.C12315 or case.company_name):
+        label, template = copies[Channel(name)]
+        rows.append((Button("copy", label=label, copy_template=template),))
+    if name in URLS:
+        rows.append((Button("url", label=f"site.{name}", url=URLS[name]),))
+    if name == Channel.PHONE:
+        rows.append((Button("call", str(case.no), label="btn.log_call"),))
+    if name in NEEDS_COMPANY:
+        rows.append((Button("company", f"{case.no}.{name}", label="btn.edit_company"),))
+    return Reply(f"channels/{name}", data, tuple(rows))
