@@ -51,7 +51,7 @@ FUTURE_TOLERANCE = timedelta(minutes=2)  # clocks differ a little
 _ORDER_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{3,39}")  # a bare order number as typed
 _BARE_AMOUNT = re.compile(r"\s*(\d{1,9}(?:\.\d{1,2})?)\s*")  # "98" or "98.5" with no unit
 _NO_REASON_RETURN = re.compile(r"无理由|七天退货|7天退货|no[- ]reason", re.IGNORECASE)
-_E = TypeVar("_E", IssueType, DemandAction, Channel, State)
+_E = TypeVar("_E", IssueType, DemandAction, Channel, EvidenceClaim, State)
 # Windows offered as buttons; their words come from the labels, so they carry no text.
 PRESET_WINDOWS = {
     "24h": Window("", 24, WindowUnit.HOURS),

@@ -109,7 +109,7 @@ def _data(name: str, case: Case) -> list[dict[str, Any]]:
         "vague_demand": [{"text": "你们必须处理<&>"}],
         "case_summary": [{"case": case, "first": True}, {"case": case, "first": False}],
         "company_saved": [{"case": case}],
-        "case_menu": [menu(case).data] if complete else [],
+        "case_menu": [dict(menu(case).data)] if complete else [],
     }
     return by_name.get(name, [{}])
 
