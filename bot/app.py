@@ -8,7 +8,7 @@ import logging
 import signal
 
 from telegram import BotCommand
-from telegram.error import InvalidToken
+from telegram.error import InvalidToken, NetworkError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -63,6 +63,10 @@ def run(settings: Settings) -> None:
     except InvalidToken:
         raise SettingsError(
             "Telegram rejected TELEGRAM_BOT_TOKEN. Check it with @BotFather (/token)."
+        ) from None
+    except NetworkError as exc:  # only at start-up: later, polling retries on its own
+        raise SettingsError(
+            f"could not reach the Bot API at TELEGRAM_API_URL={settings.api_url} ({exc})"
         ) from None
 
 

@@ -76,9 +76,10 @@ def load_settings(
         return values.get(name, "").strip() or default
 
     token = values.get("TELEGRAM_BOT_TOKEN", "").strip()
-    api_url = get("TELEGRAM_API_URL", DEFAULT_API_URL).rstrip("/")
+    given_url = get("TELEGRAM_API_URL", DEFAULT_API_URL)
+    api_url = given_url.rstrip("/")
     if not re.fullmatch(r"https?://[^\s/]+(/[^\s]*)?", api_url):
-        raise SettingsError(f"TELEGRAM_API_URL must be an http(s) URL, got {api_url!r}")
+        raise SettingsError(f"TELEGRAM_API_URL must be an http(s) URL, got {given_url!r}")
     tz_name = get("DEFAULT_TIMEZONE", "Asia/Shanghai")
     try:
         tz = ZoneInfo(tz_name)

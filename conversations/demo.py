@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,6 +18,7 @@ from conversations.replies import decode_press
 from conversations.service import Coach, Inbound
 from conversations.storage import Store
 
+log = logging.getLogger(__name__)
 DEMO_USER = 1  # one local user; the demo has its own database file
 RULE = "─" * 32
 
@@ -73,7 +75,8 @@ async def run_demo(
     store = await Store.open(db_path)
     sender = TerminalSender(stdout)
     outbox = Outbox(store, sender)
-    coach = Coach(store, Texts(), outbox, tz)
+    texts = Texts()
+    coach = Coach(store, texts, outbox, tz)
     print(f"complaint-coach demo · {db_path} · Ctrl-D to quit", file=stdout)
     try:
         await outbox.flush_all()
@@ -82,9 +85,14 @@ async def run_demo(
             if event is not None:
                 now = datetime.now(UTC)
                 inbound = Inbound(DEMO_USER, DEMO_USER, event, now, lang.value)
-                handled = await coach.handle(inbound)
-                if handled.notice:
-                    print(f"\n({handled.notice})", file=stdout)
+                try:
+                    handled = await coach.handle(inbound)
+                except Exception:  # a bug must not end the session: say so, as the bot does
+                    log.exception("error while handling %r", event)
+                    print(f"\n{texts.labels(lang)['error']}", file=stdout)
+                else:
+                    if handled.notice:
+                        print(f"\n({handled.notice})", file=stdout)
             print("\n> ", end="", file=stdout, flush=True)
             line = await asyncio.to_thread(stdin.readline)
             if not line:
