@@ -19,7 +19,15 @@ from telegram.ext import (
 )
 
 from bot.delivery import TelegramSender
-from bot.handlers import Runtime, on_callback, on_command, on_error, on_other, on_text
+from bot.handlers import (
+    Runtime,
+    on_callback,
+    on_command,
+    on_error,
+    on_evidence,
+    on_other,
+    on_text,
+)
 from bot.logs import configure_logging
 from bot.polling import Poller
 from bot.settings import Settings, SettingsError
@@ -48,6 +56,8 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
     new_messages = filters.UpdateType.MESSAGE
     app.add_handler(CommandHandler(COMMANDS, on_command, filters=new_messages))
     app.add_handler(MessageHandler(new_messages & filters.COMMAND, on_command))  # unknown ones
+    evidence = filters.FORWARDED | filters.PHOTO | filters.Document.ALL
+    app.add_handler(MessageHandler(new_messages & evidence, on_evidence))
     app.add_handler(MessageHandler(new_messages & filters.TEXT, on_text))
     app.add_handler(CallbackQueryHandler(on_callback))
     app.add_handler(MessageHandler(filters.ALL, on_other))  # stickers, voice, edits, ...

@@ -30,6 +30,8 @@ class TelegramSender:
         last: Exception | None = None
         for attempt in range(ATTEMPTS):
             try:
+                if message.edit_message_id is not None:
+                    return await self._edit(chat_id, message.edit_message_id, message)
                 sent = await self._bot.send_message(
                     chat_id,
                     message.html,
@@ -48,6 +50,22 @@ class TelegramSender:
                 last = exc
                 await asyncio.sleep(min(2.0**attempt, MAX_BACKOFF))
         raise TransientFailure(f"{type(last).__name__}: {last}")
+
+
+    async def _edit(self, chat_id: int, message_id: int, message: OutMessage) -> int:
+        try:
+            await self._bot.edit_message_text(
+                message.html,
+                chat_id=chat_id,
+                message_id=message_id,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup(message.buttons),
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        except BadRequest as exc:
+            if "not modified" not in exc.message.lower():  # the same text again is no failure
+                raise
+        return message_id
 
 
 def _seconds(value: float | timedelta) -> float:

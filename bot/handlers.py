@@ -5,12 +5,21 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
-from telegram import Message, Update
+from telegram import (
+    Message,
+    MessageOrigin,
+    MessageOriginChannel,
+    MessageOriginChat,
+    MessageOriginHiddenUser,
+    MessageOriginUser,
+    Update,
+)
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
-from conversations.events import Command, Event, Text, Unsupported
+from conversations.events import Command, Event, Evidence, Text, Unsupported
 from conversations.model import Lang
 from conversations.outbox import Outbox
 from conversations.rendering import Texts
@@ -65,6 +74,52 @@ async def on_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     kind = "edited" if update.edited_message else _kind(msg)
     await _handle(update, context, Unsupported(kind), msg.date)
+
+
+async def on_evidence(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A photo, a file, or a forwarded message: evidence for the case."""
+    msg = update.effective_message
+    assert msg is not None
+    event = evidence_event(msg)
+    await _handle(update, context, event or Unsupported(_kind(msg)), msg.date)
+
+
+def evidence_event(msg: Message) -> Evidence | None:
+    """The evidence a message carries, or None for kinds we do not take."""
+    origin = msg.forward_origin
+    common: dict[str, Any] = {
+        "caption": msg.caption,
+        "media_group_id": msg.media_group_id,
+        "origin_at": origin.date if origin else None,
+        "sender": _sender(origin) if origin else None,
+    }
+    if msg.photo:
+        best = msg.photo[-1]  # the largest size
+        return Evidence("photo", best.file_id, best.file_unique_id, best.file_size, "image/jpeg",
+                        **common)
+    if msg.document:
+        doc = msg.document
+        mime = doc.mime_type or ""
+        kind = "image" if mime.startswith("image/") else "pdf" if mime == "application/pdf" else (
+            "document"
+        )
+        return Evidence(kind, doc.file_id, doc.file_unique_id, doc.file_size, doc.mime_type,
+                        doc.file_name, **common)
+    if origin is not None and msg.text:
+        return Evidence("text", text=msg.text, **common)
+    return None
+
+
+def _sender(origin: MessageOrigin) -> str | None:
+    if isinstance(origin, MessageOriginUser):
+        return origin.sender_user.full_name
+    if isinstance(origin, MessageOriginHiddenUser):
+        return origin.sender_user_name
+    if isinstance(origin, MessageOriginChat):
+        return origin.sender_chat.title
+    if isinstance(origin, MessageOriginChannel):
+        return origin.chat.title
+    return None
 
 
 async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

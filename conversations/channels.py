@@ -78,6 +78,7 @@ def menu(case: Case) -> Reply:
     for name in TEXT_CHANNELS:
         label = f"menu.{name}" + (".best" if name == best else "")
         rows.append((Button("text", f"{case.no}.{name}", label=label),))
+    rows.append((Button("evidence", str(case.no), label="menu.evidence"),))
     return Reply("case_menu", {"case": case, "best": best, "why": why}, tuple(rows))
 
 

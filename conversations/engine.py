@@ -9,15 +9,18 @@ from datetime import datetime, timedelta
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from conversations import channels, extract, timeparse, uscc
-from conversations.events import Command, Event, Malformed, Press, Text, Unsupported
+from conversations import channels, evidence, extract, timeparse, uscc
+from conversations.events import Command, Event, Evidence, Malformed, Press, Text, Unsupported
 from conversations.model import (
+    CLAIM_GROUP,
     DEFAULT_PLATFORM,
     Case,
     Channel,
     Contact,
     DemandAction,
     EvidenceClaim,
+    EvidenceGroup,
+    EvidenceItem,
     IssueType,
     TimelineEvent,
     Window,
@@ -42,6 +45,7 @@ MAX_FIELD = {
     State.ASK_COMPANY_NAME: 100,
     State.ASK_COMPANY_CODE: 40,
     State.ASK_COMPANY_ADDRESS: 200,
+    State.ASK_EVIDENCE_NOTE: 200,
 }
 MAX_SHORT = 200  # any other single answer
 MAX_EVENTS = 30
@@ -51,7 +55,7 @@ FUTURE_TOLERANCE = timedelta(minutes=2)  # clocks differ a little
 _ORDER_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{3,39}")  # a bare order number as typed
 _BARE_AMOUNT = re.compile(r"\s*(\d{1,9}(?:\.\d{1,2})?)\s*")  # "98" or "98.5" with no unit
 _NO_REASON_RETURN = re.compile(r"无理由|七天退货|7天退货|no[- ]reason", re.IGNORECASE)
-_E = TypeVar("_E", IssueType, DemandAction, Channel, EvidenceClaim, State)
+_E = TypeVar("_E", IssueType, DemandAction, Channel, EvidenceClaim, EvidenceGroup, State)
 # Windows offered as buttons; their words come from the labels, so they carry no text.
 PRESET_WINDOWS = {
     "24h": Window("", 24, WindowUnit.HOURS),
@@ -68,6 +72,8 @@ class Session:
     seq: int = 0  # bumps on every move, so buttons of an older question are recognised as stale
     case_no: int | None = None  # the case being worked on
     pending: Contact | None = None  # the contact being entered
+    focus: int | None = None  # the evidence item being described
+    inbox: tuple[Evidence, ...] = ()  # evidence sent outside a case, until the user says whose
 
 
 @dataclass(frozen=True)
@@ -105,6 +111,8 @@ def step(session: Session, cases: Mapping[int, Case], event: Event, ctx: Ctx) ->
         case Press():
             assert case is not None
             return _on_answer(session, case, event, ctx)
+        case Evidence():
+            return _receive_evidence(session, cases, event, ctx)
         case Unsupported(kind=kind):
             replies = [Reply("unsupported", {"kind": kind})]
             if case is not None and session.state is not State.IDLE:
@@ -158,14 +166,17 @@ def _global_press(press: Press, session: Session, cases: Mapping[int, Case], ctx
         return Outcome(session, notice=Reply("notice_stale"))
     if case is None:  # another user's number, a deleted case, or forged data
         return Outcome(session, notice=Reply("notice_not_found"))
-    if case.status == "draft":
-        # A draft's only action is to continue it.
+    if case.status == "draft" and press.action not in _EVIDENCE_ACTIONS:
+        # A draft's only other action is to continue it.
         idle = Session(State.IDLE, session.seq, case.no)
         new = _move(idle, Trigger.RESUME, case, pending=None)
         return Outcome(new, replies=(Reply("resumed", {"case": case}), ask(new, case)))
     idle = Session(State.IDLE, session.seq + 1, case.no)
+    if press.action in _EVIDENCE_ACTIONS:
+        return _evidence_press(press.action, arg, session, idle, case, ctx)
     if press.action in ("open", "resume"):
-        return Outcome(idle, replies=(Reply("case_summary", {"case": case}), channels.menu(case)))
+        summary = Reply("case_summary", {"case": case, "checks": evidence.checklist(case)})
+        return Outcome(idle, replies=(summary, channels.menu(case)))
     if press.action == "call":
         new = _move(idle, Trigger.LOG_CALL, case, pending=Contact(Channel.PHONE))
         return Outcome(new, replies=(ask(new, case),))
@@ -180,15 +191,138 @@ def _global_press(press: Press, session: Session, cases: Mapping[int, Case], ctx
     return Outcome(idle, replies=(channels.channel_reply(case, arg, ctx.now, ctx.tz),))
 
 
-_CASE_ACTIONS = frozenset({"open", "resume", "text", "call", "company"})
+_EVIDENCE_ACTIONS = frozenset({"evidence", "item", "refile", "describe", "remove", "into"})
+_CASE_ACTIONS = frozenset({"open", "resume", "text", "call", "company"}) | _EVIDENCE_ACTIONS
 
 
 def _new_case(session: Session, cases: Mapping[int, Case], ctx: Ctx) -> Outcome:
     no = max(cases, default=0) + 1
     case = Case(no=no, created_at=utc(ctx.now))
+    filed: list[Reply] = []
+    if session.inbox:  # evidence sent before there was a case belongs to the new one
+        case, added, _ = _file(case, session.inbox, ctx)
+        filed.append(Reply("evidence_filed", {"case": case, "items": added}))
     moved = Session(session.state, session.seq, no)
     new = _move(moved, Trigger.NEW, case, pending=None)
-    return Outcome(new, changed=(case,), replies=(ask(new, case),))
+    return Outcome(new, changed=(case,), replies=(*filed, ask(new, case)))
+
+
+# --- evidence ----------------------------------------------------------------------------------
+
+
+def _receive_evidence(
+    session: Session, cases: Mapping[int, Case], ev: Evidence, ctx: Ctx
+) -> Outcome:
+    if ev.size is not None and ev.size > evidence.MAX_FILE_BYTES:
+        return Outcome(session, replies=(Reply("evidence_too_big", {"size": ev.size}),))
+    case = cases.get(session.case_no) if session.case_no is not None else None
+    if case is None:
+        # Outside a case: keep it, and ask which case it belongs to.
+        kept = replace(session, inbox=(*session.inbox, ev)[: evidence.MAX_ITEMS])
+        choices: list[tuple[Button, ...]] = [
+            (Button("into", str(c.no), text=_case_label(c)),)
+            for c in sorted(cases.values(), key=lambda c: -c.no)[:10]
+        ]
+        choices.append((Button("new", label="btn.new_case"),))
+        key = f"inbox:{ev.media_group_id}" if ev.media_group_id else None
+        which = Reply("evidence_which_case", {"count": len(kept.inbox)}, tuple(choices), key=key)
+        return Outcome(kept, replies=(which,))
+    filed, added, dupes = _file(case, (ev,), ctx)
+    if not added:
+        template = "evidence_duplicate" if dupes else "evidence_full"
+        return Outcome(session, replies=(Reply(template, {"limit": evidence.MAX_ITEMS}),))
+    group_id = ev.media_group_id
+    shown = [i for i in filed.evidence if group_id and i.media_group_id == group_id] or added
+    target = f"a{ev.media_group_id}" if ev.media_group_id else str(added[0].id)
+    refile = tuple(
+        Button("refile", f"{case.no}.{target}.{g}", label=f"group.{g}") for g in EvidenceGroup
+    )
+    key = f"album:{ev.media_group_id}" if ev.media_group_id else None
+    ack = Reply("evidence_added", {"case": filed, "items": shown}, (refile,), key=key)
+    return Outcome(session, changed=(filed,), replies=(ack,))
+
+
+def _file(
+    case: Case, evs: tuple[Evidence, ...], ctx: Ctx
+) -> tuple[Case, tuple[EvidenceItem, ...], int]:
+    """File items into a case: duplicates and items past the limit are left out."""
+    added: list[EvidenceItem] = []
+    dupes = 0
+    for ev in evs:
+        if evidence.is_duplicate(case, ev):
+            dupes += 1
+            continue
+        if len(case.evidence) >= evidence.MAX_ITEMS:
+            break
+        case, item = evidence.add(case, ev, ctx.now)
+        added.append(item)
+    return case, tuple(added), dupes
+
+
+def _evidence_press(
+    action: str, arg: str, session: Session, idle: Session, case: Case, ctx: Ctx
+) -> Outcome:
+    if action == "into":
+        if not session.inbox:
+            return Outcome(session, notice=Reply("notice_stale"))
+        filed, added, _ = _file(case, session.inbox, ctx)
+        return Outcome(idle, changed=(filed,), replies=(
+            Reply("evidence_filed", {"case": filed, "items": added}),
+        ))
+    if action == "evidence":
+        items_kb = tuple(
+            (Button("item", f"{case.no}.{i.id}", text=f"#{i.id}"),) for i in case.evidence[-20:]
+        )
+        data = {"case": case, "checks": evidence.checklist(case)}
+        listing = Reply("evidence_list", data, items_kb)
+        return Outcome(idle, replies=(listing,))
+    # The rest act on items: "<id>.<...>" or, for a whole album, "a<media_group_id>.<...>".
+    target, _, rest = arg.partition(".")
+    items = _items(case, target)
+    if not items:
+        return Outcome(session, notice=Reply("notice_not_found"))
+    if action == "item":
+        [item] = items[:1]
+        item_kb: tuple[tuple[Button, ...], ...] = (
+            tuple(Button("refile", f"{case.no}.{item.id}.{g}", label=f"group.{g}")
+                  for g in EvidenceGroup),
+            (Button("describe", f"{case.no}.{item.id}", label="btn.describe"),
+             Button("remove", f"{case.no}.{item.id}", label="btn.remove")),
+        )
+        view = Reply("evidence_item", {"case": case, "item": item}, item_kb)
+        return Outcome(idle, replies=(view,))
+    if action == "refile":
+        group = _enum_value(EvidenceGroup, rest)
+        if group is None:
+            return Outcome(session, notice=Reply("notice_stale"))
+        ids = {i.id for i in items}
+        refiled = case.with_(evidence=tuple(
+            replace(i, group=group, what=i.what if i.what and i.what.value in _IN_GROUP[group]
+                    else None) if i.id in ids else i
+            for i in case.evidence
+        ))
+        refiled_notice = Reply("notice_refiled", {"group": group})
+        return Outcome(session, changed=(refiled,), notice=refiled_notice)
+    if action == "remove":
+        ids = {i.id for i in items}
+        kept = case.with_(evidence=tuple(i for i in case.evidence if i.id not in ids))
+        return Outcome(idle, changed=(kept,), replies=(
+            Reply("evidence_removed", {"case": kept, "items": items}),
+        ))
+    # describe: ask for a note on the item
+    new = _move(idle, Trigger.DESCRIBE, case, pending=None)
+    new = replace(new, focus=items[0].id)
+    return Outcome(new, replies=(ask(new, case),))
+
+
+def _items(case: Case, target: str) -> tuple[EvidenceItem, ...]:
+    if target.startswith("a"):
+        return tuple(i for i in case.evidence if i.media_group_id == target[1:])
+    return tuple(i for i in case.evidence if target.isdigit() and i.id == int(target))
+
+
+# What an item can show, by group: re-filing keeps "what" only where it still fits.
+_IN_GROUP = {g: {c.value for c, cg in CLAIM_GROUP.items() if cg is g} for g in EvidenceGroup}
 
 
 # --- answers ---------------------------------------------------------------------------------
@@ -507,6 +641,20 @@ def _on_company_address(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _
     return _Accepted(done, trigger, (Reply("company_saved", {"case": done}), text))
 
 
+def _on_evidence_note(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
+    if isinstance(ev, Press):
+        return _Rejected(Reply("use_buttons_or_text"))
+    note = _one_line(ev.text)
+    item = next((i for i in case.evidence if i.id == s.focus), None)
+    if item is None or not note:
+        return _Rejected(Reply("reask_evidence_note"))
+    noted = case.with_(evidence=tuple(
+        replace(i, description=note) if i.id == item.id else i for i in case.evidence
+    ))
+    done = Reply("evidence_noted", {"item": item, "note": note})
+    return _Accepted(noted, Trigger.ANSWER, (done,))
+
+
 def _on_review(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
     if isinstance(ev, Text):
         return _Rejected(Reply("review_use_buttons"))
@@ -546,6 +694,7 @@ _HANDLERS: dict[State, _Handler] = {
     State.ASK_COMPANY_NAME: _on_company_name,
     State.ASK_COMPANY_CODE: _on_company_code,
     State.ASK_COMPANY_ADDRESS: _on_company_address,
+    State.ASK_EVIDENCE_NOTE: _on_evidence_note,
 }
 
 
@@ -595,7 +744,8 @@ def _move(
         dest = State.ASK_CONTACT_CHANNEL if case.status == "draft" else State.IDLE
     assert isinstance(dest, State)
     case_no = None if dest is State.IDLE and trigger is Trigger.CONFIRM else session.case_no
-    return Session(dest, session.seq + 1, case_no, pending)
+    focus = session.focus if dest is State.ASK_EVIDENCE_NOTE else None
+    return Session(dest, session.seq + 1, case_no, pending, focus, session.inbox)
 
 
 # --- questions -------------------------------------------------------------------------------
@@ -608,7 +758,7 @@ def ask(session: Session, case: Case) -> Reply:
     def b(label: str, action: str, value: str = "") -> Button:
         return Button(action, value, label=label, seq=seq)
 
-    data = {"case": case, "pending": session.pending}
+    data = {"case": case, "pending": session.pending, "focus": session.focus}
     rows: list[tuple[Button, ...]] = []
     if state is State.ASK_STORY:
         rows = [(b("btn.step_by_step", "steps"),)]
@@ -701,7 +851,7 @@ def _idle_hint(cases: Mapping[int, Case]) -> Reply:
 def _confirmed_texts(case: Case, ctx: Ctx) -> tuple[Reply, ...]:
     """After confirming: the summary, the first two texts, and the menu of every channel."""
     return (
-        Reply("case_summary", {"case": case, "first": True}),
+        Reply("case_summary", {"case": case, "first": True, "checks": evidence.checklist(case)}),
         channels.channel_reply(case, Channel.PLATFORM_SUPPORT, ctx.now, ctx.tz),
         channels.channel_reply(case, Channel.EMAIL, ctx.now, ctx.tz),
         channels.menu(case),

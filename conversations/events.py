@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 
 @dataclass(frozen=True)
@@ -37,8 +38,25 @@ class Unsupported:
 
 
 @dataclass(frozen=True)
+class Evidence:
+    """A photo, file or forwarded message offered as evidence."""
+
+    kind: str  # photo, image, pdf, document, text
+    file_id: str | None = None
+    file_unique_id: str | None = None
+    size: int | None = None
+    mime_type: str | None = None
+    file_name: str | None = None
+    caption: str | None = None
+    text: str | None = None  # a forwarded text message
+    origin_at: datetime | None = None  # forward_origin.date
+    sender: str | None = None  # forward_origin's sender, as a name
+    media_group_id: str | None = None
+
+
+@dataclass(frozen=True)
 class Malformed:
     """A button press whose callback data we cannot decode (forged or from an old version)."""
 
 
-Event = Command | Text | Press | Unsupported | Malformed
+Event = Command | Text | Press | Unsupported | Evidence | Malformed

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Protocol
 
@@ -55,8 +56,14 @@ class Outbox:
         async with self._chats.hold(chat_id):
             async with self._store.transaction() as tx:
                 pending = await tx.unsent(chat_id)
+            # A keyed message superseded by a later one with its key is not sent at all.
+            last = {p.message.key: p.id for p in pending if p.message.key}
             sent = 0
             for item in pending:
+                key = item.message.key
+                if key is not None and last[key] != item.id:
+                    await self._record(item, None)
+                    continue
                 if not await self._deliver(item):
                     break  # keep the chat's order: nothing goes out after a stalled message
                 sent += 1
@@ -64,8 +71,14 @@ class Outbox:
 
     async def _deliver(self, item: Pending) -> bool:
         """Send one message and record the result; False when it must wait for a retry."""
+        message = item.message
+        if message.key is not None:
+            async with self._store.transaction() as tx:
+                earlier = await tx.sent_message_id(item.chat_id, message.key)
+            if earlier is not None:  # keep one message current instead of adding another
+                message = replace(message, edit_message_id=earlier)
         try:
-            message_id = await self._sender.send(item.chat_id, item.message)
+            message_id = await self._sender.send(item.chat_id, message)
         except PermanentFailure as exc:
             log.warning("message %s to chat %s undeliverable: %s", item.id, item.chat_id, exc)
             async with self._store.transaction() as tx:
@@ -74,6 +87,9 @@ class Outbox:
         except TransientFailure as exc:
             log.warning("message %s to chat %s delayed: %s", item.id, item.chat_id, exc)
             return False
+        await self._record(item, message_id)
+        return True
+
+    async def _record(self, item: Pending, message_id: int | None) -> None:
         async with self._store.transaction() as tx:
             await tx.mark_sent(item.id, message_id, self._clock())
-        return True

@@ -40,19 +40,23 @@ class OutMessage:
 
     html: str
     buttons: tuple[tuple[OutButton, ...], ...] = ()
+    key: str | None = None  # replaces the earlier message with the same key
+    edit_message_id: int | None = None  # deliver as an edit of this sent message
 
     def to_json(self) -> dict[str, Any]:
         """Serialise for the outbox."""
         return {
             "html": self.html,
             "buttons": [[b.__dict__ for b in row] for row in self.buttons],
+            "key": self.key,
+            "edit_message_id": self.edit_message_id,
         }
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> OutMessage:
         """Deserialise from the outbox."""
         rows = tuple(tuple(OutButton(**b) for b in row) for row in d.get("buttons", []))
-        return cls(html=d["html"], buttons=rows)
+        return cls(d["html"], rows, d.get("key"), d.get("edit_message_id"))
 
     @property
     def plain(self) -> str:
@@ -86,7 +90,10 @@ class Texts:
         rows = tuple(
             tuple(self._button(b, reply.data, lang, tz) for b in row) for row in reply.buttons
         )
-        return [OutMessage(p, rows if i == len(parts) - 1 else ()) for i, p in enumerate(parts)]
+        last = len(parts) - 1
+        # Only a one-part reply can stand in for an earlier one.
+        key = reply.key if last == 0 else None
+        return [OutMessage(p, rows if i == last else (), key) for i, p in enumerate(parts)]
 
     def render_html(
         self, template: str, data: Any, lang: Lang, tz: ZoneInfo

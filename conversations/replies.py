@@ -39,6 +39,8 @@ class Reply:
     template: str
     data: Mapping[str, Any] = field(default_factory=dict)
     buttons: tuple[tuple[Button, ...], ...] = ()
+    # Replies with the same key replace each other: one message for an album, kept current.
+    key: str | None = None
 
 
 def encode_press(seq: int | None, action: str, value: str = "") -> str:

@@ -31,6 +31,7 @@ class State(StrEnum):
     ASK_COMPANY_NAME = "ask_company_name"
     ASK_COMPANY_CODE = "ask_company_code"
     ASK_COMPANY_ADDRESS = "ask_company_address"
+    ASK_EVIDENCE_NOTE = "ask_evidence_note"
 
 
 class Trigger(StrEnum):
@@ -50,6 +51,7 @@ class Trigger(StrEnum):
     EDIT = "edit"  # edit a field from the review
     COMPANY = "company"  # the respondent's details are needed for a channel's text
     LOG_CALL = "log_call"  # record a phone call just made
+    DESCRIBE = "describe"  # write a note on an evidence item
     CONFIRM = "confirm"
     CANCEL = "cancel"
 
@@ -128,6 +130,9 @@ TRANSITIONS: dict[tuple[State, Trigger], State | Target] = {
     (_S.ASK_COMPANY_ADDRESS, _T.SKIP): _S.IDLE,
     # ... and the notes of a phone call, through the intake's contact questions.
     (_S.IDLE, _T.LOG_CALL): _S.ASK_CONTACT_TIME,
+    # ... and a note on an evidence item.
+    (_S.IDLE, _T.DESCRIBE): _S.ASK_EVIDENCE_NOTE,
+    (_S.ASK_EVIDENCE_NOTE, _T.ANSWER): _S.IDLE,
     # /cancel leaves any question; the draft stays.
     **{(s, _T.CANCEL): _S.IDLE for s in _ASKING},
     # /new in the middle of an intake starts the story question again (the old draft stays).

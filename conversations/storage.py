@@ -8,7 +8,7 @@ import os
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from importlib import resources
 from pathlib import Path
@@ -16,6 +16,7 @@ from pathlib import Path
 import aiosqlite
 
 from conversations.engine import Session
+from conversations.events import Evidence
 from conversations.model import Case, Contact, Lang, utc
 from conversations.rendering import OutMessage
 from conversations.states import State
@@ -158,22 +159,28 @@ class Tx:
     async def session(self, user_id: int) -> Session:
         """A user's session; a fresh one if none is stored."""
         async with self._db.execute(
-            "SELECT state, seq, case_no, pending FROM sessions WHERE user_id = ?", (user_id,)
+            "SELECT state, seq, case_no, pending, focus, inbox FROM sessions WHERE user_id = ?",
+            (user_id,),
         ) as cur:
             row = await cur.fetchone()
         if row is None:
             return Session()
         pending = Contact.from_json(json.loads(row[3])) if row[3] else None
-        return Session(State(row[0]), int(row[1]), row[2], pending)
+        inbox = tuple(_evidence_in(e) for e in json.loads(row[5])) if row[5] else ()
+        return Session(State(row[0]), int(row[1]), row[2], pending, row[4], inbox)
 
     async def save_session(self, user_id: int, s: Session) -> None:
         """Store a user's session."""
         pending = json.dumps(s.pending.to_json(), ensure_ascii=False) if s.pending else None
+        inbox = json.dumps([_evidence_out(e) for e in s.inbox], ensure_ascii=False)
         await self._db.execute(
-            "INSERT INTO sessions (user_id, state, seq, case_no, pending) VALUES (?, ?, ?, ?, ?) "
+            "INSERT INTO sessions (user_id, state, seq, case_no, pending, focus, inbox) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (user_id) DO UPDATE SET state = excluded.state, seq = excluded.seq, "
-            "case_no = excluded.case_no, pending = excluded.pending",
-            (user_id, s.state.value, s.seq, s.case_no, pending),
+            "case_no = excluded.case_no, pending = excluded.pending, focus = excluded.focus, "
+            "inbox = excluded.inbox",
+            (user_id, s.state.value, s.seq, s.case_no, pending, s.focus,
+             inbox if s.inbox else None),
         )
 
     async def cases(self, user_id: int) -> dict[int, Case]:
@@ -203,12 +210,23 @@ class Tx:
     async def enqueue(self, chat_id: int, messages: list[OutMessage], now: datetime) -> None:
         """Queue messages for delivery, in order."""
         await self._db.executemany(
-            "INSERT INTO outbox (chat_id, payload, created_at) VALUES (?, ?, ?)",
+            "INSERT INTO outbox (chat_id, payload, created_at, coalesce_key) VALUES (?, ?, ?, ?)",
             [
-                (chat_id, json.dumps(m.to_json(), ensure_ascii=False), utc(now).isoformat())
+                (chat_id, json.dumps(m.to_json(), ensure_ascii=False), utc(now).isoformat(),
+                 m.key)
                 for m in messages
             ],
         )
+
+    async def sent_message_id(self, chat_id: int, key: str) -> int | None:
+        """The message last delivered under `key`, which a newer one with the key edits."""
+        async with self._db.execute(
+            "SELECT message_id FROM outbox WHERE chat_id = ? AND coalesce_key = ? "
+            "AND sent_at IS NOT NULL AND message_id IS NOT NULL ORDER BY id DESC LIMIT 1",
+            (chat_id, key),
+        ) as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else None
 
     async def unsent(self, chat_id: int | None = None, limit: int = 1000) -> list[Pending]:
         """Undelivered messages, oldest first; for one chat or all."""
@@ -236,6 +254,18 @@ class Tx:
         await self._db.execute(
             "UPDATE outbox SET failure = ? WHERE id = ?", (reason[:500], outbox_id)
         )
+
+
+def _evidence_out(e: Evidence) -> dict[str, object]:
+    d = asdict(e)
+    d["origin_at"] = utc(e.origin_at).isoformat() if e.origin_at else None
+    return d
+
+
+def _evidence_in(d: dict[str, object]) -> Evidence:
+    origin = d.get("origin_at")
+    return Evidence(**{**d, "origin_at": datetime.fromisoformat(origin) if isinstance(origin, str)
+                       else None})  # type: ignore[arg-type]
 
 
 def _statements(sql: str) -> list[str]:
