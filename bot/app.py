@@ -19,6 +19,7 @@ from telegram.ext import (
 )
 
 from bot.delivery import TelegramSender
+from bot.files import TelegramFiles
 from bot.handlers import (
     Runtime,
     on_callback,
@@ -91,7 +92,16 @@ async def serve(settings: Settings) -> None:
         store = await Store.open(settings.database_path)
         texts = Texts()
         outbox = Outbox(store, TelegramSender(app.bot))
-        coach = Coach(store, texts, outbox, settings.default_timezone, deliver_in_background=True)
+        coach = Coach(
+            store,
+            texts,
+            outbox,
+            settings.default_timezone,
+            deliver_in_background=True,
+            files=TelegramFiles(app.bot),
+            files_dir=settings.files_dir,
+            download_eagerly=settings.evidence_download == "eager",
+        )
         app.bot_data["runtime"] = Runtime(coach, outbox, texts)
         retry = asyncio.create_task(_retry_forever(outbox))
         try:

@@ -46,6 +46,12 @@ class Settings:
     demo_database_path: Path
     default_timezone: ZoneInfo
     log_level: str
+    evidence_download: str = "lazy"  # "eager": download evidence files as soon as they arrive
+
+    @property
+    def files_dir(self) -> Path:
+        """Where downloaded evidence is kept: beside the database."""
+        return self.database_path.parent / "evidence"
 
     def require_token(self) -> Secret:
         """The token, or a one-line error saying how to get one."""
@@ -90,7 +96,11 @@ def load_settings(
     level = get("LOG_LEVEL", "INFO").upper()
     if not isinstance(logging.getLevelName(level), int):
         raise SettingsError(f"LOG_LEVEL {level!r} is not one of DEBUG, INFO, WARNING, ERROR")
+    download = get("EVIDENCE_DOWNLOAD", "lazy").lower()
+    if download not in ("lazy", "eager"):
+        raise SettingsError(f"EVIDENCE_DOWNLOAD must be lazy or eager, got {download!r}")
     return Settings(
+        evidence_download=download,
         token=Secret(token) if token else None,
         api_url=api_url,
         database_path=Path(get("DATABASE_PATH", "data/coach.sqlite3")),

@@ -89,6 +89,18 @@ def add(case: Case, ev: Evidence, now: datetime) -> tuple[Case, EvidenceItem]:
     return case.with_(evidence=(*case.evidence, item), events=events), item
 
 
+_EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf"}
+
+
+def evidence_file_name(item: EvidenceItem) -> str:
+    """A safe file name for a downloaded item: its number, Telegram's unique id, an extension."""
+    suffix = _EXTENSIONS.get(item.mime_type or "", "")
+    if not suffix and item.file_name and "." in item.file_name:
+        suffix = "." + re.sub(r"[^A-Za-z0-9]", "", item.file_name.rsplit(".", 1)[1])[:8]
+    unique = re.sub(r"[^A-Za-z0-9_-]", "", item.file_unique_id or "file")[:40]
+    return f"{item.id:02d}-{unique}{suffix}"
+
+
 @dataclass(frozen=True)
 class Check:
     """One line of the traceability checklist."""

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
+import os
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from conversations.engine import Ctx, step
 from conversations.events import Event
+from conversations.evidence import evidence_file_name
 from conversations.locks import KeyedLocks
 from conversations.model import Lang
 from conversations.outbox import Outbox
@@ -32,12 +36,21 @@ class Inbound:
     update_id: int | None = None  # Telegram's id, for handling a re-delivery only once
 
 
+class FileFetcher(Protocol):
+    """Downloads a file the user sent, by its file_id, to a path."""
+
+    async def fetch(self, file_id: str, dest: Path) -> None:
+        """Download, or raise."""
+        ...
+
+
 @dataclass(frozen=True)
 class Handled:
     """What the front end still has to do itself."""
 
     notice: str | None = None  # a toast for a button press
     duplicate: bool = False
+    new_files: bool = False  # evidence files arrived that are not downloaded yet
 
 
 class Coach:
@@ -51,12 +64,18 @@ class Coach:
         default_tz: ZoneInfo,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         deliver_in_background: bool = False,
+        files: FileFetcher | None = None,
+        files_dir: Path | None = None,
+        download_eagerly: bool = False,
     ) -> None:
         self._store = store
         # The bot confirms an update once its replies are committed; sending them in the
         # background keeps one slow chat (a 429 wait) from holding up everyone else.
         self._background = deliver_in_background
-        self._deliveries: set[asyncio.Task[int]] = set()
+        self._deliveries: set[asyncio.Task[Any]] = set()
+        self._files = files
+        self._files_dir = files_dir
+        self._eager = download_eagerly and files is not None and files_dir is not None
         self._texts = texts
         self._outbox = outbox
         self._default_tz = default_tz
@@ -69,12 +88,57 @@ class Coach:
             handled = await self._commit(inbound)
         delivery = self._outbox.flush(inbound.chat_id)  # per-chat lock keeps the order
         if self._background:
-            task = asyncio.ensure_future(delivery)
-            self._deliveries.add(task)
-            task.add_done_callback(self._deliveries.discard)
+            self._in_background(delivery)
         else:
             await delivery
+        if self._eager and handled.new_files:
+            self._in_background(self.download(inbound.user_id))
         return handled
+
+    def _in_background(self, work: Coroutine[Any, Any, Any]) -> None:
+        task = asyncio.ensure_future(work)
+        self._deliveries.add(task)
+        task.add_done_callback(self._deliveries.discard)
+
+    async def download(self, user_id: int, case_no: int | None = None) -> int:
+        """Download the user's evidence files not yet on disk; returns how many were fetched.
+
+        Files go to <files_dir>/<user>/<case>/<item>-<unique id><ext>, owner-only; each path is
+        recorded on its item as soon as the file is complete.
+        """
+        if self._files is None or self._files_dir is None:
+            return 0
+        async with self._store.transaction() as tx:
+            cases = await tx.cases(user_id)
+        fetched = 0
+        for case in cases.values():
+            if case_no is not None and case.no != case_no:
+                continue
+            for item in case.evidence:
+                if item.file_id is None or item.local_path is not None:
+                    continue
+                relative = Path(str(user_id), str(case.no), evidence_file_name(item))
+                dest = self._files_dir / relative
+                _private_dirs(self._files_dir, relative.parent)
+                try:
+                    await self._files.fetch(item.file_id, dest)
+                except Exception:
+                    log.exception("could not download evidence #%s of case %s", item.id, case.no)
+                    continue
+                os.chmod(dest, 0o600)
+                await self._record_download(user_id, case.no, item.id, str(relative))
+                fetched += 1
+        return fetched
+
+    async def _record_download(self, user_id: int, case_no: int, item_id: int, path: str) -> None:
+        async with self._users.hold(user_id), self._store.transaction() as tx:
+            case = (await tx.cases(user_id)).get(case_no)
+            if case is None:
+                return  # deleted meanwhile
+            items = tuple(
+                replace(i, local_path=path) if i.id == item_id else i for i in case.evidence
+            )
+            await tx.save_case(user_id, case.with_(evidence=items), self._clock())
 
     async def drain(self) -> None:
         """Wait for deliveries still under way (at a clean stop)."""
@@ -115,4 +179,16 @@ class Coach:
         notice = None
         if outcome.notice is not None:
             notice = self._texts.render(outcome.notice, user.lang, tz)[0].plain
-        return Handled(notice=notice)
+        new_files = any(
+            i.file_id and i.local_path is None for c in outcome.changed for i in c.evidence
+        )
+        return Handled(notice=notice, new_files=new_files)
+
+
+def _private_dirs(root: Path, relative: Path) -> None:
+    """Create root/relative, each folder readable by its owner only."""
+    folder = root
+    for part in (Path(), *relative.parts):
+        folder = folder / part
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.chmod(folder, 0o700)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import stat
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from tests.conftest import BotProcess
@@ -113,3 +115,23 @@ def test_killed_in_the_middle_of_an_album_loses_and_duplicates_nothing(
     items = _evidence(bot)
     assert len({i["file_unique_id"] for i in items}) == 5
     fake.wait_for(lambda: any("5 项" in m.text for m in _acks(fake)), what="the ack says 5")
+
+
+def test_eager_download_keeps_the_file_owner_only_beside_the_database(
+    fake: FakeTelegram, tmp_path: Path
+) -> None:
+    bot = BotProcess(fake, tmp_path, EVIDENCE_DOWNLOAD="eager").start()
+    try:
+        _open_case(fake)
+        content = b"\xff\xd8\xff\xe0 a jpeg screenshot"
+        fake.user_sends_photo(USER, caption="卡密页面", content=content)
+        fake.wait_for(lambda: bool(_evidence(bot)) and bool(_evidence(bot)[0]["local_path"]),
+                      what="the download recorded")
+        [item] = _evidence(bot)
+        path = bot.db_path.parent / "evidence" / item["local_path"]
+        assert path.read_bytes() == content
+        for p in (path, path.parent, path.parent.parent, bot.db_path.parent / "evidence"):
+            assert stat.S_IMODE(p.stat().st_mode) & 0o077 == 0, p
+    finally:
+        bot.kill()
+    assert fake.errors == []
