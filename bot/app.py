@@ -35,12 +35,13 @@ from bot.settings import Settings, SettingsError
 from conversations.model import Lang
 from conversations.outbox import Outbox
 from conversations.rendering import Texts
+from conversations.scheduler import Scheduler
 from conversations.service import Coach
 from conversations.storage import Store
 
 log = logging.getLogger(__name__)
 
-COMMANDS = ("start", "new", "cases", "cancel", "help")
+COMMANDS = ("start", "new", "cases", "settings", "cancel", "help")
 RETRY_INTERVAL = 15.0  # seconds between retries of replies that could not be delivered yet
 
 
@@ -102,19 +103,26 @@ async def serve(settings: Settings) -> None:
             files_dir=settings.files_dir,
             download_eagerly=settings.evidence_download == "eager",
         )
+        scheduler = Scheduler(store, coach)
+        coach.on_reminders_changed = scheduler.wake  # a new or moved deadline wakes it
         app.bot_data["runtime"] = Runtime(coach, outbox, texts)
-        retry = asyncio.create_task(_retry_forever(outbox))
+        background: list[asyncio.Task[None]] = []
         try:
             await _set_commands(app, texts)
             await coach.prune()
             await outbox.flush_all()  # replies committed before a crash go out first
+            background.append(asyncio.create_task(_retry_forever(outbox)))
+            # Reminders that fell due while the bot was down go out now, oldest first.
+            background.append(asyncio.create_task(scheduler.run(stop)))
             log.info("ready")
             await Poller(app).run(stop)
         finally:
+            stop.set()
+            for task in background:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             await coach.drain()
-            retry.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await retry
             await store.close()
     log.info("stopped")
 

@@ -11,6 +11,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
 from bot.keyboards import markup
+from bot.ratelimit import RateLimiter
 from conversations.outbox import PermanentFailure, TransientFailure
 from conversations.rendering import OutMessage
 
@@ -22,13 +23,15 @@ MAX_BACKOFF = 30.0
 class TelegramSender:
     """The outbox's sender for Telegram."""
 
-    def __init__(self, bot: Bot) -> None:
+    def __init__(self, bot: Bot, limiter: RateLimiter | None = None) -> None:
         self._bot = bot
+        self._limiter = limiter or RateLimiter()
 
     async def send(self, chat_id: int, message: OutMessage) -> int | None:
         """Send one message; 429 is waited out, network errors retried with backoff."""
         last: Exception | None = None
         for attempt in range(ATTEMPTS):
+            await self._limiter.wait(chat_id)
             try:
                 if message.edit_message_id is not None:
                     return await self._edit(chat_id, message.edit_message_id, message)

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from conversations.model import Case, Channel
 from conversations.replies import Button, Reply
+from conversations.workdays import window_end
 
 # The ladder of the seed article: the platform first, then its formal channels, then the
 # regulator and public platforms, then mediation.
@@ -71,6 +72,16 @@ def followup_deadline(now: datetime, tz: ZoneInfo) -> datetime:
     return at
 
 
+def ultimatum_deadline(case: Case, now: datetime, tz: ZoneInfo) -> datetime:
+    """The follow-up's bottom line: the next 18:00 two hours away, never before the deadline
+    the user already demanded."""
+    soonest = followup_deadline(now, tz)
+    if case.demand_deadline is None:
+        return soonest
+    demanded = window_end(case.demand_deadline, case.confirmed_at or now, tz).at
+    return max(soonest, demanded.astimezone(tz))
+
+
 def menu(case: Case) -> Reply:
     """The channel menu of a confirmed case, the recommended step marked."""
     best, why = recommended(case)
@@ -88,7 +99,7 @@ def channel_reply(case: Case, name: str, now: datetime, tz: ZoneInfo) -> Reply:
         "case": case,
         "channel": name,
         "next": next_after(case),
-        "deadline": followup_deadline(now, tz),
+        "deadline": ultimatum_deadline(case, now, tz),
         "last": case.contacts[-1] if case.contacts else None,
     }
     rows: list[tuple[Button, ...]] = []
@@ -106,6 +117,9 @@ def channel_reply(case: Case, name: str, now: datetime, tz: ZoneInfo) -> Reply:
         rows.append((Button("url", label=f"site.{name}", url=URLS[name]),))
     if name == Channel.PHONE:
         rows.append((Button("call", str(case.no), label="btn.log_call"),))
+    elif name != "followup":
+        # Filing starts the channel's window: the bot reminds when it passes.
+        rows.append((Button("filed", f"{case.no}.{name}", label="btn.filed"),))
     if name in NEEDS_COMPANY:
         rows.append((Button("company", f"{case.no}.{name}", label="btn.edit_company"),))
     return Reply(f"channels/{name}", data, tuple(rows))

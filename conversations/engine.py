@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from conversations import channels, evidence, extract, timeparse, uscc
+from conversations import channels, deadlines, evidence, extract, model, timeparse, uscc, workdays
 from conversations.events import Command, Event, Evidence, Malformed, Press, Text, Unsupported
 from conversations.model import (
     CLAIM_GROUP,
@@ -48,7 +48,7 @@ MAX_FIELD = {
     State.ASK_EVIDENCE_NOTE: 200,
 }
 MAX_SHORT = 200  # any other single answer
-MAX_EVENTS = 30
+MAX_EVENTS = model.MAX_EVENTS
 MAX_CONTACTS = 20
 MAX_AMOUNT_CENTS = 100_000_000  # 100万元: above that it is a typo, not a card code
 FUTURE_TOLERANCE = timedelta(minutes=2)  # clocks differ a little
@@ -78,10 +78,19 @@ class Session:
 
 @dataclass(frozen=True)
 class Ctx:
-    """What a step may know about the world: the message's time and the user's timezone."""
+    """What a step may know about the world: the message's time and the user's settings."""
 
     now: datetime
     tz: ZoneInfo
+    quiet: bool = True  # quiet hours: reminders due at night wait until 08:00
+
+
+@dataclass(frozen=True)
+class Prefs:
+    """A user's settings, when a step changes them."""
+
+    tz: str
+    quiet: bool
 
 
 @dataclass(frozen=True)
@@ -92,12 +101,16 @@ class Outcome:
     changed: tuple[Case, ...] = ()
     replies: tuple[Reply, ...] = ()
     notice: Reply | None = None  # a short toast for a button press
+    snoozes: tuple[tuple[int, datetime], ...] = ()  # (case number, remind again at)
+    prefs: Prefs | None = None  # changed settings
 
 
 def step(session: Session, cases: Mapping[int, Case], event: Event, ctx: Ctx) -> Outcome:
     """Handle one event."""
     case = cases.get(session.case_no) if session.case_no is not None else None
-    if session.state is not State.IDLE and case is None:
+    if session.state is State.ASK_TIMEZONE and isinstance(event, Text):
+        return _on_timezone(session, event.text, ctx)
+    if session.state not in (State.IDLE, State.ASK_TIMEZONE) and case is None:
         session = Session(seq=session.seq + 1)  # the case vanished: start over, never crash
     match event:
         case Command(name=name):
@@ -141,6 +154,8 @@ def _command(
         return Outcome(session, replies=(Reply("start", {"drafts": _drafts(cases)}, _start_kb()),))
     if name == "help":
         return Outcome(session, replies=(Reply("help"),))
+    if name == "settings":
+        return Outcome(session, replies=(_settings(ctx.tz.key, ctx.quiet),))
     if name == "cases":
         return Outcome(session, replies=(_case_list(cases),))
     if name == "cancel":
@@ -160,6 +175,8 @@ def _command(
 def _global_press(press: Press, session: Session, cases: Mapping[int, Case], ctx: Ctx) -> Outcome:
     if press.action == "new":
         return _new_case(session, cases, ctx)
+    if press.action in ("quiet", "tz"):
+        return _settings_press(press, session, ctx)
     no_s, _, arg = press.value.partition(".")
     case = cases.get(int(no_s)) if no_s.isdigit() else None
     if press.action not in _CASE_ACTIONS:
@@ -177,9 +194,8 @@ def _global_press(press: Press, session: Session, cases: Mapping[int, Case], ctx
     if press.action in ("open", "resume"):
         summary = Reply("case_summary", {"case": case, "checks": evidence.checklist(case)})
         return Outcome(idle, replies=(summary, channels.menu(case)))
-    if press.action == "call":
-        new = _move(idle, Trigger.LOG_CALL, case, pending=Contact(Channel.PHONE))
-        return Outcome(new, replies=(ask(new, case),))
+    if press.action in _FOLLOW_ACTIONS:
+        return _follow_press(press.action, arg, session, idle, case, ctx)
     if arg not in channels.TEXT_CHANNELS:
         return Outcome(session, notice=Reply("notice_stale"))
     if press.action == "company" or (
@@ -192,7 +208,84 @@ def _global_press(press: Press, session: Session, cases: Mapping[int, Case], ctx
 
 
 _EVIDENCE_ACTIONS = frozenset({"evidence", "item", "refile", "describe", "remove", "into"})
-_CASE_ACTIONS = frozenset({"open", "resume", "text", "call", "company"}) | _EVIDENCE_ACTIONS
+_FOLLOW_ACTIONS = frozenset({"call", "filed", "resolve", "reply", "snooze"})
+_CASE_ACTIONS = (
+    frozenset({"open", "resume", "text", "company"}) | _EVIDENCE_ACTIONS | _FOLLOW_ACTIONS
+)
+SNOOZE_PRESETS = ("1h", "9am")
+TIMEZONE_PRESETS = ("Asia/Shanghai", "Asia/Hong_Kong", "Asia/Taipei", "Asia/Tokyo",
+                    "Europe/London", "America/New_York")
+
+
+def _follow_press(
+    action: str, arg: str, session: Session, idle: Session, case: Case, ctx: Ctx
+) -> Outcome:
+    """Following a confirmed case up: a call or a filing logged, a reply, resolved, snoozed."""
+    if action in ("call", "filed"):
+        channel = Channel.PHONE if action == "call" else _enum_value(Channel, arg)
+        if channel is None:
+            return Outcome(session, notice=Reply("notice_stale"))
+        new = _move(idle, Trigger.LOG_CONTACT, case, pending=Contact(channel))
+        return Outcome(new, replies=(ask(new, case),))
+    if action == "resolve":
+        if case.resolved_at is not None:
+            return Outcome(session, notice=Reply("notice_already_resolved"))
+        done = case.with_(resolved_at=utc(ctx.now))
+        return Outcome(idle, changed=(done,), replies=(Reply("resolved", {"case": done}),))
+    if action == "reply":
+        new = _move(idle, Trigger.REPLY, case, pending=None)
+        return Outcome(new, replies=(ask(new, case),))
+    # snooze: an hour, tomorrow 09:00, or a time the user types
+    if arg == "ask":
+        new = _move(idle, Trigger.SNOOZE, case, pending=None)
+        return Outcome(new, replies=(ask(new, case),))
+    if arg not in SNOOZE_PRESETS:
+        return Outcome(session, notice=Reply("notice_stale"))
+    local = ctx.now.astimezone(ctx.tz)
+    at = (
+        local + timedelta(hours=1) if arg == "1h"
+        else datetime.combine(local.date() + timedelta(days=1), time(9), tzinfo=ctx.tz)
+    )
+    return Outcome(session, snoozes=((case.no, utc(at)),),
+                   notice=Reply("notice_snoozed", {"at": at}))
+
+
+def _settings(tz: str, quiet: bool) -> Reply:
+    rows = (
+        (Button("quiet", "off" if quiet else "on",
+                label="btn.quiet_off" if quiet else "btn.quiet_on"),),
+        *((Button("tz", name, label=f"tz.{name}"),) for name in TIMEZONE_PRESETS),
+        (Button("tz", "ask", label="btn.tz_other"),),
+    )
+    return Reply("settings", {"tz": tz, "quiet": quiet}, rows)
+
+
+def _on_timezone(session: Session, text: str, ctx: Ctx) -> Outcome:
+    """An IANA timezone name such as Asia/Shanghai."""
+    name = text.strip()
+    try:
+        tz = ZoneInfo(name) if 0 < len(name) <= 60 and ".." not in name else None
+    except (ValueError, KeyError):  # ZoneInfoNotFoundError is a KeyError
+        tz = None
+    if tz is None:
+        return Outcome(session, replies=(Reply("reask_timezone"), Reply("ask/ask_timezone")))
+    new = _move(session, Trigger.ANSWER, None, pending=None)
+    prefs = Prefs(tz.key, ctx.quiet)
+    return Outcome(new, replies=(_settings(prefs.tz, prefs.quiet),), prefs=prefs)
+
+
+def _settings_press(press: Press, session: Session, ctx: Ctx) -> Outcome:
+    if press.action == "quiet" and press.value in ("on", "off"):
+        prefs = Prefs(ctx.tz.key, press.value == "on")
+        return Outcome(session, replies=(_settings(prefs.tz, prefs.quiet),), prefs=prefs)
+    if press.action == "tz" and press.value in TIMEZONE_PRESETS:
+        prefs = Prefs(press.value, ctx.quiet)
+        return Outcome(session, replies=(_settings(prefs.tz, prefs.quiet),), prefs=prefs)
+    if press.action == "tz" and press.value == "ask":
+        idle = Session(State.IDLE, session.seq, session.case_no, inbox=session.inbox)
+        new = _move(idle, Trigger.SETTINGS, None, pending=None)
+        return Outcome(new, replies=(Reply("ask/ask_timezone"),))
+    return Outcome(session, notice=Reply("notice_stale"))
 
 
 def _new_case(session: Session, cases: Mapping[int, Case], ctx: Ctx) -> Outcome:
@@ -335,6 +428,7 @@ class _Accepted:
     replies: tuple[Reply, ...] = ()
     pending: Contact | None = None
     edit: State | None = None  # for Trigger.EDIT: the question to go back to
+    snoozes: tuple[tuple[int, datetime], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -354,7 +448,7 @@ def _on_answer(session: Session, case: Case, event: Text | Press, ctx: Ctx) -> O
     new = _move(session, result.trigger, result.case, result.pending, result.edit)
     replies = list(result.replies)
     if new.state is State.IDLE:
-        return Outcome(new, (result.case,), tuple(replies))
+        return Outcome(new, (result.case,), tuple(replies), snoozes=result.snoozes)
     replies.append(ask(new, result.case))
     changed = (result.case,) if result.case != case else ()
     return Outcome(new, changed, tuple(replies))
@@ -373,7 +467,7 @@ def _on_story(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
         amount_cents=facts.amount_cents or case.amount_cents,
         purchased_at=facts.purchased_at or case.purchased_at,
         issue_type=facts.issue_type or case.issue_type,
-        issue_detail=ev.text.strip()[:300] if facts.issue_type is IssueType.OTHER else None,
+        issue_detail=None,  # "other" is asked for in the user's own words, not cut from the story
         events=(case.events + facts.events)[:MAX_EVENTS],
         events_done=case.events_done or bool(facts.events),
         contacts=case.contacts + ((facts.contact,) if facts.contact else ()),
@@ -509,6 +603,8 @@ def _on_contact_time(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Res
     if isinstance(ev, Press):
         if ev.action == "skip":
             return _Accepted(case, Trigger.SKIP, pending=s.pending)
+        if ev.action == "now":
+            return _Accepted(case, Trigger.ANSWER, pending=replace(s.pending, at=utc(ctx.now)))
         return _Rejected(Reply("use_buttons_or_text"))
     at = _read_past_time(ev.text, ctx)
     if isinstance(at, _Rejected):
@@ -543,7 +639,23 @@ def _on_contact_promise(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _
         contact = replace(s.pending, promise=promise, window=window)
     saved = case.with_(contacts=(*case.contacts, contact))
     trigger = Trigger.SKIP if contact.promise is None and contact.window is None else Trigger.ANSWER
-    return _Accepted(saved, trigger, (Reply("contact_added", {"contact": contact}),), pending=None)
+    return _Accepted(saved, trigger, (_contact_added(saved, contact, ctx),), pending=None)
+
+
+def _contact_added(case: Case, contact: Contact, ctx: Ctx) -> Reply:
+    """The contact as recorded; for a case under way, also when the bot will remind."""
+    data: dict[str, object] = {"contact": contact, "deadline": None}
+    if case.status == "confirmed":
+        end = deadlines.contact_deadline(case, contact, ctx.tz)
+        data.update(
+            deadline=end.at,
+            remind_at=deadlines.deliver_at(end.at, ctx.tz, ctx.quiet),
+            estimate=end.estimate,
+            counted=deadlines.contact_window(contact),
+            promised=contact.window is not None,
+            start=contact.at or case.confirmed_at,
+        )
+    return Reply("contact_added", data)
 
 
 def _on_demand_action(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
@@ -655,6 +767,60 @@ def _on_evidence_note(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Re
     return _Accepted(noted, Trigger.ANSWER, (done,))
 
 
+def _on_reply(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
+    if isinstance(ev, Press):
+        return _Rejected(Reply("use_buttons_or_text"))
+    said = _one_line(ev.text)
+    if not said:
+        return _Rejected(Reply("ask/ask_reply", {"case": case}))
+    event = TimelineEvent(utc(ctx.now), said)
+    logged = case.with_(events=tuple(sorted((*case.events, event), key=lambda e: e.at)))
+    return _Accepted(logged, Trigger.ANSWER)
+
+
+def _on_reply_outcome(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
+    if isinstance(ev, Text) or ev.action != "outcome":
+        return _Rejected(Reply("use_buttons_or_text"))
+    if ev.value == "resolved":
+        done = case.with_(resolved_at=utc(ctx.now))
+        return _Accepted(done, Trigger.DONE, (Reply("resolved", {"case": done}),))
+    if ev.value == "promise":
+        return _Accepted(case, Trigger.CHOOSE)
+    if ev.value == "refused":
+        # A refusal is the moment to climb the ladder: the next channel's text, ready.
+        nxt, _ = channels.recommended(case)
+        text = channels.channel_reply(case, nxt, ctx.now, ctx.tz)
+        return _Accepted(case, Trigger.DONE, (Reply("refused", {"case": case, "next": nxt}), text))
+    return _Rejected(Reply("use_buttons_or_text"))
+
+
+def _on_reply_window(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
+    if isinstance(ev, Press):
+        window = PRESET_WINDOWS.get(ev.value) if ev.action == "window" else None
+    else:
+        window = timeparse.find_window(ev.text.strip(), ctx.now, ctx.tz)
+    if window is None:
+        return _Rejected(Reply("reask_deadline"))
+    channel = case.contacts[-1].channel if case.contacts else Channel.PLATFORM_SUPPORT
+    promise = ev.text.strip() if isinstance(ev, Text) else None
+    contact = Contact(channel, utc(ctx.now), None, promise, window)
+    saved = case.with_(contacts=(*case.contacts, contact))
+    return _Accepted(saved, Trigger.ANSWER, (_contact_added(saved, contact, ctx),))
+
+
+def _on_snooze(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
+    if isinstance(ev, Press):
+        return _Rejected(Reply("use_buttons_or_text"))
+    at = timeparse.parse_time(ev.text, ctx.now, ctx.tz)
+    if at is None:
+        window = timeparse.parse_window(ev.text, ctx.now, ctx.tz)
+        at = workdays.window_end(window, ctx.now, ctx.tz).at if window else None
+    if at is None or at <= ctx.now:
+        return _Rejected(Reply("reask_snooze"))
+    return _Accepted(case, Trigger.ANSWER, (Reply("snoozed", {"at": at}),),
+                     snoozes=((case.no, utc(at)),))
+
+
 def _on_review(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
     if isinstance(ev, Text):
         return _Rejected(Reply("review_use_buttons"))
@@ -695,6 +861,10 @@ _HANDLERS: dict[State, _Handler] = {
     State.ASK_COMPANY_CODE: _on_company_code,
     State.ASK_COMPANY_ADDRESS: _on_company_address,
     State.ASK_EVIDENCE_NOTE: _on_evidence_note,
+    State.ASK_REPLY: _on_reply,
+    State.ASK_REPLY_OUTCOME: _on_reply_outcome,
+    State.ASK_REPLY_WINDOW: _on_reply_window,
+    State.ASK_SNOOZE: _on_snooze,
 }
 
 
@@ -781,8 +951,14 @@ def ask(session: Session, case: Case) -> Reply:
         rows.append((b("btn.no_more_contacts" if case.contacts else "btn.no_contacts", "done"),))
         if case.contacts:
             rows.append((b("btn.clear_contacts", "clear"),))
-    elif state in (State.ASK_CONTACT_TIME, State.ASK_CONTACT_REF):
+    elif state is State.ASK_CONTACT_TIME:
+        rows = [(b("btn.just_now", "now"), b("btn.skip", "skip"))]
+    elif state is State.ASK_CONTACT_REF:
         rows = [(b("btn.skip", "skip"),)]
+    elif state is State.ASK_REPLY_OUTCOME:
+        rows = [(b(f"outcome.{o}", "outcome", o),) for o in ("resolved", "promise", "refused")]
+    elif state is State.ASK_REPLY_WINDOW:
+        rows = [(b("window.24h", "window", "24h"), b("window.3wd", "window", "3wd"))]
     elif state is State.ASK_CONTACT_PROMISE:
         rows = [
             (b("window.24h", "window", "24h"), b("window.3wd", "window", "3wd")),

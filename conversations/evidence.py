@@ -9,6 +9,7 @@ from datetime import datetime
 from conversations.events import Evidence
 from conversations.model import (
     CLAIM_GROUP,
+    MAX_EVENTS,
     Case,
     EvidenceClaim,
     EvidenceGroup,
@@ -80,7 +81,7 @@ def add(case: Case, ev: Evidence, now: datetime) -> tuple[Case, EvidenceItem]:
         media_group_id=ev.media_group_id,
     )
     events = case.events
-    if item.origin_at is not None:
+    if item.origin_at is not None and len(events) < MAX_EVENTS:
         # The seed's 沟通记录: who said what, when — from the forward's own date.
         said = item.text or item.description or "📷"
         line = f"{item.sender}: {said}" if item.sender else said

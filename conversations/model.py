@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import Any, Literal
 
 DEFAULT_PLATFORM = "未来卡盟"
+MAX_EVENTS = 30  # a timeline longer than this no longer fits the texts' limits
 
 
 class Lang(StrEnum):
@@ -256,6 +257,7 @@ class Case:
     company_address: str | None = None
     evidence: tuple[EvidenceItem, ...] = ()
     confirmed_at: datetime | None = None
+    resolved_at: datetime | None = None  # the user marked the case resolved
 
     def with_(self, **changes: Any) -> Case:
         """A copy with some fields changed."""
@@ -314,6 +316,7 @@ class Case:
             company_address=d.get("company_address"),
             evidence=tuple(EvidenceItem.from_json(e) for e in d.get("evidence", [])),
             confirmed_at=_dt_in(d.get("confirmed_at")),
+            resolved_at=_dt_in(d.get("resolved_at")),
         )
 
 

@@ -219,7 +219,16 @@ def split_html(text: str, limit: int = TEXT_LIMIT) -> list[str]:
         parts.append("".join(head).rstrip("\n") + closing(st))
         chunk = [opening for _, opening in st] + rest
         size = sum(utf16_len(t) for t in chunk)
+        # The carried-over lines keep their line ends as places to cut next time.
         cut_outside = cut_any = None
+        replay: list[tuple[str, str]] = []
+        for i, t in enumerate(chunk):
+            if t.startswith("<") and len(t) > 1:
+                _track(t, replay)
+            elif t == "\n":
+                cut_any = (i + 1, list(replay))
+                if not replay:
+                    cut_outside = cut_any
 
     for token in _split_long(_TOKEN.findall(text), limit // 2):
         while chunk and size + utf16_len(token) + utf16_len(closing(stack)) > limit:

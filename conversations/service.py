@@ -12,14 +12,16 @@ from pathlib import Path
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
+from conversations import deadlines
 from conversations.engine import Ctx, step
 from conversations.events import Event
 from conversations.evidence import evidence_file_name
 from conversations.locks import KeyedLocks
 from conversations.model import Lang
 from conversations.outbox import Outbox
+from conversations.reminders import reminder_replies
 from conversations.rendering import Texts
-from conversations.storage import Store, User
+from conversations.storage import DueReminder, Store, User
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +53,7 @@ class Handled:
     notice: str | None = None  # a toast for a button press
     duplicate: bool = False
     new_files: bool = False  # evidence files arrived that are not downloaded yet
+    reminders_changed: bool = False
 
 
 class Coach:
@@ -76,6 +79,8 @@ class Coach:
         self._files = files
         self._files_dir = files_dir
         self._eager = download_eagerly and files is not None and files_dir is not None
+        # Set by whoever schedules reminders, to be woken when one is added or moved.
+        self.on_reminders_changed: Callable[[], None] = lambda: None
         self._texts = texts
         self._outbox = outbox
         self._default_tz = default_tz
@@ -86,6 +91,8 @@ class Coach:
         """Handle one event: step, commit state and replies together, then deliver."""
         async with self._users.hold(inbound.user_id):
             handled = await self._commit(inbound)
+        if handled.reminders_changed:
+            self.on_reminders_changed()
         delivery = self._outbox.flush(inbound.chat_id)  # per-chat lock keeps the order
         if self._background:
             self._in_background(delivery)
@@ -167,9 +174,22 @@ class Coach:
             tz = ZoneInfo(user.tz)
             session = await tx.session(user.user_id)
             cases = await tx.cases(user.user_id)
-            outcome = step(session, cases, inbound.event, Ctx(inbound.at, tz))
+            outcome = step(session, cases, inbound.event, Ctx(inbound.at, tz, user.quiet_hours))
+            reminders_changed = False
+            if outcome.prefs is not None:
+                user = replace(user, tz=outcome.prefs.tz, quiet_hours=outcome.prefs.quiet)
+                tz = ZoneInfo(user.tz)
+                await tx.save_user(user, now)
+                await tx.reschedule(user)
+                reminders_changed = True
             for case in outcome.changed:
                 await tx.save_case(user.user_id, case, now)
+                # Reminders follow the case in the same transaction: never one without the other.
+                wanted = deadlines.wanted(case, tz)
+                reminders_changed |= await tx.sync_reminders(user, case.no, wanted, now)
+            for case_no, at in outcome.snoozes:
+                await tx.snooze(user, case_no, at, now)
+                reminders_changed = True
             if outcome.session != session:
                 await tx.save_session(user.user_id, outcome.session)
             messages = [m for r in outcome.replies for m in self._texts.render(r, user.lang, tz)]
@@ -182,13 +202,38 @@ class Coach:
         new_files = any(
             i.file_id and i.local_path is None for c in outcome.changed for i in c.evidence
         )
-        return Handled(notice=notice, new_files=new_files)
+        return Handled(notice=notice, new_files=new_files, reminders_changed=reminders_changed)
+
+    async def fire(self, due: DueReminder) -> bool:
+        """Queue a due reminder's push; marked queued in the same transaction, so exactly once."""
+        now = self._clock()
+        async with self._users.hold(due.user_id), self._store.transaction() as tx:
+            if await tx.reminder_status(due.id) != "pending":
+                return False  # fired already, or cancelled meanwhile
+            user = await tx.user(due.user_id)
+            case = (await tx.cases(due.user_id)).get(due.case_no)
+            if user is None or case is None or case.resolved_at is not None:
+                await tx.mark_queued(due.id, None)
+                return False
+            tz = ZoneInfo(user.tz)
+            replies = reminder_replies(case, due.key, due.due_at, due.estimate, now, tz)
+            messages = [m for r in replies for m in self._texts.render(r, user.lang, tz)]
+            # In a private chat the chat id is the user id.
+            ids = await tx.enqueue(due.user_id, messages, now)
+            await tx.mark_queued(due.id, ids[0])
+        delivery = self._outbox.flush(due.user_id)
+        if self._background:
+            self._in_background(delivery)
+        else:
+            await delivery
+        return True
 
 
 def _private_dirs(root: Path, relative: Path) -> None:
     """Create root/relative, each folder readable by its owner only."""
-    folder = root
-    for part in (Path(), *relative.parts):
-        folder = folder / part
+    folders = [root]
+    for part in relative.parts:
+        folders.append(folders[-1] / part)
+    for folder in folders:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         os.chmod(folder, 0o700)

@@ -32,6 +32,11 @@ class State(StrEnum):
     ASK_COMPANY_CODE = "ask_company_code"
     ASK_COMPANY_ADDRESS = "ask_company_address"
     ASK_EVIDENCE_NOTE = "ask_evidence_note"
+    ASK_REPLY = "ask_reply"
+    ASK_REPLY_OUTCOME = "ask_reply_outcome"
+    ASK_REPLY_WINDOW = "ask_reply_window"
+    ASK_SNOOZE = "ask_snooze"
+    ASK_TIMEZONE = "ask_timezone"
 
 
 class Trigger(StrEnum):
@@ -50,8 +55,11 @@ class Trigger(StrEnum):
     TOGGLE = "toggle"  # tick or untick one item of a multiple choice
     EDIT = "edit"  # edit a field from the review
     COMPANY = "company"  # the respondent's details are needed for a channel's text
-    LOG_CALL = "log_call"  # record a phone call just made
+    LOG_CONTACT = "log_contact"  # record a call just made, or a complaint just filed
     DESCRIBE = "describe"  # write a note on an evidence item
+    REPLY = "reply"  # log a reply the platform or a channel sent
+    SNOOZE = "snooze"  # remind me later, at a time the user types
+    SETTINGS = "settings"  # change the timezone
     CONFIRM = "confirm"
     CANCEL = "cancel"
 
@@ -129,10 +137,21 @@ TRANSITIONS: dict[tuple[State, Trigger], State | Target] = {
     (_S.ASK_COMPANY_ADDRESS, _T.ANSWER): _S.IDLE,
     (_S.ASK_COMPANY_ADDRESS, _T.SKIP): _S.IDLE,
     # ... and the notes of a phone call, through the intake's contact questions.
-    (_S.IDLE, _T.LOG_CALL): _S.ASK_CONTACT_TIME,
+    (_S.IDLE, _T.LOG_CONTACT): _S.ASK_CONTACT_TIME,
     # ... and a note on an evidence item.
     (_S.IDLE, _T.DESCRIBE): _S.ASK_EVIDENCE_NOTE,
     (_S.ASK_EVIDENCE_NOTE, _T.ANSWER): _S.IDLE,
+    # A reply received: what it said, then whether it resolved, promised or refused.
+    (_S.IDLE, _T.REPLY): _S.ASK_REPLY,
+    (_S.ASK_REPLY, _T.ANSWER): _S.ASK_REPLY_OUTCOME,
+    (_S.ASK_REPLY_OUTCOME, _T.DONE): _S.IDLE,
+    (_S.ASK_REPLY_OUTCOME, _T.CHOOSE): _S.ASK_REPLY_WINDOW,
+    (_S.ASK_REPLY_WINDOW, _T.ANSWER): _S.IDLE,
+    # Remind me later at a typed time; the timezone from /settings.
+    (_S.IDLE, _T.SNOOZE): _S.ASK_SNOOZE,
+    (_S.ASK_SNOOZE, _T.ANSWER): _S.IDLE,
+    (_S.IDLE, _T.SETTINGS): _S.ASK_TIMEZONE,
+    (_S.ASK_TIMEZONE, _T.ANSWER): _S.IDLE,
     # /cancel leaves any question; the draft stays.
     **{(s, _T.CANCEL): _S.IDLE for s in _ASKING},
     # /new in the middle of an intake starts the story question again (the old draft stays).

@@ -9,12 +9,14 @@ import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import asdict, dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from importlib import resources
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import aiosqlite
 
+from conversations.deadlines import Wanted, deliver_at
 from conversations.engine import Session
 from conversations.events import Evidence
 from conversations.model import Case, Contact, Lang, utc
@@ -32,6 +34,19 @@ class User:
     user_id: int
     lang: Lang
     tz: str
+    quiet_hours: bool = True
+
+
+@dataclass(frozen=True)
+class DueReminder:
+    """A reminder whose delivery time has come."""
+
+    id: int
+    user_id: int
+    case_no: int
+    key: str
+    due_at: datetime
+    estimate: bool
 
 
 @dataclass(frozen=True)
@@ -143,17 +158,18 @@ class Tx:
     async def user(self, user_id: int) -> User | None:
         """A stored user."""
         async with self._db.execute(
-            "SELECT lang, tz FROM users WHERE user_id = ?", (user_id,)
+            "SELECT lang, tz, quiet_hours FROM users WHERE user_id = ?", (user_id,)
         ) as cur:
             row = await cur.fetchone()
-        return User(user_id, Lang(row[0]), str(row[1])) if row else None
+        return User(user_id, Lang(row[0]), str(row[1]), bool(row[2])) if row else None
 
     async def save_user(self, user: User, now: datetime) -> None:
         """Create or update a user."""
         await self._db.execute(
-            "INSERT INTO users (user_id, lang, tz, created_at) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT (user_id) DO UPDATE SET lang = excluded.lang, tz = excluded.tz",
-            (user.user_id, user.lang.value, user.tz, utc(now).isoformat()),
+            "INSERT INTO users (user_id, lang, tz, quiet_hours, created_at) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (user_id) DO UPDATE SET lang = excluded.lang, tz = excluded.tz, "
+            "quiet_hours = excluded.quiet_hours",
+            (user.user_id, user.lang.value, user.tz, int(user.quiet_hours), utc(now).isoformat()),
         )
 
     async def session(self, user_id: int) -> Session:
@@ -207,16 +223,19 @@ class Tx:
              utc(now).isoformat(), facts),
         )
 
-    async def enqueue(self, chat_id: int, messages: list[OutMessage], now: datetime) -> None:
-        """Queue messages for delivery, in order."""
-        await self._db.executemany(
-            "INSERT INTO outbox (chat_id, payload, created_at, coalesce_key) VALUES (?, ?, ?, ?)",
-            [
+    async def enqueue(self, chat_id: int, messages: list[OutMessage], now: datetime) -> list[int]:
+        """Queue messages for delivery, in order; returns their outbox ids."""
+        ids = []
+        for m in messages:
+            cur = await self._db.execute(
+                "INSERT INTO outbox (chat_id, payload, created_at, coalesce_key) "
+                "VALUES (?, ?, ?, ?)",
                 (chat_id, json.dumps(m.to_json(), ensure_ascii=False), utc(now).isoformat(),
-                 m.key)
-                for m in messages
-            ],
-        )
+                 m.key),
+            )
+            assert cur.lastrowid is not None
+            ids.append(cur.lastrowid)
+        return ids
 
     async def sent_message_id(self, chat_id: int, key: str) -> int | None:
         """The message last delivered under `key`, which a newer one with the key edits."""
@@ -248,12 +267,164 @@ class Tx:
             "UPDATE outbox SET sent_at = ?, message_id = ? WHERE id = ?",
             (utc(now).isoformat(), message_id, outbox_id),
         )
+        # A reminder counts as sent in the same transaction that records its message.
+        await self._db.execute(
+            "UPDATE reminders SET status = 'sent', sent_at = ? "
+            "WHERE outbox_id = ? AND status = 'queued'",
+            (_epoch(now), outbox_id),
+        )
 
     async def mark_failed(self, outbox_id: int, reason: str) -> None:
         """Record a message that can never be delivered, so it is not retried forever."""
         await self._db.execute(
             "UPDATE outbox SET failure = ? WHERE id = ?", (reason[:500], outbox_id)
         )
+        await self._db.execute(
+            "UPDATE reminders SET status = 'undeliverable' WHERE outbox_id = ? "
+            "AND status = 'queued'",
+            (outbox_id,),
+        )
+
+    # --- reminders ----------------------------------------------------------------------------
+
+    async def sync_reminders(
+        self, user: User, case_no: int, wanted: list[Wanted], now: datetime
+    ) -> bool:
+        """Make the case's reminders what the case calls for; True if any pending one changed.
+
+        New windows get a pending reminder; a moved window moves its reminder (and re-arms a
+        sent one when it moved later); windows gone, or a resolved case, cancel what is
+        pending. A snooze stays until the case is resolved.
+        """
+        tz = ZoneInfo(user.tz)
+        async with self._db.execute(
+            "SELECT key, status, due_at FROM reminders WHERE user_id = ? AND case_no = ?",
+            (user.user_id, case_no),
+        ) as cur:
+            existing = {str(k): (str(s), int(d)) for k, s, d in await cur.fetchall()}
+        changed = False
+        for w in wanted:
+            due = _epoch(w.due_at)
+            deliver = _epoch(deliver_at(w.due_at, tz, user.quiet_hours))
+            old = existing.get(w.key)
+            if old is None:
+                await self._db.execute(
+                    "INSERT INTO reminders (user_id, case_no, key, due_at, deliver_at, estimate, "
+                    "status, created_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)",
+                    (user.user_id, case_no, w.key, due, deliver, int(w.estimate), _epoch(now)),
+                )
+                changed = True
+            elif old[1] != due and (old[0] in ("pending", "cancelled") or due > old[1]):
+                await self._db.execute(
+                    "UPDATE reminders SET due_at = ?, deliver_at = ?, estimate = ?, "
+                    "status = 'pending', outbox_id = NULL, sent_at = NULL "
+                    "WHERE user_id = ? AND case_no = ? AND key = ?",
+                    (due, deliver, int(w.estimate), user.user_id, case_no, w.key),
+                )
+                changed = True
+        keep = {w.key for w in wanted}
+        stale = [
+            k for k, (status, _) in existing.items()
+            if status == "pending" and k not in keep and (not wanted or not k.startswith("snooze"))
+        ]
+        for key in stale:
+            await self._db.execute(
+                "UPDATE reminders SET status = 'cancelled' WHERE user_id = ? AND case_no = ? "
+                "AND key = ?",
+                (user.user_id, case_no, key),
+            )
+        return changed or bool(stale)
+
+    async def cancel_reminders(self, user_id: int, case_no: int) -> None:
+        """Cancel every pending reminder of a case (resolved or deleted)."""
+        await self._db.execute(
+            "UPDATE reminders SET status = 'cancelled' WHERE user_id = ? AND case_no = ? "
+            "AND status = 'pending'",
+            (user_id, case_no),
+        )
+
+    async def snooze(
+        self, user: User, case_no: int, until: datetime, now: datetime
+    ) -> None:
+        """A reminder of the case again at `until` (quiet hours apply)."""
+        async with self._db.execute(
+            "SELECT count(*) FROM reminders WHERE user_id = ? AND case_no = ? "
+            "AND key LIKE 'snooze:%'",
+            (user.user_id, case_no),
+        ) as cur:
+            row = await cur.fetchone()
+        n = int(row[0]) + 1 if row else 1
+        deliver = deliver_at(until, ZoneInfo(user.tz), user.quiet_hours)
+        await self._db.execute(
+            "INSERT INTO reminders (user_id, case_no, key, due_at, deliver_at, manual, status, "
+            "created_at) VALUES (?, ?, ?, ?, ?, 1, 'pending', ?)",
+            (user.user_id, case_no, f"snooze:{n}", _epoch(until), _epoch(deliver), _epoch(now)),
+        )
+
+    async def reschedule(self, user: User) -> None:
+        """Recompute delivery times of a user's pending reminders (timezone or quiet hours)."""
+        tz = ZoneInfo(user.tz)
+        async with self._db.execute(
+            "SELECT id, due_at FROM reminders WHERE user_id = ? AND status = 'pending'",
+            (user.user_id,),
+        ) as cur:
+            rows = await cur.fetchall()
+        for rid, due in rows:
+            deliver = deliver_at(_from_epoch(int(due)), tz, user.quiet_hours)
+            await self._db.execute(
+                "UPDATE reminders SET deliver_at = ? WHERE id = ?", (_epoch(deliver), rid)
+            )
+
+    async def next_reminder_at(self) -> datetime | None:
+        """When the earliest pending reminder is to be delivered."""
+        async with self._db.execute(
+            "SELECT min(deliver_at) FROM reminders WHERE status = 'pending'"
+        ) as cur:
+            row = await cur.fetchone()
+        return _from_epoch(int(row[0])) if row and row[0] is not None else None
+
+    async def due_reminders(self, now: datetime, limit: int) -> list[DueReminder]:
+        """Pending reminders whose delivery time has come, oldest first."""
+        async with self._db.execute(
+            "SELECT id, user_id, case_no, key, due_at, estimate FROM reminders "
+            "WHERE status = 'pending' AND deliver_at <= ? ORDER BY deliver_at, id LIMIT ?",
+            (_epoch(now), limit),
+        ) as cur:
+            rows = await cur.fetchall()
+        return [
+            DueReminder(int(i), int(u), int(c), str(k), _from_epoch(int(d)), bool(e))
+            for i, u, c, k, d, e in rows
+        ]
+
+    async def reminder_status(self, reminder_id: int) -> str | None:
+        """A reminder's status."""
+        async with self._db.execute(
+            "SELECT status FROM reminders WHERE id = ?", (reminder_id,)
+        ) as cur:
+            row = await cur.fetchone()
+        return str(row[0]) if row else None
+
+    async def set_reminder_status(self, reminder_id: int, status: str) -> None:
+        """Set a reminder's status directly (a reminder that cannot be built)."""
+        await self._db.execute(
+            "UPDATE reminders SET status = ? WHERE id = ?", (status, reminder_id)
+        )
+
+    async def mark_queued(self, reminder_id: int, outbox_id: int | None) -> None:
+        """The reminder's message is in the outbox (or nothing was owed: cancelled)."""
+        status = "queued" if outbox_id is not None else "cancelled"
+        await self._db.execute(
+            "UPDATE reminders SET status = ?, outbox_id = ? WHERE id = ?",
+            (status, outbox_id, reminder_id),
+        )
+
+
+def _epoch(dt: datetime) -> int:
+    return int(utc(dt).timestamp())
+
+
+def _from_epoch(seconds: int) -> datetime:
+    return datetime.fromtimestamp(seconds, UTC)
 
 
 def _evidence_out(e: Evidence) -> dict[str, object]:

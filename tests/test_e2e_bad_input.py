@@ -28,7 +28,6 @@ ASK_PRODUCT = "买的是什么商品?例如:Steam充值卡 100元、腾讯Q币10
 ASK_AMOUNT = "实际支付了多少钱?例如:98 或 98.50元。"
 REASK_AMOUNT = "没认出金额。请写实际支付的金额,例如:98 或 98.50元。"
 EDITED = "修改过的消息我不会重新读取,请直接发一条新消息。"
-EVIDENCE_SOON = "(截图等证据的归档功能即将上线,请先保存好)"
 NOTICE_STALE = "这个按钮已过期,请回答最新的问题。"
 NOTICE_NOT_FOUND = "没有找到这个案件。"
 HELP_HEAD = "命令\n/new"
@@ -112,18 +111,12 @@ def _all_answered(fake: FakeTelegram) -> None:
 
 # --- messages the intake cannot take ---------------------------------------------------------
 
+ACCEPTED = "我能收:文字、截图或图片、PDF 等文件,以及转发的客服聊天消息。"
+# Photos and documents are evidence, not refused: tests/test_e2e_evidence.py covers them.
 UNSUPPORTED: dict[str, tuple[Callable[[FakeTelegram], int], str]] = {
-    "sticker": (lambda f: f.user_sends_sticker(USER), "暂时收不了贴纸。请用文字回答。"),
-    "voice": (lambda f: f.user_sends_voice(USER), "暂时收不了语音。请用文字回答。"),
-    "location": (lambda f: f.user_sends_location(USER), "暂时收不了位置。请用文字回答。"),
-    "photo": (
-        lambda f: f.user_sends_photo(USER, caption="Steam充值卡 100元"),
-        f"暂时收不了图片。请用文字回答{EVIDENCE_SOON}。",
-    ),
-    "document": (
-        lambda f: f.user_sends_document(USER, caption="Steam充值卡 100元"),
-        f"暂时收不了文件。请用文字回答{EVIDENCE_SOON}。",
-    ),
+    "sticker": (lambda f: f.user_sends_sticker(USER), f"收不了贴纸。{ACCEPTED}"),
+    "voice": (lambda f: f.user_sends_voice(USER), f"收不了语音。{ACCEPTED}"),
+    "location": (lambda f: f.user_sends_location(USER), f"收不了位置。{ACCEPTED}"),
 }
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -10,18 +10,22 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from conversations.channels import TEXT_CHANNELS, channel_reply, menu
-from conversations.engine import PRESET_WINDOWS, Session, ask
+from conversations.engine import PRESET_WINDOWS, Ctx, Session, _contact_added, ask
+from conversations.evidence import checklist
 from conversations.model import (
     Case,
     Channel,
     Contact,
     DemandAction,
+    EvidenceGroup,
+    EvidenceItem,
     IssueType,
     Lang,
     TimelineEvent,
     Window,
     WindowUnit,
 )
+from conversations.reminders import reminder_replies
 from conversations.rendering import TEMPLATES_DIR, TEXT_LIMIT, Texts, split_html, to_plain
 from conversations.replies import Reply
 from conversations.states import State
@@ -64,6 +68,7 @@ def _case(**changes: Any) -> Case:
         demand_deadline=PRESET_WINDOWS["48h"],
         rule_citation="《虚拟商品售后规则》第5条:卡密失效需在24小时内处理",
         status="confirmed",
+        confirmed_at=datetime(2024, 3, 2, 3, 0, tzinfo=UTC),
     )
     return base.with_(**changes)
 
@@ -80,6 +85,15 @@ CASES = {
     ),
     "draft_empty": Case(no=1, created_at=datetime(2024, 3, 2, tzinfo=UTC)),
 }
+ITEMS = (
+    EvidenceItem(1, "photo", EvidenceGroup.ORDER, datetime(2024, 3, 2, 3, 0, tzinfo=UTC),
+                 "f1", "u1", 80_000, "image/jpeg", None, "支付宝账单 <截图> & 订单"),
+    EvidenceItem(2, "text", EvidenceGroup.COMMS, datetime(2024, 3, 3, 3, 0, tzinfo=UTC),
+                 origin_at=datetime(2024, 3, 3, 2, 12, tzinfo=UTC), sender="客服<8801>",
+                 text=NASTY),
+    EvidenceItem(3, "pdf", EvidenceGroup.PROBLEM, datetime(2024, 3, 3, 4, 0, tzinfo=UTC),
+                 "f3", "u3", 120_000, "application/pdf", "err&or.pdf"),
+)
 EVENT = TimelineEvent(datetime(2024, 3, 2, 2, 20, tzinfo=UTC), NASTY)
 CONTACT = CASES["full"].contacts[0]
 
@@ -105,10 +119,32 @@ def _data(name: str, case: Case) -> list[dict[str, Any]]:
         "time_in_future": [{"at": datetime(2030, 1, 1, tzinfo=UTC)}],
         "event_added": [{"event": EVENT}],
         "too_many": [{"limit": 30}],
-        "contact_added": [{"contact": c} for c in CASES["full"].contacts],
+        "contact_added": [{"contact": c, "deadline": None} for c in CASES["full"].contacts]
+        + ([dict(_contact_added(case, c, Ctx(NOW, SH)).data) for c in case.contacts]
+           if complete and case.confirmed_at else []),
         "vague_demand": [{"text": "你们必须处理<&>"}],
         "case_summary": [{"case": case, "first": True}, {"case": case, "first": False}],
         "company_saved": [{"case": case}],
+        "evidence_added": [{"case": case, "items": list(items)} for items in (ITEMS, ITEMS[:1])],
+        "evidence_filed": [{"case": case, "items": list(ITEMS)}],
+        "evidence_which_case": [{"count": 1}, {"count": 3}],
+        "evidence_full": [{"limit": 50}],
+        "evidence_too_big": [{"size": 25 * 1024 * 1024}],
+        "evidence_list": [{"case": case.with_(evidence=ITEMS), "checks": checklist(case)}],
+        "evidence_item": [{"case": case, "item": i} for i in ITEMS],
+        "evidence_removed": [{"case": case, "items": ITEMS[:2]}],
+        "evidence_noted": [{"item": ITEMS[0], "note": NASTY}],
+        "notice_refiled": [{"group": g} for g in EvidenceGroup],
+        "resolved": [{"case": case}],
+        "refused": [{"case": case, "next": Channel.C12315}],
+        "snoozed": [{"at": NOW}],
+        "notice_snoozed": [{"at": NOW}],
+        "settings": [{"tz": "Asia/Shanghai", "quiet": q} for q in (True, False)],
+        "reminder": [dict(r.data) for r in (
+            reminder_replies(case, key, NOW, estimate, NOW + late, SH)[0]
+            for key in ("contact:0", "demand", "snooze:1")
+            for estimate, late in ((False, timedelta(0)), (True, timedelta(hours=5)))
+        )] if complete and case.contacts else [],
         "case_menu": [dict(menu(case).data)] if complete else [],
     }
     return by_name.get(name, [{}])

@@ -1,0 +1,102 @@
+"""Where deadlines come from: promises, the demand, and each channel's default window."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from conversations.model import Case, Channel, Contact, Window, WindowUnit
+from conversations.workdays import Deadline, window_end
+
+
+@dataclass(frozen=True)
+class DefaultWindow:
+    """A channel's window when nobody promised one, and where the figure comes from."""
+
+    window: Window
+    source: str
+
+
+# The one place channel defaults live. Each source says how sure we are.
+DEFAULT_WINDOWS: dict[Channel, DefaultWindow] = {
+    Channel.PLATFORM_SUPPORT: DefaultWindow(
+        Window("", 24, WindowUnit.HOURS), "our default when the platform promised no window"
+    ),
+    Channel.EMAIL: DefaultWindow(
+        Window("", 3, WindowUnit.WORKING_DAYS), "our default for a written complaint"
+    ),
+    Channel.PHONE: DefaultWindow(
+        Window("", 24, WindowUnit.HOURS), "our default when the call brought no promise"
+    ),
+    Channel.C12315: DefaultWindow(
+        Window("", 7, WindowUnit.WORKING_DAYS),
+        "the regulator decides whether to accept a complaint within 7 working days "
+        "(市场监管总局令第121号, in force 2026-04-15; the same figure as the former 第20号令)",
+    ),
+    Channel.HEIMAO: DefaultWindow(
+        Window("", 48, WindowUnit.HOURS),
+        "黑猫投诉 is reported to expect a merchant response within 48 hours "
+        "(secondary sources only)",
+    ),
+    Channel.JUTOUSU: DefaultWindow(
+        Window("", 48, WindowUnit.HOURS), "our assumption: like 黑猫投诉, a public platform"
+    ),
+    Channel.MEDIATION: DefaultWindow(
+        Window("", 7, WindowUnit.WORKING_DAYS), "our default for a first answer to a request"
+    ),
+    Channel.OTHER: DefaultWindow(
+        Window("", 3, WindowUnit.WORKING_DAYS), "our default for any other channel"
+    ),
+}
+
+QUIET_START = time(22, 0)
+QUIET_END = time(8, 0)
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """A reminder the case calls for."""
+
+    key: str  # "contact:<index>" or "demand": stable while the case is edited
+    due_at: datetime  # UTC
+    estimate: bool  # holiday data was missing for part of the window
+
+
+def contact_window(contact: Contact) -> Window:
+    """The window a contact opened: the one promised, else the channel's default."""
+    return contact.window or DEFAULT_WINDOWS[contact.channel].window
+
+
+def contact_deadline(case: Case, contact: Contact, tz: ZoneInfo) -> Deadline:
+    """When a contact's window closes."""
+    start = contact.at or case.confirmed_at or case.created_at
+    return window_end(contact_window(contact), start, tz)
+
+
+def wanted(case: Case, tz: ZoneInfo) -> list[Wanted]:
+    """The reminders a confirmed, unresolved case calls for."""
+    if case.status != "confirmed" or case.resolved_at is not None:
+        return []
+    out = []
+    for i, contact in enumerate(case.contacts):
+        end = contact_deadline(case, contact, tz)
+        out.append(Wanted(f"contact:{i}", end.at, end.estimate))
+    if case.demand_deadline is not None and case.confirmed_at is not None:
+        end = window_end(case.demand_deadline, case.confirmed_at, tz)
+        out.append(Wanted("demand", end.at, end.estimate))
+    return out
+
+
+def deliver_at(due: datetime, tz: ZoneInfo, quiet: bool) -> datetime:
+    """When to push a reminder due at `due`: held until 08:00 if it falls in quiet hours."""
+    if not quiet:
+        return due
+    local = due.astimezone(tz)
+    if local.time() >= QUIET_START:
+        morning = datetime.combine(local.date() + timedelta(days=1), QUIET_END, tzinfo=tz)
+    elif local.time() < QUIET_END:
+        morning = datetime.combine(local.date(), QUIET_END, tzinfo=tz)
+    else:
+        return due
+    return morning.astimezone(due.tzinfo)

@@ -1,0 +1,69 @@
+"""The push a reminder sends: what expired, what happened so far, and the next step ready."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from conversations import channels
+from conversations.model import Case, Channel, Contact
+from conversations.replies import Button, Reply
+
+LATE_AFTER = timedelta(minutes=5)  # later than this, the push says how late it is
+# A broken promise on the platform's own channels first gets the ultimatum (设定底线).
+_PLATFORM_SIDE = frozenset({Channel.PLATFORM_SUPPORT, Channel.EMAIL, Channel.PHONE})
+
+
+def _expired_contact(case: Case, key: str) -> Contact | None:
+    if not key.startswith("contact:"):
+        return None
+    index = int(key.split(":", 1)[1])
+    return case.contacts[index] if index < len(case.contacts) else None
+
+
+def next_step(case: Case, key: str) -> str:
+    """The text to have ready: the follow-up for a first broken platform promise, else the
+    next channel up the ladder."""
+    contact = _expired_contact(case, key)
+    on_platform = sum(c.channel in _PLATFORM_SIDE for c in case.contacts)
+    if contact is not None and contact.channel in _PLATFORM_SIDE and on_platform < 2:
+        return "followup"
+    return channels.recommended(case)[0].value
+
+
+def reminder_replies(
+    case: Case, key: str, due_at: datetime, estimate: bool, now: datetime, tz: ZoneInfo
+) -> tuple[Reply, ...]:
+    """The reminder and the ready text of its next step."""
+    late = now - due_at
+    step = next_step(case, key)
+    climb, why = channels.recommended(case)
+    rows = (
+        (Button("resolve", str(case.no), label="btn.resolved"),
+         Button("reply", str(case.no), label="btn.got_reply")),
+        (Button("text", f"{case.no}.{climb.value}", label="btn.escalate"),),
+        (Button("snooze", f"{case.no}.1h", label="btn.snooze_1h"),
+         Button("snooze", f"{case.no}.9am", label="btn.snooze_9am"),
+         Button("snooze", f"{case.no}.ask", label="btn.snooze_ask")),
+    )
+    data = {
+        "case": case,
+        "key": key,
+        "contact": _expired_contact(case, key),
+        "due": due_at,
+        "estimate": estimate,
+        "late": late if late > LATE_AFTER else None,
+        "step": step,
+        "why": why,
+        "recent": _recent(case),
+    }
+    return (
+        Reply("reminder", data, rows),
+        channels.channel_reply(case, step, now, tz),
+    )
+
+
+def _recent(case: Case) -> list[tuple[datetime, str]]:
+    """The last few things that happened, newest last."""
+    happened = [(e.at, e.text) for e in case.events]
+    return sorted(happened)[-3:]
