@@ -7,40 +7,50 @@ import time
 from collections.abc import Callable
 
 GLOBAL_PER_SECOND = 30.0
-PER_CHAT_INTERVAL = 1.0
+PER_CHAT_PER_SECOND = 1.0
+# Telegram tolerates short bursts in one chat ("we may allow short bursts that go over this
+# limit"); a reply of a few messages goes out at once, a stream settles at one a second.
+PER_CHAT_BURST = 4.0
 SAFETY = 1.02  # a hair under the limits: clocks and networks jitter
 
 
 class RateLimiter:
-    """Hands out send slots: spaced 1/30 s apart overall and 1 s apart in one chat.
+    """Hands out send slots: 30 a second overall, and per chat a small burst then 1 a second.
 
-    Slots are reserved in order under a lock and then waited for outside it, so many chats
-    are served at once while the overall rate stays under the limit. PTB's AIORateLimiter
-    covers the overall and group limits but not one message a second per private chat.
+    Slots are reserved in order under a lock and waited for outside it, so many chats are
+    served at once while the overall rate stays under the limit. PTB's AIORateLimiter covers
+    the overall and group limits but not the per-chat one of private chats.
     """
 
     def __init__(
         self,
         per_second: float = GLOBAL_PER_SECOND,
-        per_chat: float = PER_CHAT_INTERVAL,
+        per_chat: float = PER_CHAT_PER_SECOND,
+        burst: float = PER_CHAT_BURST,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._gap = SAFETY / per_second
-        self._per_chat = per_chat * SAFETY
+        self._refill = per_chat / SAFETY  # tokens a second
+        self._burst = burst
         self._clock = clock
         self._lock = asyncio.Lock()
         self._next_any = 0.0
-        self._next_in_chat: dict[int, float] = {}
+        self._chats: dict[int, tuple[float, float]] = {}  # tokens left after a slot, its time
 
     async def wait(self, chat_id: int) -> None:
         """Wait for this chat's next slot."""
         async with self._lock:
             now = self._clock()
-            slot = max(now, self._next_any, self._next_in_chat.get(chat_id, 0.0))
+            left, stamp = self._chats.get(chat_id, (self._burst, now))
+            tokens = min(self._burst, left + (now - stamp) * self._refill)
+            ready = now if tokens >= 1 else now + (1 - tokens) / self._refill
+            slot = max(ready, self._next_any)
             self._next_any = slot + self._gap
-            self._next_in_chat[chat_id] = slot + self._per_chat
-            if len(self._next_in_chat) > 10_000:  # forget chats whose slot has passed
-                self._next_in_chat = {c: t for c, t in self._next_in_chat.items() if t > now}
+            at_slot = min(self._burst, tokens + (slot - now) * self._refill)
+            self._chats[chat_id] = (at_slot - 1, slot)
+            if len(self._chats) > 10_000:  # forget chats whose bucket has refilled
+                full = self._burst / self._refill
+                self._chats = {c: v for c, v in self._chats.items() if now - v[1] < full}
         delay = slot - now
         if delay > 0:
             await asyncio.sleep(delay)  # waiting for a rate-limit slot, not synchronisation

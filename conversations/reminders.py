@@ -46,7 +46,11 @@ def reminder_replies(
          Button("snooze", f"{case.no}.9am", label="btn.snooze_9am"),
          Button("snooze", f"{case.no}.ask", label="btn.snooze_ask")),
     )
+    # The next step's text goes in the same push, unless its form needs the company first.
+    needs_company = step in channels.NEEDS_COMPANY and not case.company_name
+    ready = None if needs_company else channels.channel_reply(case, step, now, tz)
     data = {
+        **(ready.data if ready else {}),
         "case": case,
         "key": key,
         "contact": _expired_contact(case, key),
@@ -56,11 +60,10 @@ def reminder_replies(
         "step": step,
         "why": why,
         "recent": _recent(case),
+        "ready": ready.template if ready else None,
     }
-    return (
-        Reply("reminder", data, rows),
-        channels.channel_reply(case, step, now, tz),
-    )
+    # One push: a stream of reminders to many users then costs one message per chat.
+    return (Reply("reminder", data, (*rows, *(ready.buttons if ready else ()))),)
 
 
 def _recent(case: Case) -> list[tuple[datetime, str]]:
