@@ -32,10 +32,16 @@ def next_step(case: Case, key: str) -> str:
 
 
 def reminder_replies(
-    case: Case, key: str, due_at: datetime, estimate: bool, now: datetime, tz: ZoneInfo
+    case: Case,
+    key: str,
+    due_at: datetime,
+    estimate: bool,
+    now: datetime,
+    tz: ZoneInfo,
+    late: timedelta = timedelta(0),
 ) -> tuple[Reply, ...]:
-    """The reminder and the ready text of its next step."""
-    late = now - due_at
+    """The reminder with the ready text of its next step; `late` is how long after it could
+    first have gone out it is sent (the bot was down)."""
     step = next_step(case, key)
     climb, why = channels.recommended(case)
     rows = (

@@ -216,7 +216,9 @@ class Coach:
                 await tx.mark_queued(due.id, None)
                 return False
             tz = ZoneInfo(user.tz)
-            replies = reminder_replies(case, due.key, due.due_at, due.estimate, now, tz)
+            replies = reminder_replies(
+                    case, due.key, due.due_at, due.estimate, now, tz, late=now - due.sendable_at
+                )
             messages = [m for r in replies for m in self._texts.render(r, user.lang, tz)]
             # In a private chat the chat id is the user id.
             ids = await tx.enqueue(due.user_id, messages, now)

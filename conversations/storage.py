@@ -47,6 +47,7 @@ class DueReminder:
     key: str
     due_at: datetime
     estimate: bool
+    sendable_at: datetime  # the earliest it could go out: after quiet hours and its creation
 
 
 @dataclass(frozen=True)
@@ -386,14 +387,16 @@ class Tx:
     async def due_reminders(self, now: datetime, limit: int) -> list[DueReminder]:
         """Pending reminders whose delivery time has come, oldest first."""
         async with self._db.execute(
-            "SELECT id, user_id, case_no, key, due_at, estimate FROM reminders "
-            "WHERE status = 'pending' AND deliver_at <= ? ORDER BY deliver_at, id LIMIT ?",
+            "SELECT id, user_id, case_no, key, due_at, estimate, deliver_at, created_at "
+            "FROM reminders WHERE status = 'pending' AND deliver_at <= ? "
+            "ORDER BY deliver_at, id LIMIT ?",
             (_epoch(now), limit),
         ) as cur:
             rows = await cur.fetchall()
         return [
-            DueReminder(int(i), int(u), int(c), str(k), _from_epoch(int(d)), bool(e))
-            for i, u, c, k, d, e in rows
+            DueReminder(int(i), int(u), int(c), str(k), _from_epoch(int(d)), bool(e),
+                        _from_epoch(max(int(deliver), int(created))))
+            for i, u, c, k, d, e, deliver, created in rows
         ]
 
     async def reminder_status(self, reminder_id: int) -> str | None:

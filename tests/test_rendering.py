@@ -141,7 +141,7 @@ def _data(name: str, case: Case) -> list[dict[str, Any]]:
         "notice_snoozed": [{"at": NOW}],
         "settings": [{"tz": "Asia/Shanghai", "quiet": q} for q in (True, False)],
         "reminder": [dict(r.data) for r in (
-            reminder_replies(case, key, NOW, estimate, NOW + late, SH)[0]
+            reminder_replies(case, key, NOW, estimate, NOW + late, SH, late)[0]
             for key in ("contact:0", "demand", "snooze:1")
             for estimate, late in ((False, timedelta(0)), (True, timedelta(hours=5)))
         )] if complete and case.contacts else [],

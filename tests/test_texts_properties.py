@@ -320,9 +320,11 @@ def _shown_whole(words: str | None, text: str) -> bool:
     )
 
 
-def test_user_text_comes_out_whole_in_the_platform_support_text(
+def test_user_text_comes_out_whole(
     rendered: list[tuple[int, Rendered]],
 ) -> None:
+    # The platform-support text is kept short (its history is capped); the email holds it all.
+    emails = {(index, r.lang): r for index, r in rendered if r.name == Channel.EMAIL}
     for index, r in rendered:
         if r.name != Channel.PLATFORM_SUPPORT:
             continue
@@ -331,7 +333,8 @@ def test_user_text_comes_out_whole_in_the_platform_support_text(
         head = r.pre_blocks[0].split("\n")[0]
         assert f"{c.order_no} ({c.product})" in head or f"{c.order_no}({c.product})" in head, (
             index, r.where())
-        whole = r.plain
+        assert len(r.messages) == 1, (index, r.where())  # short: one message, one copy block
+        whole = emails[(index, r.lang)].plain
         shown = [c.demand_text, c.issue_detail, c.rule_citation]
         shown += [e.text for e in c.events]
         shown += [w for contact in c.contacts for w in (contact.ref, contact.promise)]
@@ -377,7 +380,7 @@ def test_a_long_text_is_split_between_lines_not_inside_them() -> None:
     )
     case, _ = _case(random.Random(SEED), 1)
     case = case.with_(events=events, contacts=(), evidence=(), evidence_claims=())
-    r = _render(case, Channel.PLATFORM_SUPPORT, Lang.ZH, now)
+    r = _render(case, Channel.EMAIL, Lang.ZH, now)
     assert len(r.messages) > 2
     for e in events:
         assert len(e.text) <= MAX_FIELD[State.ASK_EVENTS]
