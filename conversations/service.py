@@ -164,11 +164,10 @@ class Coach:
                 return Handled(duplicate=True)
             stored = await tx.user(inbound.user_id)
             lang = Lang.from_telegram(inbound.lang_code) if inbound.lang_code else None
-            user = User(
-                inbound.user_id,
-                lang or (stored.lang if stored else Lang.ZH),
-                stored.tz if stored else self._default_tz.key,
-            )
+            # A user's settings carry over; only the language follows their Telegram client.
+            user = stored or User(inbound.user_id, Lang.ZH, self._default_tz.key)
+            if lang is not None:
+                user = replace(user, lang=lang)
             if user != stored:
                 await tx.save_user(user, now)
             tz = ZoneInfo(user.tz)

@@ -1,0 +1,159 @@
+"""The scheduler over a real SQLite file: quiet hours, exactly once, sleeping until due, waking."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import AsyncIterator, Callable
+from contextlib import closing
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from conversations.events import Command, Press, Text
+from conversations.outbox import Outbox
+from conversations.rendering import OutMessage, Texts
+from conversations.scheduler import Scheduler
+from conversations.service import Coach, Inbound
+from conversations.storage import Store
+from tests.test_service import RecordingSender
+
+SH = ZoneInfo("Asia/Shanghai")
+USER = 7
+
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+class SignallingSender(RecordingSender):
+    """Records messages and signals when a reminder push goes out."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pushed = asyncio.Event()
+
+    async def send(self, chat_id: int, message: OutMessage) -> int | None:
+        sent = await super().send(chat_id, message)
+        if message.plain.startswith("⏰"):
+            self.pushed.set()
+        return sent
+
+
+class Bot:
+    """The coach and scheduler as the bot wires them, with a recording sender."""
+
+    def __init__(self, store: Store, path: Path, clock: Callable[[], datetime]) -> None:
+        self.path = path
+        self.store = store
+        self.clock = clock
+        self.sender = SignallingSender()
+        self.coach = Coach(store, Texts(), Outbox(store, self.sender), SH, clock=clock)
+        self.scheduler = Scheduler(store, self.coach, clock=clock)
+        self.coach.on_reminders_changed = self.scheduler.wake
+        self._update = 0
+
+    async def send(self, event: Command | Text | Press) -> None:
+        self._update += 1
+        await self.coach.handle(Inbound(USER, USER, event, self.clock(), "zh-hans", self._update))
+
+    async def press(self, action: str, value: str = "") -> None:
+        async with self.store.transaction() as tx:
+            seq = (await tx.session(USER)).seq
+        await self.send(Press(seq, action, value))
+
+    async def confirm(self, story: str) -> None:
+        await self.send(Command("new"))
+        await self.send(Text(story))
+        await self.press("skip")  # no rule clause
+        await self.press("done")  # evidence
+        await self.press("confirm")
+
+    def reminders(self) -> list[tuple[str, str, int]]:
+        with closing(sqlite3.connect(self.path)) as db:
+            rows = db.execute(
+                "SELECT key, status, deliver_at FROM reminders ORDER BY id"
+            ).fetchall()
+        return [(str(k), str(s), int(d)) for k, s, d in rows]
+
+    def pushes(self) -> list[str]:
+        return [t for _, t in self.sender.sent if t.startswith("⏰")]
+
+
+def _story(promised_at: str, window: str) -> str:
+    return (
+        "11月20日晚上8点在未来卡盟买了一张100元的Steam充值卡,订单号WL20240302001,实付98元。"
+        f"激活时提示卡密无效。{promised_at}联系客服(工号8801),说{window}处理。要求3个工作日内补发卡密。"
+    )
+
+
+@pytest.fixture
+async def store(tmp_path: Path) -> AsyncIterator[tuple[Store, Path]]:
+    path = tmp_path / "coach.sqlite3"
+    opened = await Store.open(path)
+    try:
+        yield opened, path
+    finally:
+        await opened.close()
+
+
+def _local(*args: int) -> datetime:
+    year, month, day, hour, minute = args
+    return datetime(year, month, day, hour, minute, tzinfo=SH)
+
+
+async def test_quiet_hours_hold_a_night_reminder_until_eight(
+    store: tuple[Store, Path],
+) -> None:
+    bot = Bot(*store, Clock(_local(2026, 11, 25, 22, 40).astimezone(UTC)))
+    await bot.confirm(_story("今天晚上10点30分", "30分钟内"))  # due 23:00, in quiet hours
+    [(key, status, deliver)] = [r for r in bot.reminders() if r[0] == "contact:0"]
+    assert (key, status) == ("contact:0", "pending")
+    assert datetime.fromtimestamp(deliver, SH) == _local(2026, 11, 26, 8, 0)
+
+
+async def test_quiet_hours_off_keeps_the_due_time(store: tuple[Store, Path]) -> None:
+    bot = Bot(*store, Clock(_local(2026, 11, 25, 22, 40).astimezone(UTC)))
+    await bot.send(Command("settings"))
+    await bot.send(Press(None, "quiet", "off"))
+    await bot.confirm(_story("今天晚上10点30分", "30分钟内"))
+    [deliver] = [d for k, _, d in bot.reminders() if k == "contact:0"]
+    assert datetime.fromtimestamp(deliver, SH) == _local(2026, 11, 25, 23, 0)
+
+
+async def test_a_due_reminder_fires_exactly_once(store: tuple[Store, Path]) -> None:
+    clock = Clock(_local(2026, 11, 25, 10, 0).astimezone(UTC))
+    bot = Bot(*store, clock)
+    await bot.confirm(_story("今天上午9点", "2小时内"))  # due 11:00
+    assert await bot.scheduler.fire_due() == 0 and bot.pushes() == []
+    clock.now += timedelta(hours=1, minutes=1)
+    assert await bot.scheduler.fire_due() == 1
+    assert await bot.scheduler.fire_due() == 0
+    assert len(bot.pushes()) == 1
+    assert ("contact:0", "sent") in [(k, s) for k, s, _ in bot.reminders()]
+
+
+async def test_the_scheduler_sleeps_until_the_due_time_and_wakes_for_a_new_deadline(
+    store: tuple[Store, Path],
+) -> None:
+    bot = Bot(*store, lambda: datetime.now(UTC))
+    await bot.send(Command("settings"))
+    await bot.send(Press(None, "quiet", "off"))
+    stop = asyncio.Event()
+    running = asyncio.create_task(bot.scheduler.run(stop))
+    try:
+        # Nothing is due: the scheduler sleeps. A promise recorded now wakes it.
+        await bot.confirm(_story("前天上午9点", "24小时内"))  # already past: due at once
+        await asyncio.wait_for(bot.sender.pushed.wait(), 5)
+        assert len(bot.pushes()) == 1
+    finally:
+        stop.set()
+        await asyncio.wait_for(running, 5)
