@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from contextlib import closing
+from pathlib import Path
 
 from tests.conftest import BotProcess
 from tests.fake_telegram import FakeTelegram, SentMessage
@@ -164,3 +165,19 @@ def test_a_user_who_blocked_the_bot_gets_reminders_marked_undeliverable(
     fake.user_presses(USER, data)
     fake.wait_for(lambda: ("contact:0", "undeliverable") in _reminders(bot), what="given up")
     fake.errors.clear()  # the 403s were the point
+
+
+def test_a_429_is_waited_out_and_retried_never_dropped(tmp_path: Path) -> None:
+    with FakeTelegram(rate_limit=True) as fake:
+        # Stricter than the bot's own pacing, so Telegram's "retry after" really comes back.
+        fake.rate_limit_chat_interval = 1.5
+        bot = BotProcess(fake, tmp_path).start()
+        try:
+            for command in ("/start", "/help", "/cases", "/settings"):
+                fake.user_sends_text(USER, command)
+            replies = fake.expect(USER, 4, timeout=30)
+            assert fake.count_429 > 0
+            assert [m.text.split("\n")[0][:2] for m in replies] == ["你好", "命令", "你还", "设置"]
+        finally:
+            bot.kill()
+        assert fake.errors == []

@@ -12,12 +12,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from conversations.deadlines import Wanted
 from conversations.events import Command, Press, Text
+from conversations.model import Lang
 from conversations.outbox import Outbox
 from conversations.rendering import OutMessage, Texts
 from conversations.scheduler import Scheduler
 from conversations.service import Coach, Inbound
-from conversations.storage import Store
+from conversations.storage import Store, User
 from tests.test_service import RecordingSender
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -157,3 +159,43 @@ async def test_the_scheduler_sleeps_until_the_due_time_and_wakes_for_a_new_deadl
     finally:
         stop.set()
         await asyncio.wait_for(running, 5)
+
+
+async def test_filing_on_12315_starts_its_seven_working_day_window(
+    store: tuple[Store, Path],
+) -> None:
+    clock = Clock(_local(2026, 11, 25, 10, 0).astimezone(UTC))  # a Wednesday
+    bot = Bot(*store, clock)
+    await bot.confirm(_story("今天上午9点", "2小时内"))
+    await bot.send(Press(None, "filed", "1.c12315"))
+    await bot.press("now")
+    await bot.send(Text("投诉编号 1100202611250001"))
+    await bot.press("skip")  # no promise: the channel's default window applies
+    [deliver] = [d for k, _, d in bot.reminders() if k == "contact:1"]
+    # 7 working days after Wed 11-25 (the first day not counted): Fri 12-04, end of day,
+    # which falls in quiet hours, so the push comes at 08:00 the next morning.
+    assert datetime.fromtimestamp(deliver, SH) == _local(2026, 12, 5, 8, 0)
+
+
+async def test_a_moved_promise_moves_its_reminder_and_rearms_a_sent_one(
+    store: tuple[Store, Path],
+) -> None:
+    opened, _ = store
+    user = User(USER, Lang.ZH, "Asia/Shanghai", quiet_hours=False)
+    t0 = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)
+    async with opened.transaction() as tx:
+        await tx.save_user(user, t0)
+        assert await tx.sync_reminders(user, 1, [Wanted("contact:0", t0, False)], t0)
+        assert not await tx.sync_reminders(user, 1, [Wanted("contact:0", t0, False)], t0)
+        later = t0 + timedelta(hours=5)
+        assert await tx.sync_reminders(user, 1, [Wanted("contact:0", later, False)], t0)
+        [due] = await tx.due_reminders(later, 10)
+        ids = await tx.enqueue(USER, [OutMessage("⏰")], t0)
+        await tx.mark_queued(due.id, ids[0])
+        await tx.mark_sent(ids[0], 99, later)
+        assert await tx.reminder_status(due.id) == "sent"
+        # The platform promised again, later: the reminder is due again.
+        again = later + timedelta(days=1)
+        assert await tx.sync_reminders(user, 1, [Wanted("contact:0", again, False)], later)
+        assert await tx.reminder_status(due.id) == "pending"
+        assert await tx.next_reminder_at() == again
