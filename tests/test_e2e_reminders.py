@@ -167,10 +167,14 @@ def test_a_user_who_blocked_the_bot_gets_reminders_marked_undeliverable(
     fake.errors.clear()  # the 403s were the point
 
 
+class StricterTelegram(FakeTelegram):
+    """Stricter than the bot's own pacing, so Telegram's "retry after" really comes back."""
+
+    rate_limit_chat_interval = 1.5
+
+
 def test_a_429_is_waited_out_and_retried_never_dropped(tmp_path: Path) -> None:
-    with FakeTelegram(rate_limit=True) as fake:
-        # Stricter than the bot's own pacing, so Telegram's "retry after" really comes back.
-        fake.rate_limit_chat_interval = 1.5
+    with StricterTelegram(rate_limit=True) as fake:
         bot = BotProcess(fake, tmp_path).start()
         try:
             for command in ("/start", "/help", "/cases", "/settings"):
