@@ -76,7 +76,7 @@ def contact_deadline(case: Case, contact: Contact, tz: ZoneInfo) -> Deadline:
 
 def wanted(case: Case, tz: ZoneInfo) -> list[Wanted]:
     """The reminders a confirmed, unresolved case calls for."""
-    if case.status != "confirmed" or case.resolved_at is not None:
+    if case.status != "confirmed" or case.resolved_at is not None or case.closed_at is not None:
         return []
     out = []
     for i, contact in enumerate(case.contacts):

@@ -9,7 +9,17 @@ from datetime import datetime, time, timedelta
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from conversations import channels, deadlines, evidence, extract, model, timeparse, uscc, workdays
+from conversations import (
+    channels,
+    deadlines,
+    evidence,
+    extract,
+    lifecycle,
+    model,
+    timeparse,
+    uscc,
+    workdays,
+)
 from conversations.events import Command, Event, Evidence, Malformed, Press, Text, Unsupported
 from conversations.model import (
     CLAIM_GROUP,
@@ -22,6 +32,7 @@ from conversations.model import (
     EvidenceGroup,
     EvidenceItem,
     IssueType,
+    LogEntry,
     TimelineEvent,
     Window,
     WindowUnit,
@@ -157,7 +168,7 @@ def _command(
     if name == "settings":
         return Outcome(session, replies=(_settings(ctx.tz.key, ctx.quiet),))
     if name == "cases":
-        return Outcome(session, replies=(_case_list(cases),))
+        return Outcome(session, replies=(_case_list(cases, ctx),))
     if name == "cancel":
         if session.state is State.IDLE:
             return Outcome(session, replies=(Reply("cancel_nothing"),))
@@ -192,8 +203,9 @@ def _global_press(press: Press, session: Session, cases: Mapping[int, Case], ctx
     if press.action in _EVIDENCE_ACTIONS:
         return _evidence_press(press.action, arg, session, idle, case, ctx)
     if press.action in ("open", "resume"):
-        summary = Reply("case_summary", {"case": case, "checks": evidence.checklist(case)})
-        return Outcome(idle, replies=(summary, channels.menu(case)))
+        return Outcome(idle, replies=_case_view(case, ctx))
+    if press.action == "texts":
+        return Outcome(idle, replies=(channels.menu(case),))
     if press.action in _FOLLOW_ACTIONS:
         return _follow_press(press.action, arg, session, idle, case, ctx)
     if arg not in channels.TEXT_CHANNELS:
@@ -208,9 +220,9 @@ def _global_press(press: Press, session: Session, cases: Mapping[int, Case], ctx
 
 
 _EVIDENCE_ACTIONS = frozenset({"evidence", "item", "refile", "describe", "remove", "into"})
-_FOLLOW_ACTIONS = frozenset({"call", "filed", "resolve", "reply", "snooze"})
+_FOLLOW_ACTIONS = frozenset({"call", "filed", "resolve", "close", "reopen", "reply", "snooze"})
 _CASE_ACTIONS = (
-    frozenset({"open", "resume", "text", "company"}) | _EVIDENCE_ACTIONS | _FOLLOW_ACTIONS
+    frozenset({"open", "resume", "text", "texts", "company"}) | _EVIDENCE_ACTIONS | _FOLLOW_ACTIONS
 )
 SNOOZE_PRESETS = ("1h", "9am")
 TIMEZONE_PRESETS = ("Asia/Shanghai", "Asia/Hong_Kong", "Asia/Taipei", "Asia/Tokyo",
@@ -230,8 +242,18 @@ def _follow_press(
     if action == "resolve":
         if case.resolved_at is not None:
             return Outcome(session, notice=Reply("notice_already_resolved"))
-        done = case.with_(resolved_at=utc(ctx.now))
+        done = _logged(case.with_(resolved_at=utc(ctx.now)), ctx, "resolved")
         return Outcome(idle, changed=(done,), replies=(Reply("resolved", {"case": done}),))
+    if action == "close":
+        if case.closed_at is not None or case.resolved_at is not None:
+            return Outcome(session, notice=Reply("notice_stale"))
+        closed = _logged(case.with_(closed_at=utc(ctx.now)), ctx, "closed")
+        return Outcome(idle, changed=(closed,), replies=(Reply("closed", {"case": closed}),))
+    if action == "reopen":
+        if case.closed_at is None and case.resolved_at is None:
+            return Outcome(session, notice=Reply("notice_stale"))
+        reopened = _logged(case.with_(closed_at=None, resolved_at=None), ctx, "reopened")
+        return Outcome(idle, changed=(reopened,), replies=_case_view(reopened, ctx))
     if action == "reply":
         new = _move(idle, Trigger.REPLY, case, pending=None)
         return Outcome(new, replies=(ask(new, case),))
@@ -248,6 +270,34 @@ def _follow_press(
     )
     return Outcome(session, snoozes=((case.no, utc(at)),),
                    notice=Reply("notice_snoozed", {"at": at}))
+
+
+def _logged(case: Case, ctx: Ctx, kind: str, detail: str | None = None) -> Case:
+    """The case with one more entry in its log."""
+    return case.with_(log=(*case.log, LogEntry(utc(ctx.now), kind, detail)))
+
+
+def _case_view(case: Case, ctx: Ctx) -> tuple[Reply, ...]:
+    """A case opened from /cases: where it stands, what happened, and what to do now."""
+    data = {
+        "case": case,
+        "checks": evidence.checklist(case),
+        "standing": lifecycle.standing(case, ctx.now, ctx.tz),
+        "timeline": lifecycle.timeline(case),
+        "advice": channels.recommended(case),
+    }
+    finished = case.resolved_at is not None or case.closed_at is not None
+    rows: tuple[tuple[Button, ...], ...] = (
+        (Button("texts", str(case.no), label="btn.texts"),
+         Button("evidence", str(case.no), label="menu.evidence")),
+        (Button("reply", str(case.no), label="btn.got_reply"),
+         Button("export", str(case.no), label="btn.export")),
+        (Button("reopen", str(case.no), label="btn.reopen"),) if finished else (
+            Button("resolve", str(case.no), label="btn.resolved"),
+            Button("close", str(case.no), label="btn.close")),
+        (Button("delete", str(case.no), label="btn.delete"),),
+    )
+    return (Reply("case_view", data, rows),)
 
 
 def _settings(tz: str, quiet: bool) -> Reply:
@@ -773,24 +823,24 @@ def _on_reply(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
     said = _one_line(ev.text)
     if not said:
         return _Rejected(Reply("ask/ask_reply", {"case": case}))
-    event = TimelineEvent(utc(ctx.now), said)
-    logged = case.with_(events=tuple(sorted((*case.events, event), key=lambda e: e.at)))
-    return _Accepted(logged, Trigger.ANSWER)
+    return _Accepted(_logged(case, ctx, "reply", said[:500]), Trigger.ANSWER)
 
 
 def _on_reply_outcome(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
     if isinstance(ev, Text) or ev.action != "outcome":
         return _Rejected(Reply("use_buttons_or_text"))
     if ev.value == "resolved":
-        done = case.with_(resolved_at=utc(ctx.now))
+        done = _logged(case.with_(resolved_at=utc(ctx.now)), ctx, "resolved")
         return _Accepted(done, Trigger.DONE, (Reply("resolved", {"case": done}),))
     if ev.value == "promise":
         return _Accepted(case, Trigger.CHOOSE)
     if ev.value == "refused":
         # A refusal is the moment to climb the ladder: the next channel's text, ready.
-        nxt, _ = channels.recommended(case)
-        text = channels.channel_reply(case, nxt, ctx.now, ctx.tz)
-        return _Accepted(case, Trigger.DONE, (Reply("refused", {"case": case, "next": nxt}), text))
+        refused = _logged(case, ctx, "refused")
+        nxt, _ = channels.recommended(refused)
+        text = channels.channel_reply(refused, nxt, ctx.now, ctx.tz)
+        replies = (Reply("refused", {"case": refused, "next": nxt}), text)
+        return _Accepted(refused, Trigger.DONE, replies)
     return _Rejected(Reply("use_buttons_or_text"))
 
 
@@ -1009,10 +1059,12 @@ def _offer_drafts(drafts: list[Case]) -> Reply:
     return Reply("offer_drafts", {"drafts": drafts}, tuple(rows))
 
 
-def _case_list(cases: Mapping[int, Case]) -> Reply:
-    ordered = sorted(cases.values(), key=lambda c: -c.no)
+def _case_list(cases: Mapping[int, Case], ctx: Ctx) -> Reply:
+    """The user's cases, most urgent first, each with its status and next deadline."""
+    ordered = sorted(cases.values(), key=lambda c: lifecycle.urgency(c, ctx.now, ctx.tz))
     rows = [(Button("open", str(c.no), text=_case_label(c)),) for c in ordered[:20]]
-    return Reply("case_list", {"cases": ordered}, tuple(rows))
+    listed = [(c, lifecycle.standing(c, ctx.now, ctx.tz)) for c in ordered]
+    return Reply("case_list", {"cases": ordered, "listed": listed}, tuple(rows))
 
 
 def _case_label(case: Case) -> str:

@@ -224,6 +224,26 @@ class Contact:
         )
 
 
+@dataclass(frozen=True)
+class LogEntry:
+    """Something that happened to the case in the bot: a reminder, a reply, an outcome."""
+
+    at: datetime  # UTC
+    kind: str  # reminded, reply, refused, resolved, reopened, closed
+    detail: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """Serialise for storage."""
+        return {"at": _dt_out(self.at), "kind": self.kind, "detail": self.detail}
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> LogEntry:
+        """Deserialise from storage."""
+        at = _dt_in(d["at"])
+        assert at is not None
+        return cls(at, d["kind"], d.get("detail"))
+
+
 CaseStatus = Literal["draft", "confirmed"]
 
 
@@ -258,6 +278,8 @@ class Case:
     evidence: tuple[EvidenceItem, ...] = ()
     confirmed_at: datetime | None = None
     resolved_at: datetime | None = None  # the user marked the case resolved
+    closed_at: datetime | None = None  # closed without a resolution
+    log: tuple[LogEntry, ...] = ()
 
     def with_(self, **changes: Any) -> Case:
         """A copy with some fields changed."""
@@ -317,6 +339,8 @@ class Case:
             evidence=tuple(EvidenceItem.from_json(e) for e in d.get("evidence", [])),
             confirmed_at=_dt_in(d.get("confirmed_at")),
             resolved_at=_dt_in(d.get("resolved_at")),
+            closed_at=_dt_in(d.get("closed_at")),
+            log=tuple(LogEntry.from_json(e) for e in d.get("log", [])),
         )
 
 

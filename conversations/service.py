@@ -17,7 +17,7 @@ from conversations.engine import Ctx, step
 from conversations.events import Event
 from conversations.evidence import evidence_file_name
 from conversations.locks import KeyedLocks
-from conversations.model import Lang
+from conversations.model import Lang, LogEntry, utc
 from conversations.outbox import Outbox
 from conversations.reminders import reminder_replies
 from conversations.rendering import Texts
@@ -211,17 +211,20 @@ class Coach:
                 return False  # fired already, or cancelled meanwhile
             user = await tx.user(due.user_id)
             case = (await tx.cases(due.user_id)).get(due.case_no)
-            if user is None or case is None or case.resolved_at is not None:
+            if user is None or case is None or case.resolved_at or case.closed_at:
                 await tx.mark_queued(due.id, None)
                 return False
             tz = ZoneInfo(user.tz)
             replies = reminder_replies(
-                    case, due.key, due.due_at, due.estimate, now, tz, late=now - due.sendable_at
-                )
+                case, due.key, due.due_at, due.estimate, now, tz, late=now - due.sendable_at
+            )
             messages = [m for r in replies for m in self._texts.render(r, user.lang, tz)]
             # In a private chat the chat id is the user id.
             ids = await tx.enqueue(due.user_id, messages, now)
             await tx.mark_queued(due.id, ids[0])
+            # The case's timeline shows the push, recorded with it.
+            reminded = case.with_(log=(*case.log, LogEntry(utc(now), "reminded", due.key)))
+            await tx.save_case(due.user_id, reminded, now)
         delivery = self._outbox.flush(due.user_id)
         if self._background:
             self._in_background(delivery)

@@ -29,7 +29,7 @@ def _acks(fake: FakeTelegram) -> list[SentMessage]:
 def _open_case(fake: FakeTelegram) -> None:
     _confirmed_case(fake)
     say(fake, "/cases")
-    tap(fake, "#1", 2)  # the summary with its checklist, and the channel menu
+    tap(fake, "#1")  # the case view: status, checklist, timeline and what to do
 
 
 def test_photos_documents_and_forwards_are_filed_with_their_times(
@@ -54,7 +54,8 @@ def test_photos_documents_and_forwards_are_filed_with_their_times(
     listing = fake.messages(USER)[-1]
     assert "✅支付记录" in listing.text and "✅带时间的联系记录" in listing.text
     say(fake, "/cases")
-    tap(fake, "#1", 2)
+    tap(fake, "#1")
+    tap(fake, "投诉文本")
     [email] = tap(fake, "投诉邮件")
     body = email.pre_blocks[1]
     assert "支付记录:支付宝账单截图" in body

@@ -238,7 +238,9 @@ def test_cases_lists_every_case_and_opens_a_confirmed_one_with_its_texts() -> No
     d.cmd("cases")
     assert d.templates() == ["case_list"]
     d.send(Press(None, "open", "1"))
-    assert d.templates() == ["case_summary", "case_menu"]
+    assert d.templates() == ["case_view"]
+    d.send(Press(None, "texts", "1"))
+    assert d.templates() == ["case_menu"]
 
 
 def test_a_pasted_story_fills_what_it_can_and_asks_only_for_what_is_missing() -> None:

@@ -10,7 +10,15 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from conversations.channels import TEXT_CHANNELS, channel_reply, menu
-from conversations.engine import PRESET_WINDOWS, Ctx, Session, _contact_added, ask
+from conversations.engine import (
+    PRESET_WINDOWS,
+    Ctx,
+    Session,
+    _case_list,
+    _case_view,
+    _contact_added,
+    ask,
+)
 from conversations.evidence import checklist
 from conversations.model import (
     Case,
@@ -114,7 +122,12 @@ def _data(name: str, case: Case) -> list[dict[str, Any]]:
         "idle_hint": [{"drafts": []}, {"drafts": [case]}],
         "offer_drafts": [{"drafts": [case]}],
         "resumed": [{"case": case}],
-        "case_list": [{"cases": []}, {"cases": list(CASES.values())}],
+        "case_list": [
+            dict(_case_list({}, Ctx(NOW, SH)).data),
+            dict(_case_list({c.no: c for c in (CASES["draft_empty"], case)}, Ctx(NOW, SH)).data),
+        ],
+        "case_view": [dict(r.data) for r in _case_view(case, Ctx(NOW, SH))] if complete else [],
+        "closed": [{"case": case}],
         "story_understood": [{"case": case, "found": ("order_no",)}, {"case": case, "found": ()}],
         "time_in_future": [{"at": datetime(2030, 1, 1, tzinfo=UTC)}],
         "event_added": [{"event": EVENT}],
