@@ -41,7 +41,7 @@ from conversations.storage import Store
 
 log = logging.getLogger(__name__)
 
-COMMANDS = ("start", "new", "cases", "settings", "cancel", "help")
+COMMANDS = ("start", "new", "cases", "export", "settings", "privacy", "delete", "cancel", "help")
 RETRY_INTERVAL = 15.0  # seconds between retries of replies that could not be delivered yet
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import timedelta
+from pathlib import Path
 
 from telegram import Bot, LinkPreviewOptions
 from telegram.constants import ParseMode
@@ -35,6 +36,8 @@ class TelegramSender:
             try:
                 if message.edit_message_id is not None:
                     return await self._edit(chat_id, message.edit_message_id, message)
+                if message.document is not None:
+                    return await self._document(chat_id, message)
                 sent = await self._bot.send_message(
                     chat_id,
                     message.html,
@@ -54,6 +57,19 @@ class TelegramSender:
                 await asyncio.sleep(min(2.0**attempt, MAX_BACKOFF))
         raise TransientFailure(f"{type(last).__name__}: {last}")
 
+
+    async def _document(self, chat_id: int, message: OutMessage) -> int:
+        assert message.document is not None
+        path = Path(message.document)
+        try:
+            content = await asyncio.to_thread(path.read_bytes)
+        except FileNotFoundError:
+            raise PermanentFailure(f"the export file is gone: {path.name}") from None
+        sent = await self._bot.send_document(
+            chat_id, content, filename=path.name, caption=message.html,
+            parse_mode=ParseMode.HTML, read_timeout=120, write_timeout=120,
+        )
+        return sent.message_id
 
     async def _edit(self, chat_id: int, message_id: int, message: OutMessage) -> int:
         try:

@@ -35,6 +35,8 @@ class TerminalSender:
         """Print one message with its buttons numbered."""
         text = message.html.replace("<pre>", f"\n{RULE}\n").replace("</pre>", f"\n{RULE}")
         print(f"\n{to_plain(text).strip()}", file=self._out)
+        if message.document:
+            print(f"📄 {message.document}", file=self._out)  # the demo's export stays on disk
         if message.buttons:
             self.choices = [b for row in message.buttons for b in row]
             for i, b in enumerate(self.choices, 1):
@@ -76,7 +78,8 @@ async def run_demo(
     sender = TerminalSender(stdout)
     outbox = Outbox(store, sender)
     texts = Texts()
-    coach = Coach(store, texts, outbox, tz)
+    # Exports are written beside the demo's database; the demo has no Telegram files to fetch.
+    coach = Coach(store, texts, outbox, tz, files_dir=db_path.parent / "evidence")
     print(f"complaint-coach demo · {db_path} · Ctrl-D to quit", file=stdout)
     try:
         await outbox.flush_all()

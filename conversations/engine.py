@@ -114,6 +114,9 @@ class Outcome:
     notice: Reply | None = None  # a short toast for a button press
     snoozes: tuple[tuple[int, datetime], ...] = ()  # (case number, remind again at)
     prefs: Prefs | None = None  # changed settings
+    deleted: tuple[int, ...] = ()  # case numbers to delete, with their files
+    exports: tuple[int, ...] = ()  # case numbers to export as a PDF and a ZIP
+    forget_user: bool = False  # delete everything of this user
 
 
 def step(session: Session, cases: Mapping[int, Case], event: Event, ctx: Ctx) -> Outcome:
@@ -167,6 +170,22 @@ def _command(
         return Outcome(session, replies=(Reply("help"),))
     if name == "settings":
         return Outcome(session, replies=(_settings(ctx.tz.key, ctx.quiet),))
+    if name == "export":
+        current = cases.get(session.case_no) if session.case_no is not None else None
+        if current is not None and current.status == "confirmed":
+            return Outcome(session, exports=(current.no,), replies=(Reply("exporting"),))
+        rows = [(Button("export", str(c.no), text=f"📦 {_case_label(c)}"),)
+                for c in sorted(cases.values(), key=lambda c: -c.no)[:20]
+                if c.status == "confirmed"]
+        return Outcome(session, replies=(Reply("export_choose", {"count": len(rows)},
+                                               tuple(rows)),))
+    if name == "privacy":
+        return Outcome(session, replies=(Reply("privacy"),))
+    if name == "delete":
+        rows = [(Button("delete", str(c.no), text=f"🗑 {_case_label(c)}"),)
+                for c in sorted(cases.values(), key=lambda c: -c.no)[:20]]
+        rows.append((Button("delete_all", label="btn.delete_all"),))
+        return Outcome(session, replies=(Reply("delete_choose", {"cases": cases}, tuple(rows)),))
     if name == "cases":
         return Outcome(session, replies=(_case_list(cases, ctx),))
     if name == "cancel":
@@ -188,18 +207,36 @@ def _global_press(press: Press, session: Session, cases: Mapping[int, Case], ctx
         return _new_case(session, cases, ctx)
     if press.action in ("quiet", "tz"):
         return _settings_press(press, session, ctx)
+    if press.action == "delete_all":
+        rows = ((Button("forget", "yes", label="btn.delete_all_yes"),),
+                (Button("keep", label="btn.keep"),))
+        return Outcome(session, replies=(Reply("delete_all_confirm", {}, rows),))
+    if press.action == "forget" and press.value == "yes":
+        return Outcome(Session(), forget_user=True, notice=Reply("notice_all_deleted"))
+    if press.action == "keep":
+        return Outcome(session, notice=Reply("notice_kept"))
     no_s, _, arg = press.value.partition(".")
     case = cases.get(int(no_s)) if no_s.isdigit() else None
     if press.action not in _CASE_ACTIONS:
         return Outcome(session, notice=Reply("notice_stale"))
     if case is None:  # another user's number, a deleted case, or forged data
         return Outcome(session, notice=Reply("notice_not_found"))
-    if case.status == "draft" and press.action not in _EVIDENCE_ACTIONS:
+    if case.status == "draft" and press.action not in (*_EVIDENCE_ACTIONS, "delete", "erase"):
         # A draft's only other action is to continue it.
         idle = Session(State.IDLE, session.seq, case.no)
         new = _move(idle, Trigger.RESUME, case, pending=None)
         return Outcome(new, replies=(Reply("resumed", {"case": case}), ask(new, case)))
     idle = Session(State.IDLE, session.seq + 1, case.no)
+    if press.action == "export":
+        return Outcome(session, exports=(case.no,), replies=(Reply("exporting"),))
+    if press.action == "delete":
+        rows = ((Button("erase", str(case.no), label="btn.delete_yes"),),
+                (Button("keep", label="btn.keep"),))
+        return Outcome(session, replies=(Reply("delete_confirm", {"case": case}, rows),))
+    if press.action == "erase":
+        # The session forgets the case too, so nothing points at it afterwards.
+        cleared = session if session.case_no != case.no else Session(seq=session.seq + 1)
+        return Outcome(cleared, deleted=(case.no,), replies=(Reply("deleted", {"case": case}),))
     if press.action in _EVIDENCE_ACTIONS:
         return _evidence_press(press.action, arg, session, idle, case, ctx)
     if press.action in ("open", "resume"):
@@ -222,7 +259,9 @@ def _global_press(press: Press, session: Session, cases: Mapping[int, Case], ctx
 _EVIDENCE_ACTIONS = frozenset({"evidence", "item", "refile", "describe", "remove", "into"})
 _FOLLOW_ACTIONS = frozenset({"call", "filed", "resolve", "close", "reopen", "reply", "snooze"})
 _CASE_ACTIONS = (
-    frozenset({"open", "resume", "text", "texts", "company"}) | _EVIDENCE_ACTIONS | _FOLLOW_ACTIONS
+    frozenset({"open", "resume", "text", "texts", "company", "delete", "erase", "export"})
+    | _EVIDENCE_ACTIONS
+    | _FOLLOW_ACTIONS
 )
 SNOOZE_PRESETS = ("1h", "9am")
 TIMEZONE_PRESETS = ("Asia/Shanghai", "Asia/Hong_Kong", "Asia/Taipei", "Asia/Tokyo",

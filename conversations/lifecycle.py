@@ -49,17 +49,15 @@ def standing(case: Case, now: datetime, tz: ZoneInfo) -> Standing:
         return Standing(Status.CLOSED)
     if not case.contacts:
         return Standing(Status.READY)
-    ends = [(contact_deadline(case, c, tz).at, c) for c in case.contacts]
-    open_ = sorted((end, c) for end, c in ends if end > now)
-    if not open_:
-        lapsed = max(end for end, _ in ends)
-        return Standing(Status.OVERDUE, deadline=lapsed)
-    end, contact = open_[0]
+    # The latest contact is what the case waits on now; earlier windows are history.
     latest = _latest(case)
+    end = contact_deadline(case, latest, tz).at
+    if end <= now:
+        return Standing(Status.OVERDUE, latest.channel, end)
     if _rung(latest.channel) > min(_rung(c.channel) for c in case.contacts):
         return Standing(Status.ESCALATED, latest.channel, end)
-    if contact.promise is not None or contact.window is not None:
-        return Standing(Status.WAITING, contact.channel, end)
+    if latest.promise is not None or latest.window is not None:
+        return Standing(Status.WAITING, latest.channel, end)
     return Standing(Status.FILED, latest.channel, end)
 
 

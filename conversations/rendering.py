@@ -42,6 +42,7 @@ class OutMessage:
     buttons: tuple[tuple[OutButton, ...], ...] = ()
     key: str | None = None  # replaces the earlier message with the same key
     edit_message_id: int | None = None  # deliver as an edit of this sent message
+    document: str | None = None  # a file to send, with `html` as its caption
 
     def to_json(self) -> dict[str, Any]:
         """Serialise for the outbox."""
@@ -50,13 +51,14 @@ class OutMessage:
             "buttons": [[b.__dict__ for b in row] for row in self.buttons],
             "key": self.key,
             "edit_message_id": self.edit_message_id,
+            "document": self.document,
         }
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> OutMessage:
         """Deserialise from the outbox."""
         rows = tuple(tuple(OutButton(**b) for b in row) for row in d.get("buttons", []))
-        return cls(d["html"], rows, d.get("key"), d.get("edit_message_id"))
+        return cls(d["html"], rows, d.get("key"), d.get("edit_message_id"), d.get("document"))
 
     @property
     def plain(self) -> str:

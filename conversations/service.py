@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import html
 import logging
 import os
+import shutil
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -16,11 +18,13 @@ from conversations import deadlines
 from conversations.engine import Ctx, step
 from conversations.events import Event
 from conversations.evidence import evidence_file_name
+from conversations.export import export_case
 from conversations.locks import KeyedLocks
 from conversations.model import Lang, LogEntry, utc
 from conversations.outbox import Outbox
 from conversations.reminders import reminder_replies
-from conversations.rendering import Texts
+from conversations.rendering import OutMessage, Texts
+from conversations.replies import Reply
 from conversations.storage import DueReminder, Store, User
 
 log = logging.getLogger(__name__)
@@ -53,6 +57,7 @@ class Handled:
     notice: str | None = None  # a toast for a button press
     duplicate: bool = False
     new_files: bool = False  # evidence files arrived that are not downloaded yet
+    exports: tuple[int, ...] = ()  # cases to export after the commit
     reminders_changed: bool = False
 
 
@@ -100,7 +105,63 @@ class Coach:
             await delivery
         if self._eager and handled.new_files:
             self._in_background(self.download(inbound.user_id))
+        for case_no in handled.exports:
+            work = self._export_or_say_so(inbound.user_id, inbound.chat_id, case_no)
+            if self._background:
+                self._in_background(work)
+            else:
+                await work
         return handled
+
+    async def _export_or_say_so(self, user_id: int, chat_id: int, case_no: int) -> None:
+        try:
+            await self.export(user_id, chat_id, case_no)
+        except Exception:
+            log.exception("export of case %s failed", case_no)
+            async with self._store.transaction() as tx:
+                user = await tx.user(user_id)
+                lang = user.lang if user else Lang.ZH
+                error = OutMessage(html.escape(self._texts.labels(lang)["error"]))
+                await tx.enqueue(chat_id, [error], self._clock())
+            await self._outbox.flush(chat_id)
+
+    async def export(self, user_id: int, chat_id: int, case_no: int) -> None:
+        """Download what is missing, build the PDF and ZIP, and send them."""
+        if self._files_dir is None:
+            return
+        await self.download(user_id, case_no)
+        async with self._store.transaction() as tx:
+            user = await tx.user(user_id)
+            case = (await tx.cases(user_id)).get(case_no)
+        if user is None or case is None:
+            return
+        tz = ZoneInfo(user.tz)
+        now = self._clock()
+        out_dir = self._files_dir / str(user_id) / str(case_no) / "export"
+        _private_dirs(self._files_dir, out_dir.relative_to(self._files_dir))
+        built = await asyncio.to_thread(
+            export_case, case, self._texts, user.lang, tz, self._files_dir, out_dir, now
+        )
+        labels = self._texts.labels(user.lang)
+        messages = [OutMessage(html.escape(labels["export.pdf"]), document=str(built.pdf))]
+        messages += [
+            OutMessage(html.escape(labels["export.zip"]), document=str(z)) for z in built.zips
+        ]
+        reply = Reply("exported", {"case": case, "left_out": built.left_out,
+                                   "folder": str(out_dir)})
+        messages += self._texts.render(reply, user.lang, tz)
+        async with self._users.hold(user_id), self._store.transaction() as tx:
+            await tx.enqueue(chat_id, messages, now)
+        await self._outbox.flush(chat_id)
+
+    def _erase_files(self, user_id: int, case_no: int | None = None) -> None:
+        """Remove downloaded evidence (and exports) of a user, or of one of their cases."""
+        if self._files_dir is None:
+            return
+        folder = self._files_dir / str(user_id)
+        if case_no is not None:
+            folder = folder / str(case_no)
+        shutil.rmtree(folder, ignore_errors=True)
 
     def _in_background(self, work: Coroutine[Any, Any, Any]) -> None:
         task = asyncio.ensure_future(work)
@@ -189,8 +250,20 @@ class Coach:
             for case_no, at in outcome.snoozes:
                 await tx.snooze(user, case_no, at, now)
                 reminders_changed = True
+            for case_no in outcome.deleted:
+                await tx.delete_case(user.user_id, case_no)
+            if outcome.forget_user:
+                # Nothing of theirs stays: not even the record that this update was theirs.
+                await tx.forget_user(user.user_id)
+                if inbound.update_id is not None:
+                    await tx.mark_update(inbound.update_id, None, now)
+                self._erase_files(user.user_id)
+                return Handled(notice=self._texts.render(outcome.notice, user.lang, tz)[0].plain
+                               if outcome.notice else None, reminders_changed=True)
             if outcome.session != session:
                 await tx.save_session(user.user_id, outcome.session)
+            for case_no in outcome.deleted:
+                self._erase_files(user.user_id, case_no)
             messages = [m for r in outcome.replies for m in self._texts.render(r, user.lang, tz)]
             await tx.enqueue(inbound.chat_id, messages, now)
             if inbound.update_id is not None:
@@ -201,7 +274,8 @@ class Coach:
         new_files = any(
             i.file_id and i.local_path is None for c in outcome.changed for i in c.evidence
         )
-        return Handled(notice=notice, new_files=new_files, reminders_changed=reminders_changed)
+        return Handled(notice=notice, new_files=new_files, reminders_changed=reminders_changed,
+                       exports=outcome.exports)
 
     async def fire(self, due: DueReminder) -> bool:
         """Queue a due reminder's push; marked queued in the same transaction, so exactly once."""

@@ -139,7 +139,7 @@ class Tx:
         ) as cur:
             return await cur.fetchone() is not None
 
-    async def mark_update(self, update_id: int, user_id: int, now: datetime) -> None:
+    async def mark_update(self, update_id: int, user_id: int | None, now: datetime) -> None:
         """Record that an update was handled."""
         await self._db.execute(
             "INSERT INTO processed_updates (update_id, user_id, processed_at) VALUES (?, ?, ?)",
@@ -285,6 +285,24 @@ class Tx:
             "AND status = 'queued'",
             (outbox_id,),
         )
+
+    async def delete_case(self, user_id: int, case_no: int) -> None:
+        """Remove a case and its reminders."""
+        await self._db.execute(
+            "DELETE FROM reminders WHERE user_id = ? AND case_no = ?", (user_id, case_no)
+        )
+        await self._db.execute(
+            "DELETE FROM cases WHERE user_id = ? AND no = ?", (user_id, case_no)
+        )
+
+    async def forget_user(self, user_id: int) -> None:
+        """Remove every row of a user: cases, reminders, session, settings, queued and sent
+        replies (in a private chat the chat id is the user id), processed updates."""
+        for table, column in (
+            ("reminders", "user_id"), ("cases", "user_id"), ("sessions", "user_id"),
+            ("users", "user_id"), ("outbox", "chat_id"), ("processed_updates", "user_id"),
+        ):
+            await self._db.execute(f"DELETE FROM {table} WHERE {column} = ?", (user_id,))
 
     # --- reminders ----------------------------------------------------------------------------
 

@@ -64,11 +64,13 @@ def window_end(window: Window, start: datetime, tz: ZoneInfo) -> Deadline:
     if window.until is not None:
         return Deadline(utc(window.until))
     assert window.amount is not None and window.unit is not None
-    local = start.astimezone(tz)
+    # Hours and minutes are elapsed time: added to the instant, not to the wall clock, which
+    # would gain or lose an hour across a daylight-saving change.
     if window.unit is WindowUnit.MINUTES:
-        return Deadline(utc(local + timedelta(minutes=window.amount)))
+        return Deadline(utc(start) + timedelta(minutes=window.amount))
     if window.unit is WindowUnit.HOURS:
-        return Deadline(utc(local + timedelta(hours=window.amount)))
+        return Deadline(utc(start) + timedelta(hours=window.amount))
+    local = start.astimezone(tz)
     if window.unit is WindowUnit.WORKING_DAYS:
         day, known = add_working_days(local.date(), window.amount)
     else:

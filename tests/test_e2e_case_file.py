@@ -1,0 +1,159 @@
+"""End to end: a case through its life, its export as a PDF and a ZIP, and deletion."""
+
+from __future__ import annotations
+
+import csv
+import io
+import sqlite3
+import zipfile
+from contextlib import closing
+from pathlib import Path
+
+import pypdf
+
+from tests.conftest import BotProcess
+from tests.fake_telegram import FakeTelegram, SentMessage
+from tests.test_e2e_channels import _confirmed_case
+from tests.test_e2e_intake import USER, say, tap
+
+OTHER = 777
+
+
+def _pdf_text(data: bytes) -> str:
+    # fpdf2's CID font maps each glyph to one UTF-16 unit; pypdf prefixes a NUL to each.
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    text = "".join(page.extract_text() for page in reader.pages).replace("\x00", "")
+    return "".join(text.split())
+
+
+def _jpeg() -> bytes:
+    """A real (tiny) screenshot, so the PDF can embed it."""
+    from PIL import Image  # fpdf2 depends on Pillow
+
+    out = io.BytesIO()
+    Image.new("RGB", (40, 20), (200, 30, 30)).save(out, "JPEG")
+    return out.getvalue()
+
+
+def _documents(fake: FakeTelegram, user: int = USER) -> list[SentMessage]:
+    return [m for m in fake.messages(user) if m.kind == "document"]
+
+
+def _rows_of(bot: BotProcess, user: int) -> dict[str, int]:
+    with closing(sqlite3.connect(bot.db_path)) as db:
+        return {
+            table: db.execute(f"SELECT count(*) FROM {table} WHERE {column} = ?",
+                              (user,)).fetchone()[0]
+            for table, column in (("users", "user_id"), ("sessions", "user_id"),
+                                  ("cases", "user_id"), ("reminders", "user_id"),
+                                  ("outbox", "chat_id"), ("processed_updates", "user_id"))
+        }
+
+
+def test_export_sends_a_pdf_with_the_whole_case_and_a_zip_of_every_file(
+    fake: FakeTelegram, tmp_path: Path
+) -> None:
+    bot = BotProcess(fake, tmp_path, EVIDENCE_DOWNLOAD="eager").start()
+    try:
+        _confirmed_case(fake)
+        say(fake, "/cases")
+        tap(fake, "#1")
+        screenshot = _jpeg()
+        fake.user_sends_photo(USER, caption="激活失败截图", content=screenshot)
+        fake.expect(USER)
+        fake.user_sends_document(USER, file_name="订单.pdf", mime_type="application/pdf",
+                                 file_size=20, content=b"%PDF-1.4 order")
+        fake.expect(USER)
+        say(fake, "/export")
+        fake.wait_for(lambda: len(_documents(fake)) == 2, timeout=60, what="the PDF and ZIP")
+        pdf, archive = _documents(fake)
+        assert pdf.filename and pdf.filename.endswith(".pdf")
+        assert pdf.document is not None and archive.document is not None
+        text = _pdf_text(pdf.document)
+        for fact in ("WL20240302001", "未来卡盟", "激活时提示卡密无效", "投诉订单号WL20240302001",
+                     "时间线", "可追溯性检查", "【投诉】"):
+            assert fact in text, fact
+        with zipfile.ZipFile(io.BytesIO(archive.document)) as z:
+            names = z.namelist()
+            assert "manifest.csv" in names and len(names) == 3
+            photo_name = next(n for n in names if n.endswith(".jpg"))
+            assert z.read(photo_name) == screenshot
+            manifest = list(csv.reader(io.StringIO(z.read("manifest.csv").decode("utf-8-sig"))))
+        assert manifest[0][0] == "文件名" and len(manifest) == 3
+        assert any("激活失败截图" in row for row in manifest[1:])
+    finally:
+        bot.kill()
+    assert fake.errors == []
+
+
+def test_deleting_all_data_leaves_nothing_of_the_user(fake: FakeTelegram, tmp_path: Path) -> None:
+    bot = BotProcess(fake, tmp_path, EVIDENCE_DOWNLOAD="eager").start()
+    try:
+        _confirmed_case(fake)
+        say(fake, "/cases")
+        tap(fake, "#1")
+        fake.user_sends_photo(USER, caption="卡密页面", content=b"\xff\xd8\xff\xe0 x")
+        fake.expect(USER)
+        files = bot.db_path.parent / "evidence" / str(USER)
+        fake.wait_for(lambda: any(files.rglob("*.jpg")), what="the file downloaded")
+        # Another user's data must survive.
+        fake.user_sends_text(OTHER, "/new")
+        fake.expect(OTHER)
+        say(fake, "/delete")
+        tap(fake, "删除我的全部数据")
+        data = next(b["callback_data"] for b in fake.messages(USER)[-1].buttons
+                    if "全部删除" in b["text"])
+        _, query = fake.user_presses(USER, data)
+        assert "已删除" in (fake.wait_for_answer(query).answer_text or "")
+        fake.wait_for(lambda: sum(_rows_of(bot, USER).values()) == 0, what="no rows left")
+        assert not files.exists()
+        assert _rows_of(bot, OTHER)["cases"] == 1
+    finally:
+        bot.kill()
+
+
+def test_deleting_one_case_removes_its_rows_reminders_and_files(
+    fake: FakeTelegram, bot: BotProcess
+) -> None:
+    _confirmed_case(fake)
+    say(fake, "/new")  # a second case, left as a draft
+    say(fake, "/delete")
+    tap(fake, "🗑 #1")
+    tap(fake, "确定删除")
+    with closing(sqlite3.connect(bot.db_path)) as db:
+        cases = [n for (n,) in db.execute("SELECT no FROM cases WHERE user_id = ?", (USER,))]
+        reminders = db.execute("SELECT count(*) FROM reminders WHERE case_no = 1").fetchone()[0]
+    assert cases == [2] and reminders == 0
+
+
+def test_a_case_runs_from_intake_to_resolution_with_its_status_at_each_step(
+    fake: FakeTelegram, bot: BotProcess
+) -> None:
+    _confirmed_case(fake)  # no contact yet
+    say(fake, "/cases")
+    assert "已整理,未投诉" in fake.messages(USER)[-1].text
+    [view] = tap(fake, "#1")
+    assert "建议下一步:平台内客服" in view.text
+    tap(fake, "投诉文本")
+    tap(fake, "平台内客服")
+    tap(fake, "我已提交")  # filed on platform support
+    tap(fake, "刚刚")
+    tap(fake, "跳过")
+    tap(fake, "没有承诺时限")
+    say(fake, "/cases")
+    assert "已投诉(平台内客服)" in fake.messages(USER)[-1].text
+    [view] = tap(fake, "#1")
+    assert "建议下一步:投诉邮件" in view.text  # the ladder climbs past what was tried
+    tap(fake, "收到回复")
+    say(fake, "客服说三个工作日内处理")
+    tap(fake, "给了新的承诺")
+    say(fake, "3个工作日内")
+    say(fake, "/cases")
+    assert "等待答复" in fake.messages(USER)[-1].text
+    [view] = tap(fake, "#1")
+    assert "💬 收到回复:客服说三个工作日内处理" in view.text
+    tap(fake, "已解决")
+    say(fake, "/cases")
+    assert "已解决" in fake.messages(USER)[-1].text
+    [view] = tap(fake, "#1")
+    assert "✅ 标记为已解决" in view.text and "↩️ 重新打开" in view.button_texts
