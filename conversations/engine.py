@@ -138,6 +138,14 @@ def step(session: Session, cases: Mapping[int, Case], event: Event, ctx: Ctx) ->
         case Press():
             assert case is not None
             return _on_answer(session, case, event, ctx)
+        case Evidence(kind="text", text=str() as said) if (
+            session.state is State.ASK_REPLY and case is not None
+        ):
+            # A forwarded reply is both evidence (with its own time) and the reply itself.
+            filed = _receive_evidence(session, cases, event, ctx)
+            logged = _logged(filed.changed[0] if filed.changed else case, ctx, "reply", said[:500])
+            new = _move(session, Trigger.ANSWER, logged, pending=None)
+            return Outcome(new, (logged,), (*filed.replies, ask(new, logged)))
         case Evidence():
             return _receive_evidence(session, cases, event, ctx)
         case Unsupported(kind=kind):

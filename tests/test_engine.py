@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -393,3 +393,18 @@ def test_the_follow_up_deadline_is_the_next_18_00_at_least_two_hours_ahead() -> 
     assert followup_deadline(NOW, SH) == datetime(2025, 3, 5, 18, 0, tzinfo=SH)
     late = datetime(2025, 3, 5, 16, 30, tzinfo=SH)
     assert followup_deadline(late, SH) == datetime(2025, 3, 6, 18, 0, tzinfo=SH)
+
+
+def test_a_forwarded_reply_is_filed_as_evidence_and_logged_as_the_reply() -> None:
+    from conversations.events import Evidence
+
+    d = _confirmed()
+    d.send(Press(None, "reply", "1"))
+    said_at = datetime(2025, 3, 5, 2, 0, tzinfo=UTC)
+    d.send(Evidence("text", text="已为您补发,请查收", origin_at=said_at, sender="客服8801"))
+    assert d.state() is State.ASK_REPLY_OUTCOME
+    case = d.cases[1]
+    assert case.evidence[-1].text == "已为您补发,请查收"
+    assert case.log[-1].kind == "reply" and case.log[-1].detail == "已为您补发,请查收"
+    d.press("outcome", "resolved")
+    assert d.cases[1].resolved_at is not None
