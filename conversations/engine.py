@@ -600,12 +600,18 @@ def _on_order_no(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
     return _Accepted(case.with_(order_no=order_no), Trigger.ANSWER)
 
 
-def _on_product(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
+def _typed(ev: Text | Press, reask: str, min_length: int) -> str | _Rejected:
+    """A typed one-line answer, or the re-ask for a button press or a too-short answer."""
     if isinstance(ev, Press):
         return _Rejected(Reply("use_buttons_or_text"))
-    product = _one_line(ev.text)
-    if len(product) < 2:
-        return _Rejected(Reply("reask_product"))
+    answer = _one_line(ev.text)
+    return answer if len(answer) >= min_length else _Rejected(Reply(reask))
+
+
+def _on_product(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
+    product = _typed(ev, "reask_product", 2)
+    if isinstance(product, _Rejected):
+        return product
     return _Accepted(case.with_(product=product), Trigger.ANSWER)
 
 
@@ -816,11 +822,9 @@ def _on_evidence(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
 
 
 def _on_company_name(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
-    if isinstance(ev, Press):
-        return _Rejected(Reply("use_buttons_or_text"))
-    name = _one_line(ev.text)
-    if len(name) < 4:
-        return _Rejected(Reply("reask_company_name"))
+    name = _typed(ev, "reask_company_name", 4)
+    if isinstance(name, _Rejected):
+        return name
     return _Accepted(case.with_(company_name=name), Trigger.ANSWER, pending=s.pending)
 
 
