@@ -33,7 +33,9 @@ def test_commands_are_registered_in_both_languages(fake: FakeTelegram, bot: BotP
     fake.wait_for(lambda: bool(fake.commands("en")), what="setMyCommands en")
     zh = {c["command"]: c["description"] for c in fake.commands("zh")}
     en = {c["command"]: c["description"] for c in fake.commands("en")}
-    assert set(zh) == set(en) == {"start", "new", "cases", "settings", "cancel", "help"}
+    assert set(zh) == set(en) == {
+        "start", "new", "cases", "export", "settings", "privacy", "delete", "cancel", "help"
+    }
     assert zh["new"] != en["new"]
     assert fake.commands("") == fake.commands("zh")
 
