@@ -32,20 +32,9 @@ class TelegramSender:
         """Send one message; 429 is waited out, network errors retried with backoff."""
         last: Exception | None = None
         for attempt in range(ATTEMPTS):
-            await self._limiter.wait(chat_id)
             try:
-                if message.edit_message_id is not None:
-                    return await self._edit(chat_id, message.edit_message_id, message)
-                if message.document is not None:
-                    return await self._document(chat_id, message)
-                sent = await self._bot.send_message(
-                    chat_id,
-                    message.html,
-                    parse_mode=ParseMode.HTML,
-                    reply_markup=markup(message.buttons),
-                    link_preview_options=LinkPreviewOptions(is_disabled=True),
-                )
-                return sent.message_id
+                async with self._limiter.slot(chat_id):
+                    return await self._send_once(chat_id, message)
             except RetryAfter as exc:
                 await asyncio.sleep(_seconds(exc.retry_after))  # Telegram says how long to wait
                 last = exc
@@ -57,6 +46,20 @@ class TelegramSender:
                 await asyncio.sleep(min(2.0**attempt, MAX_BACKOFF))
         raise TransientFailure(f"{type(last).__name__}: {last}")
 
+
+    async def _send_once(self, chat_id: int, message: OutMessage) -> int:
+        if message.edit_message_id is not None:
+            return await self._edit(chat_id, message.edit_message_id, message)
+        if message.document is not None:
+            return await self._document(chat_id, message)
+        sent = await self._bot.send_message(
+            chat_id,
+            message.html,
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup(message.buttons),
+            link_preview_options=LinkPreviewOptions(is_disabled=True),
+        )
+        return sent.message_id
 
     async def _document(self, chat_id: int, message: OutMessage) -> int:
         assert message.document is not None

@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 
 GLOBAL_PER_SECOND = 30.0
 PER_CHAT_PER_SECOND = 1.0
@@ -39,10 +40,11 @@ class RateLimiter:
         self._lock = asyncio.Lock()
         self._next_any = 0.0
         self._chats: dict[int, tuple[float, float]] = {}  # tokens left after a slot, its time
-        self._recent: deque[float] = deque()  # when the sends of the last second went out
+        self._done: deque[float] = deque()  # when the last second's answered sends came back
+        self._in_flight = 0
         self._per_window = max(1, int(per_second) - 1)  # one under the limit: clocks differ
 
-    async def wait(self, chat_id: int) -> None:
+    async def _reserve(self, chat_id: int) -> None:
         """Wait for this chat's next slot."""
         async with self._lock:
             now = self._clock()
@@ -61,16 +63,28 @@ class RateLimiter:
             await self._sleep(delay)  # waiting for a rate-limit slot, not synchronisation
         await self._within_last_second()
 
+    @asynccontextmanager
+    async def slot(self, chat_id: int) -> AsyncIterator[None]:
+        """Hold a send slot for the length of one request."""
+        await self._reserve(chat_id)
+        try:
+            yield
+        finally:
+            self._in_flight -= 1
+            self._done.append(self._clock())
+
     async def _within_last_second(self) -> None:
-        """Reserved slots space sends out, but a busy event loop can wake several senders at
-        once; the sends of the last second are counted too, so none goes over the limit."""
+        """Reserved slots space sends out, but the server counts a request when it arrives,
+        which a busy event loop can delay and bunch. A send counts as in flight until its
+        answer comes back, and then by that time, which is never before it arrived: so no
+        second at the server holds more sends than this window lets through."""
         while True:
             async with self._lock:
                 now = self._clock()
-                while self._recent and now - self._recent[0] >= 1.0:
-                    self._recent.popleft()
-                if len(self._recent) < self._per_window:
-                    self._recent.append(now)
+                while self._done and now - self._done[0] >= 1.0:
+                    self._done.popleft()
+                if self._in_flight + len(self._done) < self._per_window:
+                    self._in_flight += 1
                     return
-                wait = 1.0 - (now - self._recent[0]) + 0.001
+                wait = 1.0 - (now - self._done[0]) + 0.001 if self._done else 0.01
             await self._sleep(wait)  # until the oldest send leaves the window

@@ -25,8 +25,8 @@ async def _send_times(chats: list[int]) -> list[float]:
     limiter = RateLimiter(clock=time.clock, sleep=time.sleep)
     times = []
     for chat in chats:
-        await limiter.wait(chat)
-        times.append(time.now)
+        async with limiter.slot(chat):
+            times.append(time.now)
     return times
 
 
