@@ -784,11 +784,15 @@ def _on_demand_action(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Re
     return _Accepted(changed, Trigger.ANSWER)
 
 
-def _on_demand_deadline(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
+def _read_window(ev: Text | Press, ctx: Ctx) -> Window | None:
+    """A window from a preset button ("24小时内") or from typed words ("3个工作日内")."""
     if isinstance(ev, Press):
-        window = PRESET_WINDOWS.get(ev.value) if ev.action == "window" else None
-    else:
-        window = timeparse.find_window(ev.text.strip(), ctx.now, ctx.tz)
+        return PRESET_WINDOWS.get(ev.value) if ev.action == "window" else None
+    return timeparse.find_window(ev.text.strip(), ctx.now, ctx.tz)
+
+
+def _on_demand_deadline(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
+    window = _read_window(ev, ctx)
     if window is None:
         return _Rejected(Reply("reask_deadline"))
     if window.until is not None and window.until <= ctx.now:
@@ -896,10 +900,7 @@ def _on_reply_outcome(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Re
 
 
 def _on_reply_window(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
-    if isinstance(ev, Press):
-        window = PRESET_WINDOWS.get(ev.value) if ev.action == "window" else None
-    else:
-        window = timeparse.find_window(ev.text.strip(), ctx.now, ctx.tz)
+    window = _read_window(ev, ctx)
     if window is None:
         return _Rejected(Reply("reask_deadline"))
     channel = case.contacts[-1].channel if case.contacts else Channel.PLATFORM_SUPPORT
