@@ -8,10 +8,11 @@ Each scenario builds its own database in a temporary folder (opened once through
 FakeTelegram, and prints figures. Nothing is asserted: the targets and the results live in
 docs/PERFORMANCE.md.
 
-- startup: 1,000,000 pending reminders due in the next 30 days; spawn → first getUpdates
+- startup: 1,000,000 pending reminders due 1 to 31 days ahead; spawn → first getUpdates
   (= ready), the "ready" log line, VmRSS at ready and after the first reminder (a canary
   due a few seconds after spawn, which proves the scheduler ran over the full table), VmHWM.
   Three runs on the big database and three on an empty one (the baseline), medians.
+  `--outbox N` adds N delivered outbox rows younger than 3 days (what prune keeps).
 - burst: N users with one reminder each, all due at start-up; FakeTelegram(rate_limit=True)
   enforces 30/s overall and 1/s per chat. Ready → last delivery, rate, 429s, duplicates,
   missing, the reminders' final statuses, and how long an interactive /help waits meanwhile.
@@ -23,12 +24,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import itertools
 import json
 import math
 import os
 import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -295,9 +298,19 @@ class Started:
     at_ready: dict[str, float]
 
 
+_STARTED: list[BotProcess] = []  # killed on the way out if a scenario failed midway
+
+
+def _kill_leftovers() -> None:
+    for bot in _STARTED:
+        if bot.proc is not None and bot.proc.poll() is None:
+            bot.kill()
+
+
 def start_bot(fake: FakeTelegram, workdir: Path, log_level: str) -> Started:
     """Start `complaint-coach run` and time it until its first getUpdates."""
     bot = BotProcess(fake, workdir, LOG_LEVEL=log_level)
+    _STARTED.append(bot)
     polls = len(fake.requests_for("getUpdates"))
     spawn_wall = time.time()
     spawn = time.perf_counter()
@@ -380,6 +393,53 @@ class Sampler:
         return max((m.get("VmRSS", 0.0) for _, _, m in self.samples), default=0.0)
 
 
+class GcPauses:
+    """This process's garbage-collector pauses: the fake server runs in a thread here, and a
+    long pause holds its requests back and hands them on together."""
+
+    def __init__(self) -> None:
+        self.pauses: list[float] = []  # seconds
+        self._started = 0.0
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            self.pauses.append(time.perf_counter() - self._started)
+
+    def __enter__(self) -> GcPauses:
+        gc.callbacks.append(self)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        gc.callbacks.remove(self)
+
+    def summary(self) -> str:
+        if not self.pauses:
+            return "none"
+        return (f"{len(self.pauses)} collections, longest {max(self.pauses) * 1000:.0f} ms, "
+                f"{sum(p > 0.05 for p in self.pauses)} over 50 ms")
+
+
+def provenance() -> str:
+    """The commit measured, and any uncommitted change to tracked files (read-only git)."""
+    root = Path(__file__).resolve().parent.parent
+
+    def git(*args: str) -> str:
+        try:
+            return subprocess.run(["git", "--no-optional-locks", *args], cwd=root,
+                                  capture_output=True, text=True, timeout=30).stdout.strip("\n")
+        except (OSError, subprocess.SubprocessError):
+            return "?"
+
+    dirty = [line[3:] for line in git("status", "--porcelain", "--untracked-files=no")
+             .splitlines() if line]
+    load = Path("/proc/loadavg").read_text().split()[:3]
+    return (f"commit {git('rev-parse', '--short', 'HEAD')}"
+            f"{' + uncommitted: ' + ', '.join(dirty) if dirty else ' (clean)'}; "
+            f"load average {' '.join(load)}")
+
+
 @contextmanager
 def fake_server(rate_limit: bool) -> Iterator[FakeTelegram]:
     with FakeTelegram(rate_limit=rate_limit) as fake:
@@ -435,7 +495,8 @@ def _startup_runs(path: Path, workdir: Path, runs: int, log_level: str, label: s
         with fake_server(rate_limit=False) as fake:
             fake.add_chat(canary)
             s = start_bot(fake, workdir, log_level)
-            fake.wait_for(lambda c=canary: pushes_in(fake, c) >= 1, 60, "the canary push")  # type: ignore[misc]
+            # Answered, not only stored: the fake stores a message before it logs the status.
+            fake.wait_for(lambda c=canary: c in push_times(fake), 60, "the canary push")  # type: ignore[misc]
             arrived = push_times(fake)[canary][0]
             after = proc_status(s.pid)
             code = s.bot.stop()
@@ -534,6 +595,7 @@ class BurstResult:
     exit_code: int
     timed_out: bool
     max_attempts_per_1s: int = 0
+    harness_gc: str = ""
     throttled_at: list[float] = field(default_factory=list)  # 429s, s after ready
     throttled_delivered_at: list[float] = field(default_factory=list)  # their pushes, ditto
     gap_ms: dict[str, float] = field(default_factory=dict)  # between accepted sends
@@ -555,7 +617,7 @@ def scenario_burst(users: int, log_level: str, timeout: float | None) -> BurstRe
         deadline = time.perf_counter() + limit
         probe_wait: float | None = None
         timed_out = False
-        with Sampler(db_path, s.pid, s.ready_wall) as sampler:
+        with Sampler(db_path, s.pid, s.ready_wall) as sampler, GcPauses() as pauses:
             try:
                 # An interactive user writes a third of the way through the burst.
                 if users >= 30:
@@ -619,6 +681,7 @@ def scenario_burst(users: int, log_level: str, timeout: float | None) -> BurstRe
             exit_code=code,
             timed_out=timed_out,
             max_attempts_per_1s=max_in_window([r.time for r in attempts]),
+            harness_gc=pauses.summary(),
             throttled_at=[r.time - s.ready_wall for r in throttled],
             throttled_delivered_at=[
                 max(by_chat[c]) - s.ready_wall for c in throttled_chats if c in by_chat
@@ -645,6 +708,7 @@ def scenario_burst(users: int, log_level: str, timeout: float | None) -> BurstRe
         ("gap between sends (ms): min/p1/p50/p99/max",
          " / ".join(f"{v:.1f}" for v in result.gap_ms.values())),
         ("other rejected requests", result.other_errors),
+        ("GC in this process (fake server)", result.harness_gc),
         ("sendMessage requests", result.send_requests),
         ("chats with a push", result.delivered_chats),
         ("chats with >1 push (duplicates)", result.duplicates),
@@ -682,7 +746,7 @@ def scenario_lateness(count: int, lead: int, gap: int, log_level: str) -> Latene
         for u in ids:
             fake.add_chat(u)
         s = start_bot(fake, workdir, log_level)
-        fake.wait_for(lambda: fake.sent_count >= count, lead + count * gap + 60,
+        fake.wait_for(lambda: len(push_times(fake)) >= count, lead + count * gap + 60,
                       "every reminder")
         code = s.bot.stop()
         by_chat = push_times(fake)
@@ -731,15 +795,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, default=None, help="also write figures here")
     args = parser.parse_args(argv)
     print(f"bench.reminders {datetime.now(UTC).isoformat(timespec='seconds')} "
-          f"python {sys.version.split()[0]}")
+          f"python {sys.version.split()[0]}; {provenance()}")
     out: dict[str, Any] = {}
-    if args.scenario in ("all", "startup"):
-        out["startup"] = scenario_startup(args.reminders, args.runs, args.log_level,
-                                          args.outbox)
-    if args.scenario in ("all", "lateness"):
-        out["lateness"] = scenario_lateness(args.count, args.lead, args.gap, args.log_level)
-    if args.scenario in ("all", "burst"):
-        out["burst"] = scenario_burst(args.users, args.log_level, args.timeout)
+    try:
+        if args.scenario in ("all", "startup"):
+            out["startup"] = scenario_startup(args.reminders, args.runs, args.log_level,
+                                              args.outbox)
+        if args.scenario in ("all", "lateness"):
+            out["lateness"] = scenario_lateness(args.count, args.lead, args.gap,
+                                                args.log_level)
+        if args.scenario in ("all", "burst"):
+            out["burst"] = scenario_burst(args.users, args.log_level, args.timeout)
+    finally:
+        _kill_leftovers()
+    print(f"\nend: {provenance()}")
     if args.json is not None:
         args.json.write_text(json.dumps(out, default=_plain, ensure_ascii=False, indent=1))
     return 0

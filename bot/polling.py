@@ -56,7 +56,8 @@ class Poller:
                 continue
             except NetworkError as exc:
                 log.warning("getUpdates failed: %s; retrying in %.0f s", exc, backoff)
-                await asyncio.sleep(backoff)  # a back-off period, not synchronisation
+                with contextlib.suppress(TimeoutError):  # a back-off that a stop cuts short
+                    await asyncio.wait_for(stop.wait(), backoff)
                 backoff = min(backoff * 2, MAX_BACKOFF)
                 continue
             backoff = 1.0

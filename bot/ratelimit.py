@@ -40,6 +40,7 @@ class RateLimiter:
         self._lock = asyncio.Lock()
         self._next_any = 0.0
         self._chats: dict[int, tuple[float, float]] = {}  # tokens left after a slot, its time
+        self._forget_above = 10_000
         self._done: deque[float] = deque()  # when the last second's answered sends came back
         self._in_flight = 0
         self._per_window = max(1, int(per_second) - 1)  # one under the limit: clocks differ
@@ -55,9 +56,12 @@ class RateLimiter:
             self._next_any = slot + self._gap
             at_slot = min(self._burst, tokens + (slot - now) * self._refill)
             self._chats[chat_id] = (at_slot - 1, slot)
-            if len(self._chats) > 10_000:  # forget chats whose bucket has refilled
+            if len(self._chats) > self._forget_above:  # forget chats whose bucket has refilled
                 full = self._burst / self._refill
                 self._chats = {c: v for c, v in self._chats.items() if now - v[1] < full}
+                # During a burst every slot is in the future and nothing can be forgotten:
+                # the next sweep waits until the table has doubled, so sweeps stay cheap.
+                self._forget_above = max(10_000, 2 * len(self._chats))
         delay = slot - now
         if delay > 0:
             await self._sleep(delay)  # waiting for a rate-limit slot, not synchronisation

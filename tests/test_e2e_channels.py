@@ -10,8 +10,9 @@ from tests.fake_telegram import FakeTelegram, SentMessage
 from tests.test_e2e_intake import USER, say, tap
 
 STORY = (
-    "昨天晚上8点在未来卡盟买了一张100元的Steam充值卡,订单号WL20240302001,实付98元。"
-    "今天上午10点激活时提示卡密无效。要求48小时内补发卡密或全额退款。"
+    # Past at any hour the tests run: "今天上午10点" is in the future before 10:00.
+    "前天晚上8点在未来卡盟买了一张100元的Steam充值卡,订单号WL20240302001,实付98元。"
+    "昨天上午10点激活时提示卡密无效。要求48小时内补发卡密或全额退款。"
 )
 
 
@@ -61,7 +62,7 @@ def test_a_phone_call_is_logged_from_its_script(fake: FakeTelegram, bot: BotProc
     [script] = tap(fake, "电话脚本")
     assert "为保障沟通效率,本次通话将录音" in script.pre_blocks[0]
     tap(fake, "记录这次通话")
-    say(fake, "今天上午11点")
+    say(fake, "昨天上午11点")
     say(fake, "工号 9527")
     [logged] = say(fake, "明天下午6点前回电")
     assert "工号 9527" in logged.text

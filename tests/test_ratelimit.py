@@ -43,3 +43,11 @@ async def test_one_chat_gets_a_short_burst_then_one_a_second() -> None:
     assert times[3] - times[0] < 0.2  # a reply of four goes at once (only 1/30 s apart)
     gaps = [b - a for a, b in itertools.pairwise(times[4:])]  # after the burst
     assert all(gap >= 1.0 for gap in gaps)
+
+
+async def test_many_chats_in_one_burst_stay_cheap_to_schedule() -> None:
+    import time as wall
+
+    started = wall.perf_counter()
+    await _send_times(list(range(40_000)))
+    assert wall.perf_counter() - started < 10  # quadratic sweeps took minutes here
