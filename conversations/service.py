@@ -29,6 +29,11 @@ from conversations.storage import DueReminder, Store, User
 
 log = logging.getLogger(__name__)
 
+# Reminder pushes on their way at once. A burst of due reminders is fired only as fast as it
+# is delivered: memory stays flat, and a reply to a user who writes meanwhile queues behind
+# at most this many sends (about a second at 30/s), not behind the whole burst.
+PUSHES_IN_FLIGHT = 30
+
 
 @dataclass(frozen=True)
 class Inbound:
@@ -91,6 +96,7 @@ class Coach:
         self._default_tz = default_tz
         self._clock = clock
         self._users = KeyedLocks()
+        self._pushes = asyncio.Semaphore(PUSHES_IN_FLIGHT)
 
     async def handle(self, inbound: Inbound) -> Handled:
         """Handle one event: step, commit state and replies together, then deliver."""
@@ -278,7 +284,31 @@ class Coach:
                        exports=outcome.exports)
 
     async def fire(self, due: DueReminder) -> bool:
-        """Queue a due reminder's push; marked queued in the same transaction, so exactly once."""
+        """Queue a due reminder's push and deliver it; waits while too many are on their way."""
+        await self._pushes.acquire()
+        try:
+            queued = await self._queue_push(due)
+        except BaseException:
+            self._pushes.release()
+            raise
+        if not queued:
+            self._pushes.release()
+            return False
+        delivery = self._released_after(self._outbox.flush(due.user_id))
+        if self._background:
+            self._in_background(delivery)
+        else:
+            await delivery
+        return True
+
+    async def _released_after(self, delivery: Coroutine[Any, Any, Any]) -> None:
+        try:
+            await delivery
+        finally:
+            self._pushes.release()
+
+    async def _queue_push(self, due: DueReminder) -> bool:
+        """Enqueue the push; marked queued in the same transaction, so exactly once."""
         now = self._clock()
         async with self._users.hold(due.user_id), self._store.transaction() as tx:
             if await tx.reminder_status(due.id) != "pending":
@@ -299,11 +329,6 @@ class Coach:
             # The case's timeline shows the push, recorded with it.
             reminded = case.with_(log=(*case.log, LogEntry(utc(now), "reminded", due.key)))
             await tx.save_case(due.user_id, reminded, now)
-        delivery = self._outbox.flush(due.user_id)
-        if self._background:
-            self._in_background(delivery)
-        else:
-            await delivery
         return True
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import sqlite3
 from collections.abc import AsyncIterator, Callable
 from contextlib import closing
@@ -199,3 +200,79 @@ async def test_a_moved_promise_moves_its_reminder_and_rearms_a_sent_one(
         assert await tx.sync_reminders(user, 1, [Wanted("contact:0", again, False)], later)
         assert await tx.reminder_status(due.id) == "pending"
         assert await tx.next_reminder_at() == again
+
+
+class StallingSender(RecordingSender):
+    """Holds every reminder push until released; counts how many wait at once."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.release = asyncio.Event()
+        self.waiting = 0
+        self._changed = asyncio.Condition()
+
+    async def send(self, chat_id: int, message: OutMessage) -> int | None:
+        if message.plain.startswith("⏰"):
+            await self._note(1)
+            await self.release.wait()
+            await self._note(-1)
+        sent = await super().send(chat_id, message)
+        await self._note(0)
+        return sent
+
+    async def _note(self, waiting: int) -> None:
+        async with self._changed:
+            self.waiting += waiting
+            self._changed.notify_all()
+
+    async def until(self, condition: Callable[[], bool]) -> None:
+        """Wait until `condition` holds after a send or a stall."""
+        async with self._changed:
+            await self._changed.wait_for(condition)
+
+
+async def test_a_burst_of_due_reminders_is_fired_only_as_fast_as_it_is_delivered(
+    store: tuple[Store, Path],
+) -> None:
+    from conversations.service import PUSHES_IN_FLIGHT
+
+    opened, path = store
+    clock = Clock(_local(2026, 11, 25, 10, 0).astimezone(UTC))
+    sender = StallingSender()
+    coach = Coach(opened, Texts(), Outbox(opened, sender), SH, clock=clock,
+                  deliver_in_background=True)
+    users = range(1, PUSHES_IN_FLIGHT + 11)
+    update = itertools.count(1)
+
+    async def send(user: int, event: Command | Text | Press) -> None:
+        await coach.handle(Inbound(user, user, event, clock(), "zh-hans", next(update)))
+
+    async def press(user: int, action: str) -> None:
+        async with opened.transaction() as tx:
+            seq = (await tx.session(user)).seq
+        await send(user, Press(seq, action, ""))
+
+    for user in users:
+        await send(user, Command("new"))
+        await send(user, Text(_story("前天上午9点", "24小时内")))  # already past: due now
+        for action in ("skip", "done", "confirm"):
+            await press(user, action)
+    firing = asyncio.create_task(Scheduler(opened, coach, clock=clock).fire_due())
+    try:
+        await asyncio.wait_for(sender.until(lambda: sender.waiting == PUSHES_IN_FLIGHT), 10)
+        with closing(sqlite3.connect(path)) as db:
+            [(queued,)] = db.execute(
+                "SELECT count(*) FROM reminders WHERE status != 'pending'"
+            ).fetchall()
+        assert queued == PUSHES_IN_FLIGHT  # the rest wait in the database, not in memory
+        assert not firing.done()
+        # A user who writes meanwhile is answered at once.
+        await send(999, Command("help"))
+        await asyncio.wait_for(sender.until(lambda: bool(sender.texts(999))), 5)
+    finally:
+        sender.release.set()
+    assert await asyncio.wait_for(firing, 10) == len(users)
+    await coach.drain()
+    pushed = [c for c, t in sender.sent if t.startswith("⏰")]
+    assert sorted(pushed) == list(users)  # each exactly once
+
