@@ -43,6 +43,7 @@ log = logging.getLogger(__name__)
 
 COMMANDS = ("start", "new", "cases", "export", "settings", "privacy", "delete", "cancel", "help")
 RETRY_INTERVAL = 15.0  # seconds between retries of replies that could not be delivered yet
+PRUNE_INTERVAL = 3600.0  # seconds between sweeps of delivered messages and old update ids
 
 
 def build_application(settings: Settings) -> Application:  # type: ignore[type-arg]
@@ -112,6 +113,7 @@ async def serve(settings: Settings) -> None:
             await coach.prune()
             await outbox.flush_all()  # replies committed before a crash go out first
             background.append(asyncio.create_task(_retry_forever(outbox)))
+            background.append(asyncio.create_task(_prune_forever(coach)))
             # Reminders that fell due while the bot was down go out now, oldest first.
             background.append(asyncio.create_task(scheduler.run(stop)))
             log.info("ready")
@@ -141,3 +143,13 @@ async def _retry_forever(outbox: Outbox) -> None:
             await outbox.flush_all()
         except Exception:
             log.exception("retrying queued replies failed")
+
+
+async def _prune_forever(coach: Coach) -> None:
+    # A bot that runs for weeks must not keep copies of delivered messages for weeks.
+    while True:
+        await asyncio.sleep(PRUNE_INTERVAL)  # a sweep period, not synchronisation
+        try:
+            await coach.prune()
+        except Exception:
+            log.exception("pruning delivered messages failed")

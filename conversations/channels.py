@@ -82,15 +82,18 @@ def ultimatum_deadline(case: Case, now: datetime, tz: ZoneInfo) -> datetime:
     return max(soonest, demanded.astimezone(tz))
 
 
-def menu(case: Case) -> Reply:
-    """The channel menu of a confirmed case, the recommended step marked."""
-    best, why = recommended(case)
+def menu(case: Case, wait_until: datetime | None = None) -> Reply:
+    """The channel menu of a confirmed case, the recommended step marked; none while an
+    answer is still due (`wait_until`)."""
+    climb, why = recommended(case)
+    best = None if wait_until is not None else climb
     rows: list[tuple[Button, ...]] = []
     for name in TEXT_CHANNELS:
         label = f"menu.{name}" + (".best" if name == best else "")
         rows.append((Button("text", f"{case.no}.{name}", label=label),))
     rows.append((Button("evidence", str(case.no), label="menu.evidence"),))
-    return Reply("case_menu", {"case": case, "best": best, "why": why}, tuple(rows))
+    data = {"case": case, "best": best, "why": why, "until": wait_until}
+    return Reply("case_menu", data, tuple(rows))
 
 
 def channel_reply(case: Case, name: str, now: datetime, tz: ZoneInfo) -> Reply:

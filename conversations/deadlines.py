@@ -70,8 +70,41 @@ def contact_window(contact: Contact) -> Window:
 
 def contact_deadline(case: Case, contact: Contact, tz: ZoneInfo) -> Deadline:
     """When a contact's window closes."""
-    start = contact.at or case.confirmed_at or case.created_at
-    return window_end(contact_window(contact), start, tz)
+    return window_end(contact_window(contact), contact_start(case, contact), tz)
+
+
+def contact_start(case: Case, contact: Contact) -> datetime:
+    """When a contact's window started: its time, else when the case was confirmed."""
+    return contact.at or case.confirmed_at or case.created_at
+
+
+def live_contacts(case: Case) -> list[tuple[int, Contact]]:
+    """The contacts whose windows still matter, with their indexes.
+
+    A later contact on the same channel (a new promise, a second filing) supersedes an earlier
+    one, and a refusal answers every contact made before it: their windows no longer call for
+    a reminder, nor make the case overdue.
+    """
+    refused = [e.at for e in case.log if e.kind == "refused"]
+    last_refusal = max(refused) if refused else None
+    starts = [contact_start(case, c) for c in case.contacts]
+    live = []
+    for i, contact in enumerate(case.contacts):
+        later = any(
+            c.channel is contact.channel and (starts[j], j) > (starts[i], i)
+            for j, c in enumerate(case.contacts)
+        )
+        if later or (last_refusal is not None and starts[i] <= last_refusal):
+            continue
+        live.append((i, contact))
+    return live
+
+
+def demand_deadline(case: Case, tz: ZoneInfo) -> Deadline | None:
+    """When the deadline the user demanded ends, counted from the case's confirmation."""
+    if case.demand_deadline is None or case.confirmed_at is None:
+        return None
+    return window_end(case.demand_deadline, case.confirmed_at, tz)
 
 
 def wanted(case: Case, tz: ZoneInfo) -> list[Wanted]:
@@ -79,12 +112,12 @@ def wanted(case: Case, tz: ZoneInfo) -> list[Wanted]:
     if case.status != "confirmed" or case.resolved_at is not None or case.closed_at is not None:
         return []
     out = []
-    for i, contact in enumerate(case.contacts):
+    for i, contact in live_contacts(case):
         end = contact_deadline(case, contact, tz)
         out.append(Wanted(f"contact:{i}", end.at, end.estimate))
-    if case.demand_deadline is not None and case.confirmed_at is not None:
-        end = window_end(case.demand_deadline, case.confirmed_at, tz)
-        out.append(Wanted("demand", end.at, end.estimate))
+    demanded = demand_deadline(case, tz)
+    if demanded is not None:
+        out.append(Wanted("demand", demanded.at, demanded.estimate))
     return out
 
 

@@ -250,7 +250,7 @@ def _global_press(press: Press, session: Session, cases: Mapping[int, Case], ctx
     if press.action in ("open", "resume"):
         return Outcome(idle, replies=_case_view(case, ctx))
     if press.action == "texts":
-        return Outcome(idle, replies=(channels.menu(case),))
+        return Outcome(idle, replies=(_menu(case, ctx),))
     if press.action in _FOLLOW_ACTIONS:
         return _follow_press(press.action, arg, session, idle, case, ctx)
     if arg not in channels.TEXT_CHANNELS:
@@ -265,7 +265,9 @@ def _global_press(press: Press, session: Session, cases: Mapping[int, Case], ctx
 
 
 _EVIDENCE_ACTIONS = frozenset({"evidence", "item", "refile", "describe", "remove", "into"})
-_FOLLOW_ACTIONS = frozenset({"call", "filed", "resolve", "close", "reopen", "reply", "snooze"})
+_FOLLOW_ACTIONS = frozenset(
+    {"call", "filed", "log", "resolve", "close", "reopen", "reply", "snooze"}
+)
 _CASE_ACTIONS = (
     frozenset({"open", "resume", "text", "texts", "company", "delete", "erase", "export"})
     | _EVIDENCE_ACTIONS
@@ -280,6 +282,10 @@ def _follow_press(
     action: str, arg: str, session: Session, idle: Session, case: Case, ctx: Ctx
 ) -> Outcome:
     """Following a confirmed case up: a call or a filing logged, a reply, resolved, snoozed."""
+    if action == "log":  # which channel the contact was on, then the usual questions
+        picks = [Button("filed", f"{case.no}.{c.value}", label=f"channel.{c}") for c in Channel]
+        rows = tuple(tuple(picks[i : i + 2]) for i in range(0, len(picks), 2))
+        return Outcome(idle, replies=(Reply("log_choose", {"case": case}, rows),))
     if action in ("call", "filed"):
         channel = Channel.PHONE if action == "call" else _enum_value(Channel, arg)
         if channel is None:
@@ -319,6 +325,11 @@ def _follow_press(
                    notice=Reply("notice_snoozed", {"at": at}))
 
 
+def _menu(case: Case, ctx: Ctx) -> Reply:
+    """The channel menu, marking the next step unless an answer is still due."""
+    return channels.menu(case, lifecycle.advice(case, ctx.now, ctx.tz).until)
+
+
 def _logged(case: Case, ctx: Ctx, kind: str, detail: str | None = None) -> Case:
     """The case with one more entry in its log."""
     return case.with_(log=(*case.log, LogEntry(utc(ctx.now), kind, detail)))
@@ -331,14 +342,15 @@ def _case_view(case: Case, ctx: Ctx) -> tuple[Reply, ...]:
         "checks": evidence.checklist(case),
         "standing": lifecycle.standing(case, ctx.now, ctx.tz),
         "timeline": lifecycle.timeline(case),
-        "advice": channels.recommended(case),
+        "advice": lifecycle.advice(case, ctx.now, ctx.tz),
     }
     finished = case.resolved_at is not None or case.closed_at is not None
     rows: tuple[tuple[Button, ...], ...] = (
         (Button("texts", str(case.no), label="btn.texts"),
          Button("evidence", str(case.no), label="menu.evidence")),
         (Button("reply", str(case.no), label="btn.got_reply"),
-         Button("export", str(case.no), label="btn.export")),
+         Button("log", str(case.no), label="btn.log_contact")),
+        (Button("export", str(case.no), label="btn.export"),),
         (Button("reopen", str(case.no), label="btn.reopen"),) if finished else (
             Button("resolve", str(case.no), label="btn.resolved"),
             Button("close", str(case.no), label="btn.close")),
@@ -704,9 +716,9 @@ def _on_contact_channel(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _
 def _on_contact_time(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
     assert s.pending is not None
     if isinstance(ev, Press):
-        if ev.action == "skip":
+        if ev.action == "skip" and case.status != "confirmed":
             return _Accepted(case, Trigger.SKIP, pending=s.pending)
-        if ev.action == "now":
+        if ev.action in ("now", "skip"):  # on a case under way, the time defaults to now
             return _Accepted(case, Trigger.ANSWER, pending=replace(s.pending, at=utc(ctx.now)))
         return _Rejected(Reply("use_buttons_or_text"))
     at = _read_past_time(ev.text, ctx)
@@ -1054,7 +1066,10 @@ def ask(session: Session, case: Case) -> Reply:
         if case.contacts:
             rows.append((b("btn.clear_contacts", "clear"),))
     elif state is State.ASK_CONTACT_TIME:
-        rows = [(b("btn.just_now", "now"), b("btn.skip", "skip"))]
+        # A contact logged on a case under way starts a window: its time cannot be unknown.
+        confirmed = case.status == "confirmed"
+        rows = [(b("btn.just_now", "now"),) if confirmed else
+                (b("btn.just_now", "now"), b("btn.skip", "skip"))]
     elif state is State.ASK_CONTACT_REF:
         rows = [(b("btn.skip", "skip"),)]
     elif state is State.ASK_REPLY_OUTCOME:
@@ -1134,7 +1149,7 @@ def _confirmed_texts(case: Case, ctx: Ctx) -> tuple[Reply, ...]:
         Reply("case_summary", {"case": case, "first": True, "checks": evidence.checklist(case)}),
         channels.channel_reply(case, Channel.PLATFORM_SUPPORT, ctx.now, ctx.tz),
         channels.channel_reply(case, Channel.EMAIL, ctx.now, ctx.tz),
-        channels.menu(case),
+        _menu(case, ctx),
     )
 
 

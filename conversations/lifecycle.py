@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-from conversations.channels import LADDER
-from conversations.deadlines import contact_deadline
+from conversations.channels import LADDER, recommended
+from conversations.deadlines import contact_deadline, contact_start, demand_deadline, live_contacts
 from conversations.model import Case, Channel, Contact
 
 
@@ -21,6 +21,7 @@ class Status(StrEnum):
     FILED = "filed"  # 已投诉(channel)
     WAITING = "waiting"  # 等待答复: a promise is running
     OVERDUE = "overdue"  # 已逾期
+    REFUSED = "refused"  # 被拒绝(channel): the latest contact refused; time to climb
     ESCALATED = "escalated"  # 已升级(channel)
     RESOLVED = "resolved"  # 已解决
     CLOSED = "closed"  # 已关闭
@@ -35,6 +36,14 @@ class Standing:
     deadline: datetime | None = None  # the nearest window still open, or the one that lapsed
 
 
+class Advice(NamedTuple):
+    """The next step: a channel and the key of its one-line reason, or wait until a time."""
+
+    channel: Channel | None
+    why: str
+    until: datetime | None = None  # wait for the answer promised by then
+
+
 def _rung(channel: Channel) -> int:
     return next((i for i, rung in enumerate(LADDER) if channel in rung), 0)
 
@@ -47,31 +56,49 @@ def standing(case: Case, now: datetime, tz: ZoneInfo) -> Standing:
         return Standing(Status.RESOLVED)
     if case.closed_at is not None:
         return Standing(Status.CLOSED)
+    demanded = demand_deadline(case, tz)
+    demand_end = demanded.at if demanded else None
     if not case.contacts:
-        return Standing(Status.READY)
+        if demand_end is not None and demand_end <= now:
+            return Standing(Status.OVERDUE, None, demand_end)
+        return Standing(Status.READY, None, demand_end)
     # The latest contact is what the case waits on now; earlier windows are history.
-    latest = _latest(case)
+    index, latest = _latest(case)
+    if index not in {i for i, _ in live_contacts(case)}:
+        return Standing(Status.REFUSED, latest.channel)  # answered with a refusal
     end = contact_deadline(case, latest, tz).at
     if end <= now:
         return Standing(Status.OVERDUE, latest.channel, end)
+    nearest = min(end, demand_end) if demand_end is not None and demand_end > now else end
     if _rung(latest.channel) > min(_rung(c.channel) for c in case.contacts):
-        return Standing(Status.ESCALATED, latest.channel, end)
+        return Standing(Status.ESCALATED, latest.channel, nearest)
     if latest.promise is not None or latest.window is not None:
-        return Standing(Status.WAITING, latest.channel, end)
-    return Standing(Status.FILED, latest.channel, end)
+        return Standing(Status.WAITING, latest.channel, nearest)
+    return Standing(Status.FILED, latest.channel, nearest)
 
 
-def _latest(case: Case) -> Contact:
-    """The last contact made (in time, or in the order recorded when times are missing)."""
-    timed = [(c.at, i) for i, c in enumerate(case.contacts) if c.at]
-    if not timed:
-        return case.contacts[-1]
-    return case.contacts[max(timed)[1]]
+def advice(case: Case, now: datetime, tz: ZoneInfo) -> Advice:
+    """What to do now: wait while the latest contact's window is open, else climb the ladder
+    past every channel already tried."""
+    s = standing(case, now, tz)
+    if s.status in (Status.FILED, Status.WAITING, Status.ESCALATED) and s.channel is not None:
+        _, latest = _latest(case)
+        return Advice(None, "why.wait", contact_deadline(case, latest, tz).at)
+    channel, why = recommended(case)
+    return Advice(channel, why)
+
+
+def _latest(case: Case) -> tuple[int, Contact]:
+    """The last contact made (in time, then in the order recorded), with its index."""
+    starts = [(contact_start(case, c), i) for i, c in enumerate(case.contacts)]
+    index = max(starts)[1]
+    return index, case.contacts[index]
 
 
 # Overdue first, then by the nearest deadline; closed and resolved cases last.
-_ORDER = {Status.OVERDUE: 0, Status.WAITING: 1, Status.FILED: 1, Status.ESCALATED: 1,
-          Status.READY: 2, Status.DRAFT: 3, Status.RESOLVED: 4, Status.CLOSED: 4}
+_ORDER = {Status.OVERDUE: 0, Status.REFUSED: 0, Status.WAITING: 1, Status.FILED: 1,
+          Status.ESCALATED: 1, Status.READY: 2, Status.DRAFT: 3, Status.RESOLVED: 4,
+          Status.CLOSED: 4}
 
 
 def urgency(case: Case, now: datetime, tz: ZoneInfo) -> tuple[int, float, int]:
@@ -88,6 +115,7 @@ class Entry:
     at: datetime
     kind: str  # purchase, event, contact, evidence, or a log kind
     data: Any
+    undated: bool = False  # a contact recorded without its time: placed at the case's start
 
 
 def timeline(case: Case) -> list[Entry]:
@@ -96,7 +124,9 @@ def timeline(case: Case) -> list[Entry]:
     if case.purchased_at:
         entries.append(Entry(case.purchased_at, "purchase", case))
     entries += [Entry(e.at, "event", e) for e in case.events]
-    entries += [Entry(c.at, "contact", c) for c in case.contacts if c.at]
+    entries += [
+        Entry(contact_start(case, c), "contact", c, undated=c.at is None) for c in case.contacts
+    ]
     entries += [Entry(i.received_at, "evidence", i) for i in case.evidence]
     entries += [Entry(entry.at, entry.kind, entry) for entry in case.log]
     return sorted(entries, key=lambda e: e.at)

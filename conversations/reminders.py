@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from conversations import channels
+from conversations import channels, lifecycle
 from conversations.model import Case, Channel, Contact
 from conversations.replies import Button, Reply
 
@@ -72,7 +72,9 @@ def reminder_replies(
     return (Reply("reminder", data, (*rows, *(ready.buttons if ready else ()))),)
 
 
-def _recent(case: Case) -> list[tuple[datetime, str]]:
-    """The last few things that happened, newest last."""
-    happened = [(e.at, e.text) for e in case.events]
-    return sorted(happened)[-3:]
+RECENT_KINDS = frozenset({"event", "contact", "reply", "refused"})
+
+
+def _recent(case: Case) -> list[lifecycle.Entry]:
+    """The last few things that happened, newest last: events, contacts, replies."""
+    return [e for e in lifecycle.timeline(case) if e.kind in RECENT_KINDS][-4:]

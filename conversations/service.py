@@ -22,7 +22,7 @@ from conversations.export import export_case
 from conversations.locks import KeyedLocks
 from conversations.model import Lang, LogEntry, utc
 from conversations.outbox import Outbox
-from conversations.reminders import reminder_replies
+from conversations.reminders import LATE_AFTER, reminder_replies
 from conversations.rendering import OutMessage, Texts
 from conversations.replies import Reply
 from conversations.storage import DueReminder, Store, User
@@ -319,12 +319,17 @@ class Coach:
                 await tx.mark_queued(due.id, None)
                 return False
             tz = ZoneInfo(user.tz)
-            replies = reminder_replies(
-                case, due.key, due.due_at, due.estimate, now, tz, late=now - due.sendable_at
-            )
+            late = now - due.sendable_at
+            morning = deadlines.deliver_at(now, tz, user.quiet_hours)
+            if late > LATE_AFTER and morning > now:
+                # Fell due while the bot was down and comes back at night: quiet hours
+                # still hold. (One entered already past goes at once: the user is there.)
+                await tx.hold_reminder(due.id, morning)
+                return False
+            replies = reminder_replies(case, due.key, due.due_at, due.estimate, now, tz, late=late)
             messages = [m for r in replies for m in self._texts.render(r, user.lang, tz)]
             # In a private chat the chat id is the user id.
-            ids = await tx.enqueue(due.user_id, messages, now)
+            ids = await tx.enqueue(due.user_id, messages, now, case_no=due.case_no)
             await tx.mark_queued(due.id, ids[0])
             # The case's timeline shows the push, recorded with it.
             reminded = case.with_(log=(*case.log, LogEntry(utc(now), "reminded", due.key)))

@@ -224,15 +224,18 @@ class Tx:
              utc(now).isoformat(), facts),
         )
 
-    async def enqueue(self, chat_id: int, messages: list[OutMessage], now: datetime) -> list[int]:
-        """Queue messages for delivery, in order; returns their outbox ids."""
+    async def enqueue(
+        self, chat_id: int, messages: list[OutMessage], now: datetime, case_no: int | None = None
+    ) -> list[int]:
+        """Queue messages for delivery, in order; returns their outbox ids. A reminder push
+        names its case, so that resolving or deleting the case withdraws it."""
         ids = []
         for m in messages:
             cur = await self._db.execute(
-                "INSERT INTO outbox (chat_id, payload, created_at, coalesce_key) "
-                "VALUES (?, ?, ?, ?)",
+                "INSERT INTO outbox (chat_id, payload, created_at, coalesce_key, case_no) "
+                "VALUES (?, ?, ?, ?, ?)",
                 (chat_id, json.dumps(m.to_json(), ensure_ascii=False), utc(now).isoformat(),
-                 m.key),
+                 m.key, case_no),
             )
             assert cur.lastrowid is not None
             ids.append(cur.lastrowid)
@@ -287,9 +290,15 @@ class Tx:
         )
 
     async def delete_case(self, user_id: int, case_no: int) -> None:
-        """Remove a case and its reminders."""
+        """Remove a case, its reminders, its pushes not yet sent, and every delivered message
+        of the chat (they quote the case's facts; only unsent replies are still needed)."""
         await self._db.execute(
             "DELETE FROM reminders WHERE user_id = ? AND case_no = ?", (user_id, case_no)
+        )
+        await self._db.execute(
+            "DELETE FROM outbox WHERE chat_id = ? AND (case_no = ? OR sent_at IS NOT NULL "
+            "OR failure IS NOT NULL)",
+            (user_id, case_no),
         )
         await self._db.execute(
             "DELETE FROM cases WHERE user_id = ? AND no = ?", (user_id, case_no)
@@ -313,7 +322,8 @@ class Tx:
 
         New windows get a pending reminder; a moved window moves its reminder (and re-arms a
         sent one when it moved later); windows gone, or a resolved case, cancel what is
-        pending. A snooze stays until the case is resolved.
+        pending, and a cancelled one wanted again is re-armed. A snooze stays until the case
+        is resolved.
         """
         tz = ZoneInfo(user.tz)
         async with self._db.execute(
@@ -333,10 +343,14 @@ class Tx:
                     (user.user_id, case_no, w.key, due, deliver, int(w.estimate), _epoch(now)),
                 )
                 changed = True
-            elif old[1] != due and (old[0] in ("pending", "cancelled") or due > old[1]):
+            elif old[0] == "cancelled" or (
+                old[1] != due and (old[0] == "pending" or due > old[1])
+            ):
+                # A cancelled one is wanted again (the case was reopened, or the window came
+                # back): it is re-armed, and fires at once if its time has passed.
                 await self._db.execute(
                     "UPDATE reminders SET due_at = ?, deliver_at = ?, estimate = ?, "
-                    "status = 'pending', outbox_id = NULL, sent_at = NULL "
+                    "status = 'pending', outbox_id = NULL, sent_at = NULL, held_from = NULL "
                     "WHERE user_id = ? AND case_no = ? AND key = ?",
                     (due, deliver, int(w.estimate), user.user_id, case_no, w.key),
                 )
@@ -352,13 +366,19 @@ class Tx:
                 "AND key = ?",
                 (user.user_id, case_no, key),
             )
+        if not wanted:  # resolved or closed: a push still waiting to go out is withdrawn
+            await self._withdraw_pushes(user.user_id, case_no)
         return changed or bool(stale)
 
-    async def cancel_reminders(self, user_id: int, case_no: int) -> None:
-        """Cancel every pending reminder of a case (resolved or deleted)."""
+    async def _withdraw_pushes(self, user_id: int, case_no: int) -> None:
+        await self._db.execute(
+            "UPDATE outbox SET failure = 'withdrawn: the case was resolved' WHERE chat_id = ? "
+            "AND case_no = ? AND sent_at IS NULL AND failure IS NULL",
+            (user_id, case_no),
+        )
         await self._db.execute(
             "UPDATE reminders SET status = 'cancelled' WHERE user_id = ? AND case_no = ? "
-            "AND status = 'pending'",
+            "AND status = 'queued'",
             (user_id, case_no),
         )
 
@@ -391,7 +411,8 @@ class Tx:
         for rid, due in rows:
             deliver = deliver_at(_from_epoch(int(due)), tz, user.quiet_hours)
             await self._db.execute(
-                "UPDATE reminders SET deliver_at = ? WHERE id = ?", (_epoch(deliver), rid)
+                "UPDATE reminders SET deliver_at = ?, held_from = NULL WHERE id = ?",
+                (_epoch(deliver), rid),
             )
 
     async def next_reminder_at(self) -> datetime | None:
@@ -405,7 +426,8 @@ class Tx:
     async def due_reminders(self, now: datetime, limit: int) -> list[DueReminder]:
         """Pending reminders whose delivery time has come, oldest first."""
         async with self._db.execute(
-            "SELECT id, user_id, case_no, key, due_at, estimate, deliver_at, created_at "
+            "SELECT id, user_id, case_no, key, due_at, estimate, "
+            "coalesce(held_from, deliver_at), created_at "
             "FROM reminders WHERE status = 'pending' AND deliver_at <= ? "
             "ORDER BY deliver_at, id LIMIT ?",
             (_epoch(now), limit),
@@ -416,6 +438,14 @@ class Tx:
                         _from_epoch(max(int(deliver), int(created))))
             for i, u, c, k, d, e, deliver, created in rows
         ]
+
+    async def hold_reminder(self, reminder_id: int, until: datetime) -> None:
+        """Deliver a pending reminder later (a catch-up that would land in quiet hours)."""
+        await self._db.execute(
+            "UPDATE reminders SET held_from = coalesce(held_from, deliver_at), deliver_at = ? "
+            "WHERE id = ? AND status = 'pending'",
+            (_epoch(until), reminder_id),
+        )
 
     async def reminder_status(self, reminder_id: int) -> str | None:
         """A reminder's status."""

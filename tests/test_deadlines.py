@@ -148,7 +148,7 @@ def test_due_times_are_utc() -> None:
 def test_estimate_when_the_window_crosses_into_2027() -> None:
     case = confirmed(
         Contact(Channel.EMAIL, at=sh(2026, 12, 30, 10)),  # 3 working days: into 2027
-        Contact(Channel.EMAIL, at=CONTACTED),
+        Contact(Channel.OTHER, at=CONTACTED),  # 3 working days too, another channel
         confirmed_at=sh(2026, 12, 30, 12),
         demand=DAYS_7,
     )

@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from conversations.lifecycle import Status, standing, timeline, urgency
+from conversations.deadlines import wanted
+from conversations.lifecycle import Advice, Status, advice, standing, timeline, urgency
 from conversations.model import (
     Case,
     Channel,
@@ -49,6 +50,14 @@ STATUSES = [
     ("escalated to 12315", _case(_support(NOW - 30 * HOUR),
                                  Contact(Channel.C12315, NOW - HOUR)), Status.ESCALATED,
      Channel.C12315),
+    ("the platform refused", _case(_support(NOW - 3 * HOUR, H24),
+                                   log=(LogEntry(NOW - HOUR, "refused"),)), Status.REFUSED,
+     Channel.PLATFORM_SUPPORT),
+    ("nothing filed, the demanded deadline lapsed",
+     _case(demand_deadline=Window("", 24, WindowUnit.HOURS)), Status.OVERDUE, None),
+    ("a new promise on the same channel replaces the lapsed one",
+     _case(_support(NOW - 30 * HOUR, H24), _support(NOW - HOUR, H24)), Status.WAITING,
+     Channel.PLATFORM_SUPPORT),
     ("resolved", _case(_support(NOW - 30 * HOUR), resolved_at=NOW), Status.RESOLVED, None),
     ("closed", _case(_support(NOW - 30 * HOUR), closed_at=NOW), Status.CLOSED, None),
 ]
@@ -92,3 +101,31 @@ def test_the_timeline_holds_everything_newest_last() -> None:
     kinds = [e.kind for e in timeline(case)]
     assert kinds == ["purchase", "event", "evidence", "contact", "reminded", "resolved"]
     assert [e.at for e in timeline(case)] == sorted(e.at for e in timeline(case))
+
+
+def test_a_new_promise_or_a_refusal_retires_the_earlier_window() -> None:
+    # The first promise lapsed; the platform then promised again: one reminder, the new one.
+    again = _case(_support(NOW - 30 * HOUR, H24), _support(NOW - HOUR, H24))
+    assert [w.key for w in wanted(again, SH)] == ["contact:1"]
+    refused = again.with_(log=(LogEntry(NOW, "refused"),))
+    assert wanted(refused, SH) == []
+    # Filing on 12315 after the refusal opens a window of its own.
+    filed = refused.with_(contacts=(*refused.contacts, Contact(Channel.C12315, NOW + HOUR)))
+    assert [w.key for w in wanted(filed, SH)] == ["contact:2"]
+
+
+def test_advice_waits_while_an_answer_is_due_then_climbs_the_ladder() -> None:
+    running = _case(_support(NOW - HOUR, H24))
+    assert advice(running, NOW, SH) == Advice(None, "why.wait", NOW + 23 * HOUR)
+    lapsed = _case(_support(NOW - 30 * HOUR, H24))
+    assert advice(lapsed, NOW, SH) == Advice(Channel.EMAIL, "why.rung1")
+    refused = running.with_(log=(LogEntry(NOW, "refused"),))
+    assert advice(refused, NOW, SH).channel is Channel.EMAIL
+    assert advice(_case(), NOW, SH).channel is Channel.PLATFORM_SUPPORT
+
+
+def test_a_contact_without_a_time_stays_on_the_timeline() -> None:
+    case = _case(Contact(Channel.HEIMAO, None, ref="投诉编号 17350000001"))
+    [entry] = [e for e in timeline(case) if e.kind == "contact"]
+    assert entry.undated and entry.at == case.confirmed_at
+    assert standing(case, NOW, SH).channel is Channel.HEIMAO

@@ -15,8 +15,8 @@ import pytest
 
 from conversations.deadlines import Wanted
 from conversations.events import Command, Press, Text
-from conversations.model import Lang
-from conversations.outbox import Outbox
+from conversations.model import Channel, Lang
+from conversations.outbox import Outbox, TransientFailure
 from conversations.rendering import OutMessage, Texts
 from conversations.scheduler import Scheduler
 from conversations.service import Coach, Inbound
@@ -276,3 +276,93 @@ async def test_a_burst_of_due_reminders_is_fired_only_as_fast_as_it_is_delivered
     pushed = [c for c, t in sender.sent if t.startswith("⏰")]
     assert sorted(pushed) == list(users)  # each exactly once
 
+
+
+def _statuses(bot: Bot) -> dict[str, str]:
+    return {k: s for k, s, _ in bot.reminders()}
+
+
+async def test_reopening_a_case_rearms_its_reminders(store: tuple[Store, Path]) -> None:
+    bot = Bot(*store, Clock(_local(2026, 11, 25, 10, 0).astimezone(UTC)))
+    await bot.confirm(_story("今天上午9点", "2小时内"))  # due 11:00
+    assert _statuses(bot)["contact:0"] == "pending"
+    await bot.send(Press(None, "resolve", "1"))
+    assert set(_statuses(bot).values()) == {"cancelled"}
+    await bot.send(Press(None, "reopen", "1"))
+    assert _statuses(bot) == {"contact:0": "pending", "demand": "pending"}
+
+
+async def test_resolving_withdraws_a_push_that_could_not_go_out_yet(
+    store: tuple[Store, Path],
+) -> None:
+    clock = Clock(_local(2026, 11, 25, 12, 0).astimezone(UTC))
+    bot = Bot(*store, clock)
+    await bot.confirm(_story("今天上午9点", "2小时内"))  # due 11:00: already past
+    bot.sender.fail = TransientFailure  # Telegram unreachable: the push stays queued
+    assert await bot.scheduler.fire_due() == 1
+    assert _statuses(bot)["contact:0"] == "queued"
+    bot.sender.fail = None
+    await bot.send(Press(None, "resolve", "1"))  # the reply to this goes out; the push not
+    assert bot.pushes() == []
+    assert _statuses(bot)["contact:0"] == "cancelled"
+    with closing(sqlite3.connect(bot.path)) as db:
+        [(withdrawn,)] = db.execute(
+            "SELECT count(*) FROM outbox WHERE failure LIKE 'withdrawn%'"
+        ).fetchall()
+    assert withdrawn == 1
+
+
+async def test_a_reminder_missed_while_down_waits_for_morning_at_night(
+    store: tuple[Store, Path],
+) -> None:
+    clock = Clock(_local(2026, 11, 25, 10, 0).astimezone(UTC))
+    bot = Bot(*store, clock)
+    await bot.confirm(_story("今天上午9点", "2小时内"))  # due 11:00
+    clock.now = _local(2026, 11, 25, 23, 30).astimezone(UTC)  # the bot comes back at night
+    assert await bot.scheduler.fire_due() == 0 and bot.pushes() == []
+    [deliver] = [d for k, _, d in bot.reminders() if k == "contact:0"]
+    assert datetime.fromtimestamp(deliver, SH) == _local(2026, 11, 26, 8, 0)
+    clock.now = _local(2026, 11, 26, 8, 0).astimezone(UTC)
+    assert await bot.scheduler.fire_due() == 1
+    [push] = bot.pushes()
+    assert "晚了" in push  # it says how late it is
+
+
+async def test_a_deadline_entered_already_past_fires_at_once_even_at_night(
+    store: tuple[Store, Path],
+) -> None:
+    clock = Clock(_local(2026, 11, 25, 23, 30).astimezone(UTC))
+    bot = Bot(*store, clock)
+    await bot.confirm(_story("今天下午3点", "2小时内"))  # due 17:00, entered at 23:30
+    assert await bot.scheduler.fire_due() == 1 and len(bot.pushes()) == 1
+
+
+async def test_deleting_a_case_leaves_no_copy_of_its_messages(store: tuple[Store, Path]) -> None:
+    bot = Bot(*store, Clock(_local(2026, 11, 25, 10, 0).astimezone(UTC)))
+    await bot.confirm(_story("今天上午9点", "2小时内"))
+    await bot.send(Press(None, "erase", "1"))
+    with closing(sqlite3.connect(bot.path)) as db:
+        payloads = [p for (p,) in db.execute("SELECT payload FROM outbox")]
+        reminders = db.execute("SELECT count(*) FROM reminders").fetchone()
+    assert payloads and not any("WL20240302001" in p for p in payloads)
+    assert reminders == (0,)
+
+
+async def test_a_contact_logged_from_the_case_view_starts_now_when_its_time_is_skipped(
+    store: tuple[Store, Path],
+) -> None:
+    clock = Clock(_local(2026, 11, 25, 10, 0).astimezone(UTC))
+    bot = Bot(*store, clock)
+    await bot.confirm(_story("今天上午9点", "2小时内"))
+    await bot.send(Press(None, "log", "1"))
+    await bot.send(Press(None, "filed", "1.other"))
+    clock.now += timedelta(minutes=5)
+    await bot.press("skip")  # a stale "skip": on a case under way the time is now
+    await bot.press("skip")  # no reference number
+    await bot.send(Text("3个工作日内回复"))
+    async with bot.store.transaction() as tx:
+        case = (await tx.cases(USER))[1]
+    other = case.contacts[-1]
+    assert (other.channel, other.at) == (Channel.OTHER, clock.now)
+    assert other.window is not None and other.window.amount == 3
+    assert ("contact:1", "pending") in [(k, s) for k, s, _ in bot.reminders()]
