@@ -57,6 +57,7 @@ def test_a_case_runs_its_whole_life_always_showing_status_and_next_step(
     tap(fake, "收到回复")
     say(fake, "客服说卡密已发放,不予处理")
     refused, email = tap(fake, "拒绝处理", 2)
+    assert "拒绝" in refused.text
     assert "投诉订单号WL20240302001" in "".join(email.pre_blocks)
     view = _case_view(fake)
     assert "被拒绝(平台内客服)" in _status_line(view)
@@ -76,6 +77,7 @@ def test_a_case_runs_its_whole_life_always_showing_status_and_next_step(
 
     # Resolved: nothing more is owed, and the case says so.
     [done] = tap(fake, "已解决")
+    assert "#1" in done.text
     view = _case_view(fake)
     assert "已解决" in _status_line(view)
     assert "pending" not in _statuses(bot)
