@@ -121,6 +121,35 @@ def wanted(case: Case, tz: ZoneInfo) -> list[Wanted]:
     return out
 
 
+@dataclass(frozen=True)
+class Explained:
+    """A window the case waits on, with what it was counted from, for the user to see."""
+
+    contact: Contact | None  # None: the deadline the user demanded
+    at: datetime
+    start: datetime
+    counted: Window
+    promised: bool  # promised (or demanded), not a channel's default
+    estimate: bool
+    remind_at: datetime
+
+
+def explained(case: Case, tz: ZoneInfo, quiet: bool) -> list[Explained]:
+    """Every window that calls for a reminder, as absolute times with their basis."""
+    out = []
+    for _, contact in live_contacts(case) if case.status == "confirmed" else ():
+        end = contact_deadline(case, contact, tz)
+        out.append(Explained(contact, end.at, contact_start(case, contact),
+                             contact_window(contact), contact.window is not None,
+                             end.estimate, deliver_at(end.at, tz, quiet)))
+    demanded = demand_deadline(case, tz)
+    if demanded is not None and case.demand_deadline is not None:
+        assert case.confirmed_at is not None
+        out.append(Explained(None, demanded.at, case.confirmed_at, case.demand_deadline, True,
+                             demanded.estimate, deliver_at(demanded.at, tz, quiet)))
+    return sorted(out, key=lambda e: e.at)
+
+
 def deliver_at(due: datetime, tz: ZoneInfo, quiet: bool) -> datetime:
     """When to push a reminder due at `due`: held until 08:00 if it falls in quiet hours."""
     if not quiet:

@@ -343,6 +343,8 @@ def _case_view(case: Case, ctx: Ctx) -> tuple[Reply, ...]:
         "standing": lifecycle.standing(case, ctx.now, ctx.tz),
         "timeline": lifecycle.timeline(case),
         "advice": lifecycle.advice(case, ctx.now, ctx.tz),
+        "windows": [] if case.resolved_at or case.closed_at
+        else deadlines.explained(case, ctx.tz, ctx.quiet),
     }
     finished = case.resolved_at is not None or case.closed_at is not None
     rows: tuple[tuple[Button, ...], ...] = (
@@ -1146,7 +1148,8 @@ def _idle_hint(cases: Mapping[int, Case]) -> Reply:
 def _confirmed_texts(case: Case, ctx: Ctx) -> tuple[Reply, ...]:
     """After confirming: the summary, the first two texts, and the menu of every channel."""
     return (
-        Reply("case_summary", {"case": case, "first": True, "checks": evidence.checklist(case)}),
+        Reply("case_summary", {"case": case, "first": True, "checks": evidence.checklist(case),
+                               "windows": deadlines.explained(case, ctx.tz, ctx.quiet)}),
         channels.channel_reply(case, Channel.PLATFORM_SUPPORT, ctx.now, ctx.tz),
         channels.channel_reply(case, Channel.EMAIL, ctx.now, ctx.tz),
         _menu(case, ctx),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -225,3 +225,22 @@ def test_deliver_at(due_at: datetime, tz: ZoneInfo, quiet: bool, expected: datet
     delivered = deliver_at(due_at.astimezone(UTC), tz, quiet)
     assert delivered == expected
     assert delivered.utcoffset() is not None
+
+
+def test_explained_windows_are_absolute_times_with_their_basis() -> None:
+    from conversations.deadlines import explained
+
+    case = confirmed(
+        Contact(Channel.PLATFORM_SUPPORT, at=CONTACTED, window=Window("24小时内", 24,
+                                                                      WindowUnit.HOURS)),
+        Contact(Channel.EMAIL, at=CONTACTED),  # no promise: the channel's default
+        demand=H48,
+    )
+    support, email, demand = sorted(explained(case, SHANGHAI, quiet=True),
+                                    key=lambda e: (e.contact is None, e.at))
+    assert (support.at, support.start, support.promised) == (
+        CONTACTED + timedelta(hours=24), CONTACTED, True)
+    assert email.promised is False and email.counted.unit is WindowUnit.WORKING_DAYS
+    assert demand.contact is None and demand.start == case.confirmed_at
+    for w in (support, email, demand):
+        assert w.remind_at == deliver_at(w.at, SHANGHAI, True)
