@@ -154,7 +154,7 @@ class Coach:
             OutMessage(html.escape(labels["export.zip"]), document=str(z)) for z in built.zips
         ]
         reply = Reply("exported", {"case": case, "left_out": built.left_out,
-                                   "folder": str(out_dir)})
+                                   "pdf_left_out": built.pdf_left_out, "folder": str(out_dir)})
         messages += self._texts.render(reply, user.lang, tz)
         async with self._users.hold(user_id), self._store.transaction() as tx:
             await tx.enqueue(chat_id, messages, now)

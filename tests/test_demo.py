@@ -9,10 +9,12 @@ import socket
 import sqlite3
 import subprocess
 import threading
+import zipfile
 from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
 
+import pypdfium2 as pdfium
 import pytest
 
 from tests.conftest import COMPLAINT_COACH
@@ -240,3 +242,32 @@ def test_a_pasted_story_in_the_demo_is_understood(tmp_path: Path, listener: sock
         assert fact in understood[1], fact
     # Everything the intake requires was in it: only the optional questions follow.
     assert "没有 / 不确定" in understood[1]
+
+
+def test_the_demo_export_writes_the_case_file_to_a_folder(
+    tmp_path: Path, listener: socket.socket
+) -> None:
+    term = Terminal(["demo"], tmp_path, _env(listener))
+    try:
+        _whole_intake(term)
+        assert "导出哪个案件" in term.type("/export")
+        out = term.choose(f"#1 · 未来卡盟 · {ORDER_NO}")
+        code, _output, stderr = term.end_of_input()
+    finally:
+        term.kill()
+    assert code == 0 and "Traceback" not in stderr, stderr
+    assert "档案已发送" in out
+    written = [tmp_path / p for p in re.findall(r"^📄 (.+\.(?:pdf|zip))$", out, re.MULTILINE)]
+    folder = tmp_path / "data" / "evidence" / "1" / "1" / "export"
+    assert sorted(folder.iterdir()) == sorted(written)  # the PDF and the ZIP, nothing else
+    [pdf] = [p for p in written if p.suffix == ".pdf"]
+    [archive] = [p for p in written if p.suffix == ".zip"]
+    doc = pdfium.PdfDocument(pdf)
+    text = "".join("".join(page.get_textpage().get_text_range() for page in doc).split())
+    timeline = text[text.index("三、时间线"):text.index("四、投诉文本")]
+    assert ORDER_NO in text
+    for line in ("2024-03-02", "10:15在未来卡盟购买Steam充值卡", "10:20激活提示卡密无效",
+                 "2024-03-03", "10:12联系平台内客服(工号8801),承诺“24小时内处理”"):
+        assert line in timeline, line
+    with zipfile.ZipFile(archive) as z:
+        assert z.namelist() == ["manifest.csv"]  # the demo's evidence is what the user said

@@ -2,37 +2,64 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import sqlite3
 import zipfile
 from contextlib import closing
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
-import pypdf
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+from PIL import Image
 
+from conversations import lifecycle
+from conversations.model import Case
+from conversations.rendering import fmt_time
+from conversations.storage import Store
 from tests.conftest import BotProcess
 from tests.fake_telegram import FakeTelegram, SentMessage
 from tests.test_e2e_channels import _confirmed_case
 from tests.test_e2e_intake import USER, say, tap
+from tests.test_export import _entry_words
 
 OTHER = 777
+SH = ZoneInfo("Asia/Shanghai")  # the bot's default timezone
 
 
-def _pdf_text(data: bytes) -> str:
-    # fpdf2's CID font maps each glyph to one UTF-16 unit; pypdf prefixes a NUL to each.
-    reader = pypdf.PdfReader(io.BytesIO(data))
-    text = "".join(page.extract_text() for page in reader.pages).replace("\x00", "")
-    return "".join(text.split())
+def _pdf_pages(data: bytes) -> list[str]:
+    """Each page's text as pdfium reads it (pypdf garbles this CJK font past page 1)."""
+    doc = pdfium.PdfDocument(data)
+    return [page.get_textpage().get_text_range() for page in doc]
 
 
-def _jpeg() -> bytes:
-    """A real (tiny) screenshot, so the PDF can embed it."""
-    from PIL import Image  # fpdf2 depends on Pillow
+def _pdf_images(data: bytes) -> int:
+    """How many images the PDF places."""
+    doc = pdfium.PdfDocument(data)
+    return sum(len(list(page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,))))
+               for page in doc)
 
+
+def _jpeg(size: tuple[int, int] = (40, 20)) -> bytes:
+    """A real screenshot, so the PDF can embed it."""
     out = io.BytesIO()
-    Image.new("RGB", (40, 20), (200, 30, 30)).save(out, "JPEG")
+    Image.new("RGB", size, (200, 30, 30)).save(out, "JPEG")
     return out.getvalue()
+
+
+def _stored_case(bot: BotProcess, user: int, no: int) -> Case:
+    """The case as the bot stored it."""
+    async def read() -> Case:
+        store = await Store.open(bot.db_path)
+        try:
+            async with store.transaction() as tx:
+                return (await tx.cases(user))[no]
+        finally:
+            await store.close()
+
+    return asyncio.run(read())
 
 
 def _documents(fake: FakeTelegram, user: int = USER) -> list[SentMessage]:
@@ -58,8 +85,10 @@ def test_export_sends_a_pdf_with_the_whole_case_and_a_zip_of_every_file(
         _confirmed_case(fake)
         say(fake, "/cases")
         tap(fake, "#1")
-        screenshot = _jpeg()
+        screenshot, tall = _jpeg(), _jpeg((1080, 2400))
         fake.user_sends_photo(USER, caption="激活失败截图", content=screenshot)
+        fake.expect(USER)
+        fake.user_sends_photo(USER, caption="卡密页面长截图", content=tall)
         fake.expect(USER)
         fake.user_sends_document(USER, file_name="订单.pdf", mime_type="application/pdf",
                                  file_size=20, content=b"%PDF-1.4 order")
@@ -69,21 +98,45 @@ def test_export_sends_a_pdf_with_the_whole_case_and_a_zip_of_every_file(
         pdf, archive = _documents(fake)
         assert pdf.filename and pdf.filename.endswith(".pdf")
         assert pdf.document is not None and archive.document is not None
-        text = _pdf_text(pdf.document)
-        for fact in ("WL20240302001", "未来卡盟", "激活时提示卡密无效", "投诉订单号WL20240302001",
-                     "时间线", "可追溯性检查", "【投诉】"):
-            assert fact in text, fact
-        with zipfile.ZipFile(io.BytesIO(archive.document)) as z:
-            names = z.namelist()
-            assert "manifest.csv" in names and len(names) == 3
-            photo_name = next(n for n in names if n.endswith(".jpg"))
-            assert z.read(photo_name) == screenshot
-            manifest = list(csv.reader(io.StringIO(z.read("manifest.csv").decode("utf-8-sig"))))
-        assert manifest[0][0] == "文件名" and len(manifest) == 3
-        assert any("激活失败截图" in row for row in manifest[1:])
+        case = _stored_case(bot, USER, 1)
     finally:
         bot.kill()
     assert fake.errors == []
+    pages = _pdf_pages(pdf.document)
+    for n, page in enumerate(pages, 1):  # the Chinese footer is read back whole on every page
+        assert "\ufffd" not in page and f"投诉案件档案 #1 · {n}/{len(pages)}" in page
+    text = "".join("".join(pages).split())
+    for fact in ("WL20240302001", "未来卡盟", "激活时提示卡密无效", "投诉订单号WL20240302001",
+                 "【投诉】", "二、证据清单", "时间均为北京时间(Asia/Shanghai)"):
+        assert fact in text, fact
+    timeline = text[text.index("三、时间线"):text.index("四、投诉文本")]
+    entries = lifecycle.timeline(case)
+    assert {e.kind for e in entries} == {"purchase", "event", "evidence"}
+    for entry in entries:
+        day, clock = fmt_time(entry.at, SH).split()
+        words = _entry_words(entry)
+        assert day in timeline and clock + words in timeline, (clock, words)
+    lines = [line.strip() for page in pages for line in page.splitlines()]
+    texts = lines[lines.index("四、投诉文本"):]
+    headings = [texts.index(h) for h in ("平台内客服", "投诉邮件", "电话", "全国12315平台",
+                                         "黑猫投诉", "聚投诉", "调解", "跟进 / 设定底线")]
+    assert headings == sorted(headings)  # each channel's heading, a line of its own, in order
+    assert text.count("待填写:企业全称") == 3  # 12315 and mediation are there without a company
+    assert _pdf_images(pdf.document) == 2  # both photos; the PDF document stays in the ZIP
+    with zipfile.ZipFile(io.BytesIO(archive.document)) as z:
+        names = z.namelist()
+        assert "manifest.csv" in names and len(names) == 4
+        photos = [n for n in names if n.endswith(".jpg")]
+        assert sorted(z.read(n) for n in photos) == sorted([screenshot, tall])
+        assert any(n.endswith(".pdf") and z.read(n) == b"%PDF-1.4 order" for n in names)
+        manifest = list(csv.reader(io.StringIO(z.read("manifest.csv").decode("utf-8-sig"))))
+    assert manifest[0][:4] == ["文件名", "分组", "内容", "时间"] and manifest[0][-1] == "说明"
+    rows = {row[0]: row for row in manifest[1:]}
+    assert set(rows) == set(names) - {"manifest.csv"}
+    for item in case.evidence:
+        row = next(r for n, r in rows.items() if n.startswith(f"{item.id:02d}-"))
+        assert row[3] == fmt_time(item.received_at, SH) and row[1] in ("订单凭证", "问题记录")
+        assert row[-1] == (item.description or "")
 
 
 def test_deleting_all_data_leaves_nothing_of_the_user(fake: FakeTelegram, tmp_path: Path) -> None:
