@@ -326,7 +326,8 @@ def test_one_huge_pre_block_is_split_into_valid_pre_blocks() -> None:
 
 def _texts(case_name: str, channel: str, lang: Lang = Lang.ZH) -> tuple[str, list[str]]:
     """A golden case's channel text as the reader sees it, and its <pre> blocks."""
-    from tests.test_golden import CASES as GOLDEN, NOW as GOLDEN_NOW
+    from tests.test_golden import CASES as GOLDEN
+    from tests.test_golden import NOW as GOLDEN_NOW
 
     reply = channel_reply(GOLDEN[case_name], channel, GOLDEN_NOW, SH)
     [message] = TEXTS.render(reply, lang, SH)
@@ -354,10 +355,10 @@ def test_a_logged_refusal_and_a_renewed_promise_are_told_with_their_times() -> N
 
 
 def test_the_follow_up_names_the_broken_promise_or_claims_no_contact() -> None:
-    text, [pre] = _texts("invalid_code_full", "followup")
+    _, [pre] = _texts("invalid_code_full", "followup")
     assert "2024-03-03 10:12 我已通过平台内客服(工号 8801)反映" in pre
     assert "对方承诺24小时内(即2024-03-04 10:12前)处理,现已逾期" in pre
-    text, [pre] = _texts("not_delivered_absolute", "followup")
+    _, [pre] = _texts("not_delivered_absolute", "followup")
     for claim in ("此前", "反映", "再次"):
         assert claim not in pre, claim
     assert "2024-03-06 18:00前" in pre
@@ -378,9 +379,12 @@ def test_an_english_case_in_chinese_keeps_its_words_apart_and_titles_whole() -> 
     assert "daysrefund" not in text
     assert "(5天内)“refund the full 350 yuan to my Alipay account”" in text
     assert pres[0] == "GiftCardHub售后拖延问题"
-    for case_name, title in (("double_charge_markup", "A&B卡盟 <旗舰店>重复扣款问题,要求退还差价"),
-                             ("other_wrong_account", "快充小店点券充值到了别人的游戏账号问题"),
-                             ("support_stalling_to_mediation", "未来卡盟客服推诿不处理问题,要求赔偿损失")):
+    titles = {
+        "double_charge_markup": "A&B卡盟 <旗舰店>重复扣款问题,要求退还差价",
+        "other_wrong_account": "快充小店点券充值到了别人的游戏账号问题",
+        "support_stalling_to_mediation": "未来卡盟客服推诿不处理问题,要求赔偿损失",
+    }
+    for case_name, title in titles.items():
         for channel in (Channel.HEIMAO, Channel.JUTOUSU):
             _, pres = _texts(case_name, channel)
             assert pres[0] == title and len(title) <= 30
