@@ -46,7 +46,7 @@ PREPARE: dict[IssueType, tuple[EvidenceClaim, ...]] = {
 # 《售后规则》第5条(第2款): the source the user named, then what the clause says.
 _RULE = re.compile(
     r"^\s*(《[^》]{1,60}》\s*(?:第\s*[0-9一二三四五六七八九十百零.]{1,8}\s*[条章节款项]"
-    r"(?:\s*第\s*[0-9一二三四五六七八九十]{1,4}\s*[款项])?)?)\s*[:：,，]?\s*(.*?)\s*$",
+    r"(?:\s*第\s*[0-9一二三四五六七八九十]{1,4}\s*[款项])?)?)\s*([:：,，]?)\s*(.*?)\s*$",
     re.DOTALL,
 )
 _QUOTES = "“”\"'‘’「」"
@@ -257,13 +257,14 @@ def elapsed(case: Case, now: datetime) -> Elapsed | None:
 
 
 def split_rule(citation: str | None) -> Rule | None:
-    """The rule the user gave, as source and clause, so a text can quote the clause."""
+    """The rule the user gave, as source and clause, so a text can quote the clause; the
+    user's words stay whole unless a colon or comma sets the clause apart."""
     if not citation:
         return None
     m = _RULE.match(citation)
-    if m is None:
+    if m is None or (m.group(3) and not m.group(2)):
         return Rule(citation.strip(), "", False)
-    source, clause = " ".join(m.group(1).split()), m.group(2).strip()
+    source, clause = m.group(1).strip(), m.group(3).strip()
     if len(clause) >= 2 and clause[0] in _QUOTES and clause[-1] in _QUOTES:
         clause = clause[1:-1].strip()  # quoted once by the text, not twice
     clause = clause.rstrip("。.;；")
