@@ -6,7 +6,9 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from conversations.model import Case, Channel
+from conversations.rendering import KEEP_ALL
 from conversations.replies import Button, Reply
+from conversations.textfacts import text_facts
 from conversations.workdays import window_end
 
 # The ladder of the seed article: the platform first, then its formal channels, then the
@@ -103,18 +105,25 @@ def channel_reply(case: Case, name: str, now: datetime, tz: ZoneInfo) -> Reply:
         "channel": name,
         "next": next_after(case),
         "deadline": ultimatum_deadline(case, now, tz),
-        "last": case.contacts[-1] if case.contacts else None,
+        "facts": text_facts(case, now, tz),
+        "keep": KEEP_ALL,  # the renderer shortens the lists until the text is one message
     }
     rows: list[tuple[Button, ...]] = []
-    copies = {
-        Channel.PLATFORM_SUPPORT: ("btn.copy_order_no", "copy/order_no"),
-        Channel.EMAIL: ("btn.copy_subject", "copy/email_subject"),
-        Channel.C12315: ("btn.copy_company", "copy/company_name"),
-        Channel.HEIMAO: ("btn.copy_title", "copy/heimao_title"),
-        Channel.JUTOUSU: ("btn.copy_title", "copy/jutousu_title"),
+    # Short pieces the form asks for one by one, each also a copy-to-clipboard button.
+    copies: dict[str, tuple[tuple[str, str], ...]] = {
+        Channel.PLATFORM_SUPPORT: (("btn.copy_order_no", "copy/order_no"),),
+        Channel.EMAIL: (("btn.copy_subject", "copy/email_subject"),),
+        Channel.C12315: (
+            *((("btn.copy_company", "copy/company_name"),) if case.company_name else ()),
+            *((("btn.copy_code", "copy/company_code"),) if case.company_code else ()),
+            ("btn.copy_order_no", "copy/order_no"),
+        ),
+        Channel.HEIMAO: (("btn.copy_title", "copy/heimao_title"),
+                         ("btn.copy_order_no", "copy/order_no")),
+        Channel.JUTOUSU: (("btn.copy_title", "copy/jutousu_title"),
+                          ("btn.copy_order_no", "copy/order_no")),
     }
-    if name in copies and (name != Channel.C12315 or case.company_name):
-        label, template = copies[Channel(name)]
+    for label, template in copies.get(name, ()):
         rows.append((Button("copy", label=label, copy_template=template),))
     if name in URLS:
         rows.append((Button("url", label=f"site.{name}", url=URLS[name]),))

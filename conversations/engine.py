@@ -907,9 +907,14 @@ def _on_reply_outcome(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Re
         # A refusal is the moment to climb the ladder: the next channel's text, ready.
         refused = _logged(case, ctx, "refused")
         nxt, _ = channels.recommended(refused)
+        if nxt in channels.NEEDS_COMPANY and refused.company_name is None:
+            # Its form names the respondent: ask for it, then send the text (pending names it).
+            said = Reply("refused", {"case": refused, "next": nxt, "ask_company": True})
+            return _Accepted(refused, Trigger.COMPANY, (said, Reply("company_intro")),
+                             pending=Contact(nxt))
         text = channels.channel_reply(refused, nxt, ctx.now, ctx.tz)
-        replies = (Reply("refused", {"case": refused, "next": nxt}), text)
-        return _Accepted(refused, Trigger.DONE, replies)
+        said = Reply("refused", {"case": refused, "next": nxt, "ask_company": False})
+        return _Accepted(refused, Trigger.DONE, (said, text))
     return _Rejected(Reply("use_buttons_or_text"))
 
 

@@ -127,7 +127,7 @@ def _write_pdf(
     def build(kept: list[_Picture], left: list[str]) -> bytes:
         html = _case_file_html(case, texts, lang, tz, now, names, bool(pictures), left)
         doc = _Document(title)
-        doc.draw(_blocks(html))
+        doc.draw(_blocks(html), pictures_follow=bool(pictures))
         for picture in pictures:
             if picture.pixels is None or picture in kept:
                 doc.picture(picture, unreadable)
@@ -281,15 +281,21 @@ class _Document(FPDF):
         self.cell(0, 5, f"{self.case_title} · {self.page_no()}/{{nb}}", align="C")
         self.set_text_color(0)
 
-    def draw(self, blocks: list[tuple[str, str]]) -> None:
-        """Lay out the text blocks, headings in the outline and kept with what follows."""
-        for kind, text in blocks:
+    def draw(self, blocks: list[tuple[str, str]], pictures_follow: bool = False) -> None:
+        """Lay out the text blocks, headings in the outline and kept with what follows; the
+        last section opens a page when the evidence images follow it."""
+        last_h2 = max((i for i, (kind, _) in enumerate(blocks) if kind == "h2"), default=-1)
+        opens_page = last_h2 if pictures_follow else -1
+        for index, (kind, text) in enumerate(blocks):
             if kind == "gap":
                 self.set_y(self.get_y() + 2)
                 continue
             style = _STYLES[kind]
             self.set_font_size(style.size)
             at_top = self.get_y() <= self.t_margin + 0.01
+            if index == opens_page and not at_top:
+                self.add_page()
+                at_top = True
             if kind.startswith("h"):
                 need = style.before + style.line + _KEEP_WITH_HEADING * _STYLES["p"].line
                 if self.get_y() + need > self.page_break_trigger:

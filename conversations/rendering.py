@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 from conversations.model import Lang, Window
@@ -22,6 +23,23 @@ TEXT_LIMIT = 4096  # Telegram's message limit, after entity parsing
 COPY_TEXT_LIMIT = 256  # CopyTextButton
 BUTTON_TEXT_LIMIT = 64  # longer labels are cut by clients; keep them readable
 TIME_FORMAT = "%Y-%m-%d %H:%M"
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+@dataclass(frozen=True)
+class Keep:
+    """How many of each list a channel text shows; the rest is counted, not listed."""
+
+    events: int
+    contacts: int
+    evidence: int
+
+
+KEEP_ALL = Keep(1000, 1000, 1000)
+# Smaller and smaller lists, tried in turn until a channel text fits in one message.
+KEEP_LADDER: tuple[Keep, ...] = (
+    Keep(10, 8, 12), Keep(6, 5, 8), Keep(4, 3, 5), Keep(2, 2, 3), Keep(1, 1, 2), Keep(1, 1, 1),
+)
 
 
 @dataclass(frozen=True)
@@ -77,9 +95,14 @@ class Texts:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=False,
+            finalize=_no_none,
         )
         self.env.filters["clip"] = clip
         self.env.filters["fit"] = fit
+        self.env.filters["native"] = native
+        self.env.filters["plain"] = lambda text: to_plain(str(text))
+        self.env.globals["first_fit"] = first_fit
+        self.env.globals["has_cjk"] = has_cjk
 
     def labels(self, lang: Lang) -> dict[str, str]:
         """The button and field labels of a language."""
@@ -88,6 +111,13 @@ class Texts:
     def render(self, reply: Reply, lang: Lang, tz: ZoneInfo) -> list[OutMessage]:
         """Render a reply into one or more messages; buttons go on the last one."""
         body = self.render_html(reply.template, reply.data, lang, tz).strip()
+        if isinstance(reply.data.get("keep"), Keep):
+            # A ready-to-paste text is one message: its lists shrink until it fits.
+            for keep in KEEP_LADDER:
+                if utf16_len(body) <= TEXT_LIMIT:
+                    break
+                data = {**reply.data, "keep": keep}
+                body = self.render_html(reply.template, data, lang, tz).strip()
         parts = split_html(body)
         rows = tuple(
             tuple(self._button(b, reply.data, lang, tz) for b in row) for row in reply.buttons
@@ -109,7 +139,7 @@ class Texts:
             lang=str(lang),
             fmt=lambda dt: fmt_time(dt, tz),
             yuan=yuan,
-            window=lambda w: window_text(w, labels),
+            window=lambda w: window_text(w, labels, lang),
         )
 
     def _button(self, b: Button, data: Any, lang: Lang, tz: ZoneInfo) -> OutButton:
@@ -142,13 +172,46 @@ def yuan(cents: int | None) -> str:
     return f"{cents // 100}.{cents % 100:02d}"
 
 
-def window_text(w: Window | None, labels: dict[str, str]) -> str:
-    """A relative window in the user's own words, or in ours for a preset ("24小时内")."""
+def window_text(w: Window | None, labels: dict[str, str], lang: Lang | None = None) -> str:
+    """A relative window in the user's own words, or in ours for a preset ("24小时内") and
+    for words in the other language than the text's."""
     if w is None:
         return ""
-    if w.text or w.unit is None:
+    foreign = lang is not None and has_cjk(w.text) != (lang is Lang.ZH)
+    if w.unit is None or (w.text and not foreign):
         return w.text
     return labels[f"unit.{w.unit}"].replace("N", str(w.amount))
+
+
+def has_cjk(text: str | None) -> bool:
+    """Whether the text has Chinese characters in it."""
+    return bool(text and _CJK.search(text))
+
+
+@pass_context
+def native(ctx: Context, text: str) -> str:
+    """The user's words, in quotation marks where they are in the other language than the
+    text around them, so the two do not run together."""
+    zh = ctx.get("lang") == Lang.ZH
+    if not text or has_cjk(text) == zh:
+        return text
+    return f"“{text}”"
+
+
+def first_fit(candidates: Any, limit: int) -> str:
+    """The first candidate that fits in `limit` characters, else the last one cut to fit."""
+    options = [" ".join(str(c).split()) for c in candidates if c]
+    for option in options:
+        if len(option) <= limit:
+            return option
+    return clip(options[-1], limit) if options else ""
+
+
+def _no_none(value: Any) -> Any:
+    """Python's None is never printed: a missing value is a bug in the template's guard."""
+    if value is None:
+        raise ValueError("a template printed None; guard the value or use a placeholder")
+    return value
 
 
 ELLIPSIS = "…"

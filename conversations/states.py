@@ -146,6 +146,8 @@ TRANSITIONS: dict[tuple[State, Trigger], State | Target] = {
     (_S.ASK_REPLY, _T.ANSWER): _S.ASK_REPLY_OUTCOME,
     (_S.ASK_REPLY_OUTCOME, _T.DONE): _S.IDLE,
     (_S.ASK_REPLY_OUTCOME, _T.CHOOSE): _S.ASK_REPLY_WINDOW,
+    # A refusal climbs the ladder; a 12315 or mediation text first needs the respondent.
+    (_S.ASK_REPLY_OUTCOME, _T.COMPANY): _S.ASK_COMPANY_NAME,
     (_S.ASK_REPLY_WINDOW, _T.ANSWER): _S.IDLE,
     # Remind me later at a typed time; the timezone from /settings.
     (_S.IDLE, _T.SNOOZE): _S.ASK_SNOOZE,

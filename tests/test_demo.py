@@ -189,7 +189,7 @@ def test_a_whole_intake_in_the_terminal_prints_both_texts_and_uses_no_network(
     lines = texts.splitlines()
     assert any(line.startswith(f"【投诉】订单号{ORDER_NO}") for line in lines), texts
     assert f"投诉订单号{ORDER_NO}-卡密失效问题" in lines, texts
-    assert "48小时内补发卡密" in texts
+    assert "前(48小时内)补发卡密" in texts  # the absolute deadline, the words in brackets
     assert code == 0, stderr
     assert "Traceback" not in stderr
     with closing(sqlite3.connect(tmp_path / "data" / "demo.sqlite3")) as db:

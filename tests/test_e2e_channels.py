@@ -41,8 +41,8 @@ def test_every_channel_text_arrives_accepted_by_telegram(
     assert "某某网络科技有限公司" in saved.text
     assert "某某网络科技有限公司" in text_12315.pre_blocks
     assert "91110000802100433B" in text_12315.pre_blocks
-    [copy] = [b for b in text_12315.buttons if "copy_text" in b]
-    assert copy["copy_text"]["text"] == "某某网络科技有限公司"
+    copies = [b["copy_text"]["text"] for b in text_12315.buttons if "copy_text" in b]
+    assert copies == ["某某网络科技有限公司", "91110000802100433B", "WL20240302001"]
     assert {"text": "🌐 打开全国12315平台", "url": "https://www.12315.cn/"} in (
         text_12315.buttons
     )

@@ -85,7 +85,7 @@ def test_a_whole_intake_step_by_step_ends_with_two_ready_texts(
     [support_text] = platform.pre_blocks
     assert support_text.startswith("【投诉】订单号WL20240302001")
     assert "卡密无效" in support_text.splitlines()[0]
-    assert "48小时内补发卡密" in support_text
+    assert "前(48小时内)补发卡密" in support_text  # the absolute deadline, the words in brackets
     subject, body = email.pre_blocks
     assert subject == "投诉订单号WL20240302001-卡密失效问题"
     assert body.index("问题描述") < body.index("证据清单") < body.index("诉求")

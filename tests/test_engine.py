@@ -408,3 +408,29 @@ def test_a_forwarded_reply_is_filed_as_evidence_and_logged_as_the_reply() -> Non
     assert case.log[-1].kind == "reply" and case.log[-1].detail == "已为您补发,请查收"
     d.press("outcome", "resolved")
     assert d.cases[1].resolved_at is not None
+
+
+def test_a_refusal_asks_for_the_company_before_the_12315_text_and_the_text_names_it() -> None:
+    from conversations.model import Lang
+    from conversations.rendering import Texts
+
+    d = _confirmed()
+    d.send(Press(None, "call", "1"))  # a call: the ladder's next rung is 12315
+    d.text("今天上午11点")
+    d.press("skip")
+    d.press("skip")
+    d.send(Press(None, "reply", "1"))
+    d.text("卡密已发出,不予处理")
+    d.press("outcome", "refused")
+    # 12315's form names the respondent: the company is asked for before the text is sent.
+    assert d.templates() == ["refused", "company_intro", "ask/ask_company_name"]
+    assert d.state() is State.ASK_COMPANY_NAME
+    assert d.cases[1].log[-1].kind == "refused"
+    d.text("某某网络科技有限公司")
+    d.press("skip")
+    d.press("skip")
+    assert d.templates() == ["company_saved", "channels/c12315"]
+    assert d.last is not None
+    [message] = Texts().render(d.last.replies[-1], Lang.ZH, SH)
+    assert "None" not in message.html and "某某网络科技有限公司" in message.html
+    assert "答复“卡密已发出,不予处理”,拒绝处理" in message.html

@@ -32,6 +32,7 @@ from conversations.model import (
     EvidenceItem,
     IssueType,
     Lang,
+    LogEntry,
     TimelineEvent,
     Window,
     WindowUnit,
@@ -131,6 +132,11 @@ CASES: dict[str, Case] = {
         demand_deadline=PRESET_WINDOWS["3wd"],
         evidence_claims=(EvidenceClaim.PAYMENT_RECORD, EvidenceClaim.EMAILS),
         company_name="深圳星辰互娱科技有限公司",
+        # The email was answered with a refusal, logged through “收到回复” → “拒绝处理”.
+        log=(
+            LogEntry(_sh(3, 4, 10, 0), "reply", "经核查卡密已于发货后被兑换,不予退款"),
+            LogEntry(_sh(3, 4, 10, 1), "refused"),
+        ),
     ),
     # Nothing tried yet, an absolute deadline the user typed, no rule, no evidence, no company.
     "not_delivered_absolute": _case(
@@ -161,7 +167,10 @@ CASES: dict[str, Case] = {
         contacts=(
             Contact(Channel.PLATFORM_SUPPORT, _sh(3, 4, 23, 0), '工号 <8801> & "小王"',
                     "“尽快”退 😡 <明天>", None),
+            # A reply that came with a new promise (“收到回复” → “给了新的承诺” → 24小时内).
+            Contact(Channel.PLATFORM_SUPPORT, _sh(3, 5, 9, 1), None, None, PRESET_WINDOWS["24h"]),
         ),
+        log=(LogEntry(_sh(3, 5, 9, 0), "reply", "已提交财务 <3天> & 请耐心等待"),),
         demand_action=DemandAction.REFUND_DIFFERENCE,
         demand_text="退还重复扣除的 648 元 & 说明原因 <尽快>",
         demand_deadline=PRESET_WINDOWS["24h"],
@@ -355,6 +364,7 @@ def test_the_cases_cover_what_the_texts_branch_on() -> None:
         lambda c: bool(c.demand_text),
         lambda c: bool(c.demand_deadline and c.demand_deadline.until),
         lambda c: c.demand_deadline in PRESET_WINDOWS.values(),
+        lambda c: any(e.kind == "refused" for e in c.log),
     ]
     for has in branches:
         assert any(has(c) for c in cases) and not all(has(c) for c in cases)

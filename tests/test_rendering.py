@@ -156,7 +156,8 @@ def _data(name: str, case: Case) -> list[dict[str, Any]]:
         "evidence_noted": [{"item": ITEMS[0], "note": NASTY}],
         "notice_refiled": [{"group": g} for g in EvidenceGroup],
         "resolved": [{"case": case}],
-        "refused": [{"case": case, "next": Channel.C12315}],
+        "refused": [{"case": case, "next": Channel.C12315, "ask_company": ask}
+                    for ask in (True, False)],
         "snoozed": [{"at": NOW}],
         "notice_snoozed": [{"at": NOW}],
         "settings": [{"tz": "Asia/Shanghai", "quiet": q} for q in (True, False)],
@@ -319,3 +320,123 @@ def test_one_huge_pre_block_is_split_into_valid_pre_blocks() -> None:
     for part in parts:
         _assert_telegram_accepts(part)
         assert part.startswith("<pre>") and part.endswith("</pre>")
+
+
+# --- what the channel texts say (issue 3's audit) --------------------------------------------
+
+
+def _texts(case_name: str, channel: str, lang: Lang = Lang.ZH) -> tuple[str, list[str]]:
+    """A golden case's channel text as the reader sees it, and its <pre> blocks."""
+    from tests.test_golden import CASES as GOLDEN
+    from tests.test_golden import NOW as GOLDEN_NOW
+
+    reply = channel_reply(GOLDEN[case_name], channel, GOLDEN_NOW, SH)
+    [message] = TEXTS.render(reply, lang, SH)
+    return parse_html(message.html).text, _pre_blocks(message.html)
+
+
+def test_a_stalling_answer_is_not_a_promise_and_12315_only_decides_acceptance() -> None:
+    text, _ = _texts("support_stalling_to_mediation", Channel.EMAIL)
+    assert "对方答复“已提交技术”,未给出处理时限" in text
+    assert "承诺“已提交技术”" not in text
+    assert "市场监管部门应在7个工作日内(即2024-03-11 23:59前)决定是否受理" in text
+    assert "承诺7个工作日内处理" not in text
+    summary = TEXTS.render_html("contact_added", {
+        "contact": Contact(Channel.PLATFORM_SUPPORT, None, None, "已提交技术"),
+        "deadline": None}, Lang.ZH, SH)
+    assert "答复“已提交技术”" in summary and "承诺" not in summary
+
+
+def test_a_logged_refusal_and_a_renewed_promise_are_told_with_their_times() -> None:
+    text, _ = _texts("used_code_escalated", Channel.C12315)
+    assert "2024-03-04 10:00答复“经核查卡密已于发货后被兑换,不予退款”,拒绝处理" in text
+    text, _ = _texts("double_charge_markup", Channel.EMAIL)
+    assert "2024-03-05 09:00答复“已提交财务 <3天> & 请耐心等待”" in text
+    assert "对方再次承诺24小时内(即2024-03-06 09:01前)处理" in text
+
+
+def test_the_follow_up_names_the_broken_promise_or_claims_no_contact() -> None:
+    _, [pre] = _texts("invalid_code_full", "followup")
+    assert "2024-03-03 10:12 我已通过平台内客服(工号 8801)反映" in pre
+    assert "对方承诺24小时内(即2024-03-04 10:12前)处理,现已逾期" in pre
+    _, [pre] = _texts("not_delivered_absolute", "followup")
+    for claim in ("此前", "反映", "再次"):
+        assert claim not in pre, claim
+    assert "2024-03-06 18:00前" in pre
+
+
+def test_deadlines_are_times_with_the_users_words_and_agree_between_texts() -> None:
+    for channel in (Channel.PLATFORM_SUPPORT, Channel.C12315, Channel.HEIMAO,
+                    Channel.MEDIATION, "followup"):
+        text, _ = _texts("invalid_code_full", channel)
+        assert "2024-03-07 09:00前(48小时内)补发等值卡密或全额退款" in text, channel
+        assert "于48小时内" not in text, channel
+    text, _ = _texts("other_wrong_account", Channel.PHONE)
+    assert "承诺“明天下午6点前回电”(即2024-03-05 18:00前)" in text
+
+
+def test_an_english_case_in_chinese_keeps_its_words_apart_and_titles_whole() -> None:
+    text, pres = _texts("aftersales_delay_english", Channel.HEIMAO)
+    assert "daysrefund" not in text
+    assert "(5天内)“refund the full 350 yuan to my Alipay account”" in text
+    assert pres[0] == "GiftCardHub售后拖延问题"
+    titles = {
+        "double_charge_markup": "A&B卡盟 <旗舰店>重复扣款问题,要求退还差价",
+        "other_wrong_account": "快充小店点券充值到了别人的游戏账号问题",
+        "support_stalling_to_mediation": "未来卡盟客服推诿不处理问题,要求赔偿损失",
+    }
+    for case_name, title in titles.items():
+        for channel in (Channel.HEIMAO, Channel.JUTOUSU):
+            _, pres = _texts(case_name, channel)
+            assert pres[0] == title and len(title) <= 30
+
+
+def test_the_phone_script_and_email_threaten_the_next_rung_not_one_already_used() -> None:
+    for channel in (Channel.PHONE, Channel.EMAIL):
+        text, _ = _texts("support_stalling_to_mediation", channel)  # 12315 already filed
+        assert "我将申请调解" in text or "本人将申请调解" in text, channel
+        assert "将通过全国12315平台" not in text, channel
+
+
+def test_evidence_lists_are_the_cases_items_with_their_times() -> None:
+    text, pres = _texts("support_stalling_to_mediation", Channel.C12315)
+    upload = pres[-1]
+    for restated in ("订单记录:", "问题经过:", "沟通记录:"):
+        assert restated not in upload
+    assert "客服聊天记录(转发的消息,2024-02-21 10:00 未来卡盟客服)" in upload
+    assert "支付记录(PDF,支付宝账单.pdf)" in upload
+    assert "订单截图(待上传)" in upload and "通话录音(待上传)" in upload
+    for channel in (Channel.HEIMAO, Channel.JUTOUSU):
+        text, _ = _texts("support_stalling_to_mediation", channel)
+        assert "证据:\n1. 问题记录:充值记录页面" in text
+    text, pres = _texts("not_delivered_absolute", Channel.C12315)
+    assert "先准备订单截图、支付记录、客服聊天记录" in text
+
+
+def test_rules_demands_and_signatures_read_as_a_consumer_would_write_them() -> None:
+    text, _ = _texts("invalid_code_full", Channel.PLATFORM_SUPPORT)
+    assert ("根据贵平台《虚拟商品售后规则》第5条“卡密失效需在24小时内处理”,现已超过54小时,"
+            "请按规则处理") in text
+    assert "通过平台内客服(工号 8801)反映" in text
+    assert "如需核查,本人可提供订单截图、支付记录、卡密截图等记录" in text
+    text, _ = _texts("invalid_code_full", Channel.HEIMAO)
+    assert "依据该平台《虚拟商品售后规则》第5条规定:卡密失效需在24小时内处理" in text
+    text, _ = _texts("invalid_code_full", Channel.MEDIATION)
+    assert "申请人:______(姓名、联系电话由本人填写)" in text
+    text, [_, body] = _texts("invalid_code_full", Channel.EMAIL)
+    assert body.endswith("投诉人:______\n平台账号:______\n联系电话:______")
+    text, _ = _texts("not_delivered_absolute", Channel.PLATFORM_SUPPORT)
+    assert "全额退款100.00元" in text
+    assert "自2024-03-05 10:23付款至今已超过6小时,商品仍未到账" in text
+    text, [pre, *_] = _texts("support_stalling_to_mediation", Channel.PLATFORM_SUPPORT)
+    assert pre.startswith("【投诉】订单号WL20240220088(原神 创世结晶 6480):充值未到账,")
+    assert "赔偿损失(订单实付648.00元)" in pre
+
+
+def test_public_complaints_name_the_brand_the_amount_and_hide_private_details() -> None:
+    for channel in (Channel.HEIMAO, Channel.JUTOUSU):
+        text, pres = _texts("invalid_code_full", channel)
+        assert "未来卡盟" in pres and "98.00" in pres
+        assert "涉诉金额" in text and "遮挡卡密" in text
+    text, _ = _texts("invalid_code_full", Channel.C12315)
+    assert "遮挡卡密" in text

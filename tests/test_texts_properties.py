@@ -33,9 +33,10 @@ from conversations.model import (
     Window,
     WindowUnit,
 )
-from conversations.rendering import TEXT_LIMIT, OutMessage, Texts
+from conversations.rendering import ELLIPSIS, TEXT_LIMIT, OutMessage, Texts, fmt_time
 from conversations.replies import Reply
 from conversations.states import State
+from conversations.textfacts import split_rule, text_facts
 from tests.fake_telegram import HTMLParseError, ParsedText, parse_html, utf16_len, utf16_slice
 
 SEED = 20240305
@@ -292,9 +293,12 @@ def test_public_titles_fit_and_match_their_copy_buttons(
     for index, r in rendered:
         if r.name not in (Channel.HEIMAO, Channel.JUTOUSU):
             continue
-        [title] = r.copies
+        title, order_no = r.copies
         assert 1 <= len(title) <= channels.LIMITS[f"{r.name}_title"], (index, r.where(), title)
         assert r.pre_blocks[0] == title, (index, r.where())
+        # Whole words: a piece that does not fit is left out, never cut off.
+        assert not title.endswith(ELLIPSIS), (index, r.where(), title)
+        assert order_no == r.case.order_no, (index, r.where())
 
 
 def test_form_pieces_fit_their_fields(rendered: list[tuple[int, Rendered]]) -> None:
@@ -323,7 +327,8 @@ def _shown_whole(words: str | None, text: str) -> bool:
 def test_user_text_comes_out_whole(
     rendered: list[tuple[int, Rendered]],
 ) -> None:
-    # The platform-support text is kept short (its history is capped); the email holds it all.
+    # The platform-support text is kept short (its history is capped); the email holds the
+    # rest, its lists cut to the newest entries so that it stays one message.
     emails = {(index, r.lang): r for index, r in rendered if r.name == Channel.EMAIL}
     for index, r in rendered:
         if r.name != Channel.PLATFORM_SUPPORT:
@@ -334,12 +339,20 @@ def test_user_text_comes_out_whole(
         assert f"{c.order_no} ({c.product})" in head or f"{c.order_no}({c.product})" in head, (
             index, r.where())
         assert len(r.messages) == 1, (index, r.where())  # short: one message, one copy block
-        whole = emails[(index, r.lang)].plain
-        shown = [c.demand_text, c.issue_detail, c.rule_citation]
-        shown += [e.text for e in c.events]
-        shown += [w for contact in c.contacts for w in (contact.ref, contact.promise)]
+        email = emails[(index, r.lang)]
+        whole = email.plain
+        rule = split_rule(c.rule_citation)
+        shown = [c.demand_text, c.issue_detail, rule.source if rule else None]
+        shown += [rule.clause if rule and rule.clause else None]
+        shown += [e.text for e in c.events[-1:]]  # the newest event is always there
+        shown += [w for contact in c.contacts[-1:] for w in (contact.ref, contact.promise)]
         for words in shown:
             assert _shown_whole(words, whole), (index, r.where(), words)
+        # Each event is shown whole or not at all, and a cut list says how long it is.
+        listed = [e for e in c.events if _shown_whole(e.text, whole)]
+        if len(listed) < len(c.events):
+            note = f"共{len(c.events)}条" if r.lang is Lang.ZH else f"{len(c.events)} events"
+            assert note in whole, (index, email.where())
 
 
 def test_copy_buttons_copy_what_the_text_shows(rendered: list[tuple[int, Rendered]]) -> None:
@@ -351,8 +364,13 @@ def test_copy_buttons_copy_what_the_text_shows(rendered: list[tuple[int, Rendere
         if r.name == Channel.EMAIL:
             [subject] = r.copies
             assert c.order_no in subject and subject == r.pre_blocks[0], (index, r.where())
-        if r.name == Channel.C12315 and c.company_name:
-            assert r.copies == [c.company_name] == r.pre_blocks[:1], (index, r.where())
+        if r.name == Channel.C12315:
+            # The form's short fields, one button each: company, credit code, order number.
+            expected = [x for x in (c.company_name, c.company_code) if x] + [c.order_no]
+            assert r.copies == expected, (index, r.where())
+            for piece in expected[:-1]:
+                assert piece in r.pre_blocks, (index, r.where(), piece)
+            assert f"订单号:{c.order_no}" in r.plain or f"Order no.: {c.order_no}" in r.plain
 
 
 def test_every_text_names_its_order_and_never_a_no_reason_return(
@@ -363,13 +381,29 @@ def test_every_text_names_its_order_and_never_a_no_reason_return(
         assert not NO_REASON.search(words), (index, r.where())
         if r.name != "menu":
             assert r.case.order_no is not None and r.case.order_no in r.plain, (index, r.where())
-        # Python's None never leaks into a text. The 12315 and mediation texts are only sent
-        # once the company is known (the engine asks for it first), so they are exempt without.
-        if r.name not in channels.NEEDS_COMPANY or r.case.company_name:
-            assert "None" not in words, (index, r.where())
 
 
-def test_a_long_text_is_split_between_lines_not_inside_them() -> None:
+def test_python_none_never_reaches_a_text(rendered: list[tuple[int, Rendered]]) -> None:
+    # The generator's user text has no "n" or "N", so any "None" is Python's, leaked. The
+    # 12315 and mediation texts of a case without its company show a placeholder instead.
+    for index, r in rendered:
+        words = r.plain + "\n".join(r.copies)
+        assert "None" not in words, (index, r.where())
+        if r.name in channels.NEEDS_COMPANY and not r.case.company_name:
+            assert "待填写" in r.plain or "To fill in" in r.plain, (index, r.where())
+
+
+def test_every_ready_text_is_one_message(rendered: list[tuple[int, Rendered]]) -> None:
+    # A text to paste arrives whole, in one message, however long the case's lists are.
+    for index, r in rendered:
+        if r.name != "menu":
+            assert len(r.messages) == 1, (index, r.where(), [len(m.html) for m in r.messages])
+            assert utf16_len(r.messages[0].html) <= TEXT_LIMIT, (index, r.where())
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+@pytest.mark.parametrize("name", [Channel.EMAIL, Channel.PHONE, Channel.MEDIATION])
+def test_a_long_timeline_keeps_the_text_in_one_message(lang: Lang, name: Channel) -> None:
     now = datetime(2024, 3, 5, 8, 30, tzinfo=UTC)
     events = tuple(
         TimelineEvent(
@@ -378,10 +412,51 @@ def test_a_long_text_is_split_between_lines_not_inside_them() -> None:
         )
         for i in range(MAX_EVENTS)
     )
+    contacts = tuple(
+        Contact(Channel.PLATFORM_SUPPORT, now - timedelta(hours=30 - i), f"工号 {i:04d} <&>",
+                "已提交技术," * 30, None)
+        for i in range(MAX_CONTACTS)
+    )
     case, _ = _case(random.Random(SEED), 1)
-    case = case.with_(events=events, contacts=(), evidence=(), evidence_claims=())
-    r = _render(case, Channel.EMAIL, Lang.ZH, now)
-    assert len(r.messages) > 2
+    case = case.with_(events=events, contacts=contacts, evidence=(), evidence_claims=(),
+                      company_name="某某网络科技有限公司")
+    r = _render(case, name, lang, now)
+    assert len(r.messages) == 1 and utf16_len(r.messages[0].html) <= TEXT_LIMIT
     for e in events:
         assert len(e.text) <= MAX_FIELD[State.ASK_EVENTS]
-        assert any(e.text in p.text for p in r.parsed), e.text[:4]
+    assert contacts[-1].ref is not None and contacts[-1].ref in r.plain
+    assert contacts[0].ref is not None and contacts[0].ref not in r.plain
+    if name is Channel.PHONE:  # a call script names the contacts, not the timeline
+        assert f"{MAX_CONTACTS}次" in r.plain or f"{MAX_CONTACTS} times" in r.plain
+        return
+    # The newest events are listed whole, the oldest left out, and the text says so.
+    assert events[-1].text in r.plain
+    assert events[0].text not in r.plain
+    kept = [e for e in events if e.text in r.plain]
+    assert kept == list(events[-len(kept):])
+    assert f"共{MAX_EVENTS}条" in r.plain or f"{MAX_EVENTS} events in all" in r.plain
+
+
+_RELATIVE_AFTER_YU = re.compile(r"于\d+(?:分钟|小时|天|个工作日)内")
+
+
+def test_deadlines_are_times_and_the_next_step_is_the_ladders(
+    rendered: list[tuple[int, Rendered]],
+) -> None:
+    for index, r in rendered:
+        if r.name == "menu":
+            continue
+        c = r.case
+        assert c.confirmed_at is not None  # the generator's "now"
+        facts = text_facts(c, c.confirmed_at, TZ)
+        # A deadline is a time ("2024-03-07 09:00前(48小时内)"), never a bare span after 于.
+        assert not _RELATIVE_AFTER_YU.search(r.plain), (index, r.where())
+        # Every contact is told with its own outcome, not one boilerplate ending.
+        assert "至今未解决" not in r.plain and "; still not resolved" not in r.plain, (
+            index, r.where())
+        due = facts.demand_due
+        if due is not None and not due.passed:
+            assert fmt_time(due.at, TZ) in r.plain, (index, r.where())
+        if r.name in (Channel.EMAIL, Channel.PHONE):
+            threat = TEXTS.labels(r.lang)[f"ultimatum.{channels.next_after(c)}"]
+            assert threat in r.plain, (index, r.where())

@@ -1,0 +1,318 @@
+"""The facts a channel text states, derived from the case: deadlines, outcomes, evidence."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from conversations import deadlines
+from conversations.model import (
+    Case,
+    Channel,
+    Contact,
+    EvidenceClaim,
+    EvidenceItem,
+    IssueType,
+    LogEntry,
+    Window,
+)
+from conversations.workdays import window_end
+
+# Channels where the user talks to the platform; the others are complaints filed in writing.
+TALK_CHANNELS = frozenset({Channel.PLATFORM_SUPPORT, Channel.PHONE, Channel.OTHER})
+# Issue types about how the platform handles a problem: the texts also name the problem itself.
+PROCESS_ISSUES = frozenset({IssueType.SUPPORT_STALLING, IssueType.AFTERSALES_DELAY})
+DEFECT_MAX = 60  # a first event longer than this is a story, not the defect in a few words
+DESCRIPTION_MAX = 60  # an evidence caption in a list: enough to tell the items apart
+
+# What to prepare when the user holds no evidence yet, by issue type (the seed's 订单凭证 and
+# 问题记录 first, then the support chat).
+_BASE = (EvidenceClaim.ORDER_SCREENSHOT, EvidenceClaim.PAYMENT_RECORD)
+PREPARE: dict[IssueType, tuple[EvidenceClaim, ...]] = {
+    IssueType.INVALID_CODE: (*_BASE, EvidenceClaim.CODE_SCREENSHOT,
+                             EvidenceClaim.FAILURE_SCREENSHOT, EvidenceClaim.CHAT_LOG),
+    IssueType.USED_CODE: (*_BASE, EvidenceClaim.CODE_SCREENSHOT,
+                          EvidenceClaim.FAILURE_SCREENSHOT, EvidenceClaim.CHAT_LOG),
+    IssueType.NOT_DELIVERED: (*_BASE, EvidenceClaim.CHAT_LOG),
+    IssueType.DOUBLE_CHARGE: (EvidenceClaim.PAYMENT_RECORD, EvidenceClaim.ORDER_SCREENSHOT,
+                              EvidenceClaim.CHAT_LOG),
+    IssueType.SUPPORT_STALLING: (*_BASE, EvidenceClaim.CHAT_LOG),
+    IssueType.AFTERSALES_DELAY: (*_BASE, EvidenceClaim.CHAT_LOG),
+    IssueType.OTHER: (*_BASE, EvidenceClaim.CHAT_LOG),
+}
+
+# 《售后规则》第5条(第2款): the source the user named, then what the clause says.
+_RULE = re.compile(
+    r"^\s*(《[^》]{1,60}》\s*(?:第\s*[0-9一二三四五六七八九十百零.]{1,8}\s*[条章节款项]"
+    r"(?:\s*第\s*[0-9一二三四五六七八九十]{1,4}\s*[款项])?)?)\s*([:：,，]?)\s*(.*?)\s*$",
+    re.DOTALL,
+)
+_QUOTES = "“”\"'‘’「」"
+
+
+@dataclass(frozen=True)
+class Due:
+    """When a window closes, shown as an absolute time with the words it was given in."""
+
+    at: datetime  # UTC
+    window: Window
+    passed: bool  # already over when the text is made
+    estimate: bool  # holiday data was missing for part of it
+
+    @property
+    def absolute(self) -> bool:
+        """The window was a time ("明天下午6点前"), not a span ("48小时内")."""
+        return self.window.until is not None
+
+
+@dataclass(frozen=True)
+class ContactView:
+    """One earlier contact as the texts tell it: what was said, promised, and what came of it."""
+
+    contact: Contact
+    talk: bool  # talked to the platform (chat, phone) rather than filed a complaint
+    again: bool  # an earlier contact on the same channel: a promise made once more
+    said: str | None  # their answer at the time, when it set no window ("已提交技术")
+    rest: str | None  # what a promise says after its window's words ("24小时内" + "处理")
+    due: Due | None  # the promised window's end, or the regulator's (12315), when known
+    replies: tuple[LogEntry, ...]  # what they answered later, as logged
+    refused_at: datetime | None  # when they refused (the time of the reply that said so)
+    refusal: str | None  # the answer that came with the refusal
+
+
+@dataclass(frozen=True)
+class Elapsed:
+    """How long the platform has had the problem: since it was first reported, or paid for."""
+
+    since: datetime  # UTC
+    anchor: str  # "reported" or "paid"
+    hours: int
+    first: bool = True  # every contact has a time, so `since` is the first report
+
+    @property
+    def days(self) -> int:
+        """Whole days, for spans too long to count in hours."""
+        return self.hours // 24
+
+
+@dataclass(frozen=True)
+class Listed:
+    """One line of an evidence list: an item the user sent, or one they said they hold."""
+
+    item: EvidenceItem | None = None
+    claim: EvidenceClaim | None = None  # held but not sent yet (待上传)
+    description: str | None = None  # the item's caption, shortened for a list
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A clause of the platform's own rules, split into where it is and what it says."""
+
+    source: str  # 《虚拟商品售后规则》第5条, or the user's words when they name no 《》
+    clause: str  # 卡密失效需在24小时内处理; empty when only the source was given
+    named: bool  # the source is a 《》 title
+
+
+@dataclass(frozen=True)
+class TextFacts:
+    """What every channel text of a case draws on, computed once per render."""
+
+    demand_due: Due | None
+    contacts: tuple[ContactView, ...]
+    latest: ContactView | None  # the contact a follow-up answers
+    elapsed: Elapsed | None
+    rule: Rule | None
+    defect: str | None  # the underlying problem of a stalling complaint
+    issue_words: str | None  # an "other" problem in a few words, for titles and subjects
+    evidence: tuple[Listed, ...]
+    prepare: tuple[EvidenceClaim, ...]  # what to gather when nothing is held yet
+
+
+def text_facts(case: Case, now: datetime, tz: ZoneInfo) -> TextFacts:
+    """The derived facts of a confirmed case at `now`."""
+    views = contact_views(case, now, tz)
+    latest = _latest_index(case)
+    return TextFacts(
+        demand_due=demand_due(case, now, tz),
+        contacts=views,
+        latest=views[latest] if latest is not None else None,
+        elapsed=elapsed(case, now),
+        rule=split_rule(case.rule_citation),
+        defect=defect(case),
+        issue_words=issue_words(case),
+        evidence=evidence_lines(case),
+        prepare=_prepare(case),
+    )
+
+
+def demand_due(case: Case, now: datetime, tz: ZoneInfo) -> Due | None:
+    """When the demand's window closes: it opened when the case was confirmed, as the
+    reminders and the follow-up count it."""
+    if case.demand_deadline is None:
+        return None
+    end = window_end(case.demand_deadline, case.confirmed_at or now, tz)
+    return Due(end.at, case.demand_deadline, end.at <= now, end.estimate)
+
+
+def contact_views(case: Case, now: datetime, tz: ZoneInfo) -> tuple[ContactView, ...]:
+    """Every contact with what was said and what came of it, in the order recorded."""
+    answers = _answers_by_contact(case)
+    views: list[ContactView] = []
+    for i, c in enumerate(case.contacts):
+        due: Due | None = None
+        known_start = c.at is not None or (c.window is not None and c.window.until is not None)
+        if known_start and (c.window is not None or c.channel is Channel.C12315):
+            # A window promised, or 12315's own: the regulator decides whether to accept.
+            # Without the contact's time a relative window has no end the text could state.
+            end = deadlines.contact_deadline(case, c, tz)
+            window = deadlines.contact_window(c)
+            due = Due(end.at, window, end.at <= now, end.estimate)
+        got = answers.get(i, _Answers())
+        views.append(ContactView(
+            contact=c,
+            talk=c.channel in TALK_CHANNELS,
+            again=any(p.channel is c.channel for p in case.contacts[:i]),
+            said=c.promise if c.promise and c.window is None else None,
+            rest=_after_window(c),
+            due=due,
+            replies=got.replies,
+            refused_at=got.refused_at,
+            refusal=got.refusal,
+        ))
+    return tuple(views)
+
+
+@dataclass(frozen=True)
+class _Answers:
+    replies: tuple[LogEntry, ...] = ()
+    refusal: str | None = None
+    refused_at: datetime | None = None
+
+
+def _answers_by_contact(case: Case) -> dict[int, _Answers]:
+    """Replies and refusals logged after each contact: each goes to the last contact made
+    before it (a contact without a time counts as made with the one before it)."""
+    if not case.contacts:
+        return {}
+    times: list[datetime | None] = []
+    for c in case.contacts:
+        times.append(c.at or (times[-1] if times else None))
+    out: dict[int, _Answers] = {}
+    for entry in case.log:
+        if entry.kind not in ("reply", "refused"):
+            continue
+        i = _owner(times, entry)
+        got = out.get(i, _Answers())
+        if entry.kind == "reply" and entry.detail:
+            got = _Answers((*got.replies, entry), got.refusal, got.refused_at)
+        elif entry.kind == "refused":
+            # The refusal's words are the reply logged just before the user marked it one.
+            last = got.replies[-1] if got.replies else None
+            words = entry.detail or (last.detail if last else None)
+            from_reply = last is not None and not entry.detail
+            replies = got.replies[:-1] if from_reply else got.replies
+            got = _Answers(replies, words, last.at if last and from_reply else entry.at)
+        out[i] = got
+    return out
+
+
+def _after_window(c: Contact) -> str | None:
+    if not (c.promise and c.window and c.window.text and c.window.until is None):
+        return None
+    if not c.promise.startswith(c.window.text):
+        return None
+    return c.promise[len(c.window.text):]
+
+
+def _owner(times: list[datetime | None], entry: LogEntry) -> int:
+    owner = 0
+    for i, at in enumerate(times):
+        if at is None or at <= entry.at:
+            owner = i
+    return owner
+
+
+def _latest_index(case: Case) -> int | None:
+    """The last contact made (in time; in the order recorded when times are missing)."""
+    if not case.contacts:
+        return None
+    timed = [(c.at, i) for i, c in enumerate(case.contacts) if c.at]
+    return max(timed)[1] if timed else len(case.contacts) - 1
+
+
+def elapsed(case: Case, now: datetime) -> Elapsed | None:
+    """Since the problem was first reported; for goods never delivered, since payment."""
+    reported = [c.at for c in case.contacts if c.at]
+    if reported:
+        since, anchor = min(reported), "reported"
+    elif case.issue_type is IssueType.NOT_DELIVERED and case.purchased_at:
+        since, anchor = case.purchased_at, "paid"
+    else:
+        return None
+    hours = int((now - since) / timedelta(hours=1))
+    first = all(c.at for c in case.contacts)
+    return Elapsed(since, anchor, hours, first) if hours >= 1 else None
+
+
+def split_rule(citation: str | None) -> Rule | None:
+    """The rule the user gave, as source and clause, so a text can quote the clause; the
+    user's words stay whole unless a colon or comma sets the clause apart."""
+    if not citation:
+        return None
+    m = _RULE.match(citation)
+    if m is None or (m.group(3) and not m.group(2)):
+        return Rule(citation.strip(), "", False)
+    source, clause = m.group(1).strip(), m.group(3).strip()
+    if len(clause) >= 2 and clause[0] in _QUOTES and clause[-1] in _QUOTES:
+        clause = clause[1:-1].strip()  # quoted once by the text, not twice
+    clause = clause.rstrip("。.;；")
+    return Rule(source, clause, True)
+
+
+def defect(case: Case) -> str | None:
+    """For a complaint about stalling, the problem being stalled: the first event, if short."""
+    if case.issue_type not in PROCESS_ISSUES or not case.events:
+        return None
+    first = case.events[0].text.strip().rstrip("。.,，;；")
+    return first if 0 < len(first) <= DEFECT_MAX and "\n" not in first else None
+
+
+_CLAUSE_END = re.compile(r"[,，。;；:：!！?？\n]|\.\s")
+ISSUE_WORDS_MAX = 16
+
+
+def issue_words(case: Case) -> str | None:
+    """The first clause of an "other" problem, when it is short enough for a title."""
+    if case.issue_type is not IssueType.OTHER or not case.issue_detail:
+        return None
+    first = _CLAUSE_END.split(case.issue_detail.strip(), maxsplit=1)[0].strip()
+    return first if 2 <= len(first) <= ISSUE_WORDS_MAX else None
+
+
+def evidence_lines(case: Case) -> tuple[Listed, ...]:
+    """The items the user sent, then what they said they hold but have not sent (待上传)."""
+    lines = [Listed(item=i, description=_short(i.description)) for i in case.evidence]
+    sent = {i.what for i in case.evidence if i.what}
+    lines += [Listed(claim=c) for c in case.evidence_claims if c not in sent]
+    return tuple(lines)
+
+
+def _prepare(case: Case) -> tuple[EvidenceClaim, ...]:
+    if case.evidence or case.evidence_claims:
+        return ()
+    wanted = list(PREPARE[case.issue_type or IssueType.OTHER])
+    channels = {c.channel for c in case.contacts}
+    if Channel.PHONE in channels:
+        wanted.append(EvidenceClaim.CALL_RECORDING)
+    if Channel.EMAIL in channels:
+        wanted.append(EvidenceClaim.EMAILS)
+    return tuple(wanted)
+
+
+def _short(text: str | None) -> str | None:
+    if not text:
+        return None
+    one = " ".join(text.split())
+    return one if len(one) <= DESCRIPTION_MAX else one[: DESCRIPTION_MAX - 1] + "…"
