@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from conversations.model import Lang, Window
+from conversations.model import Lang, Part, RoughTime, Window
 from conversations.replies import Button, Reply
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -22,6 +22,7 @@ TEXT_LIMIT = 4096  # Telegram's message limit, after entity parsing
 COPY_TEXT_LIMIT = 256  # CopyTextButton
 BUTTON_TEXT_LIMIT = 64  # longer labels are cut by clients; keep them readable
 TIME_FORMAT = "%Y-%m-%d %H:%M"
+DATE_FORMAT = "%Y-%m-%d"  # a time the user gave only to the day (or a part of it)
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,7 @@ class Texts:
             **dict(data),
             L=labels,
             lang=str(lang),
-            fmt=lambda dt: fmt_time(dt, tz),
+            fmt=lambda dt: fmt_time(dt, tz, labels),
             yuan=yuan,
             window=lambda w: window_text(w, labels),
         )
@@ -130,9 +131,17 @@ def _labels(env: Environment, lang: Lang) -> dict[str, str]:
     return labels
 
 
-def fmt_time(dt: datetime | None, tz: ZoneInfo) -> str:
-    """`YYYY-MM-DD HH:MM` in the user's timezone."""
-    return dt.astimezone(tz).strftime(TIME_FORMAT) if dt else ""
+def fmt_time(dt: datetime | None, tz: ZoneInfo, labels: dict[str, str] | None = None) -> str:
+    """`YYYY-MM-DD HH:MM` in the user's timezone; a rough time as the day and its part only."""
+    if dt is None:
+        return ""
+    local = dt.astimezone(tz)
+    if not isinstance(local, RoughTime):
+        return local.strftime(TIME_FORMAT)
+    day = local.strftime(DATE_FORMAT)
+    if local.part is Part.DAY or labels is None:
+        return day
+    return f"{day} {labels[f'part.{local.part}']}"
 
 
 def yuan(cents: int | None) -> str:
