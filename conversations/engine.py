@@ -581,11 +581,13 @@ def _on_story(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
         issue_detail=None,  # "other" is asked for in the user's own words, not cut from the story
         events=(case.events + facts.events)[:MAX_EVENTS],
         events_done=case.events_done or bool(facts.events),
-        contacts=case.contacts + ((facts.contact,) if facts.contact else ()),
-        contacts_done=case.contacts_done or facts.contact is not None,
+        contacts=(case.contacts + facts.contacts)[:MAX_CONTACTS],
+        contacts_done=case.contacts_done or bool(facts.contacts),
         demand_action=facts.demand_action or case.demand_action,
         demand_text=facts.demand_text or case.demand_text,
         demand_deadline=facts.demand_deadline or case.demand_deadline,
+        # A vague demand is not taken; the demand question explains why, quoting it.
+        demand_vague=None if facts.demand_action or case.demand_action else facts.demand_vague,
         rule_citation=facts.rule_citation or case.rule_citation,
         rule_done=case.rule_done or facts.rule_citation is not None,
     )
@@ -633,6 +635,8 @@ def _on_amount(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
     if isinstance(ev, Press):
         return _Rejected(Reply("use_buttons_or_text"))
     cents = extract.parse_amount(ev.text)
+    if cents is None and extract.has_foreign_amount(ev.text):
+        return _Rejected(Reply("amount_not_yuan", {"text": _one_line(ev.text)}))
     if cents is None:
         bare = _BARE_AMOUNT.fullmatch(ev.text)
         cents = round(float(bare.group(1)) * 100) if bare else None
@@ -684,6 +688,8 @@ def _on_events(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
     if not found:
         return _Rejected(Reply("reask_event"))
     phrase, at = found[0]
+    if case.purchased_at is not None:
+        at = timeparse.parse_time(phrase, ctx.now, ctx.tz, after=case.purchased_at) or at
     if at > ctx.now + FUTURE_TOLERANCE:
         return _Rejected(Reply("time_in_future", {"at": at}))
     what = _strip_phrase(ev.text, phrase)
@@ -723,7 +729,8 @@ def _on_contact_time(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Res
         if ev.action in ("now", "skip"):  # on a case under way, the time defaults to now
             return _Accepted(case, Trigger.ANSWER, pending=replace(s.pending, at=utc(ctx.now)))
         return _Rejected(Reply("use_buttons_or_text"))
-    at = _read_past_time(ev.text, ctx)
+    # "11月5日" for a purchase made 2024-11-03 is 2024-11-05, not this year's.
+    at = _read_past_time(ev.text, ctx, after=case.purchased_at)
     if isinstance(at, _Rejected):
         return at
     return _Accepted(case, Trigger.ANSWER, pending=replace(s.pending, at=at))
@@ -752,7 +759,8 @@ def _on_contact_promise(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _
             return _Rejected(Reply("use_buttons_or_text"))
     else:
         promise = ev.text.strip()
-        window = timeparse.find_window(promise, ctx.now, ctx.tz)
+        # "明天下午6点前" is the day after the contact, not after the day it is typed.
+        window = timeparse.promise_window(promise, s.pending.at or ctx.now, ctx.tz)
         contact = replace(s.pending, promise=promise, window=window)
     saved = case.with_(contacts=(*case.contacts, contact))
     trigger = Trigger.SKIP if contact.promise is None and contact.window is None else Trigger.ANSWER
@@ -780,7 +788,8 @@ def _on_demand_action(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Re
         action = _enum_value(DemandAction, ev.value) if ev.action == "demand" else None
         if action is None or action is DemandAction.CUSTOM:
             return _Rejected(Reply("use_buttons_or_text"))
-        return _Accepted(case.with_(demand_action=action, demand_text=None), Trigger.ANSWER)
+        answered = case.with_(demand_action=action, demand_text=None, demand_vague=None)
+        return _Accepted(answered, Trigger.ANSWER)
     text = ev.text.strip()
     if _NO_REASON_RETURN.search(text):
         # Digital codes are excluded from 7-day no-reason returns (消保法第25条): steer away.
@@ -794,14 +803,18 @@ def _on_demand_action(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Re
         demand_action=action,
         demand_text=custom,
         demand_deadline=deadline or case.demand_deadline,
+        demand_vague=None,
     )
     return _Accepted(changed, Trigger.ANSWER)
 
 
-def _read_window(ev: Text | Press, ctx: Ctx) -> Window | None:
-    """A window from a preset button ("24小时内") or from typed words ("3个工作日内")."""
+def _read_window(ev: Text | Press, ctx: Ctx, *, promise: bool = False) -> Window | None:
+    """A window from a preset button ("24小时内") or from typed words ("3个工作日内"); a
+    promise also in words without 内 ("3个工作日给答复")."""
     if isinstance(ev, Press):
         return PRESET_WINDOWS.get(ev.value) if ev.action == "window" else None
+    if promise:
+        return timeparse.promise_window(ev.text.strip(), ctx.now, ctx.tz)
     return timeparse.find_window(ev.text.strip(), ctx.now, ctx.tz)
 
 
@@ -919,7 +932,7 @@ def _on_reply_outcome(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Re
 
 
 def _on_reply_window(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
-    window = _read_window(ev, ctx)
+    window = _read_window(ev, ctx, promise=True)
     if window is None:
         return _Rejected(Reply("reask_deadline"))
     channel = case.contacts[-1].channel if case.contacts else Channel.PLATFORM_SUPPORT
@@ -932,9 +945,11 @@ def _on_reply_window(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Res
 def _on_snooze(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
     if isinstance(ev, Press):
         return _Rejected(Reply("use_buttons_or_text"))
-    at = timeparse.parse_time(ev.text, ctx.now, ctx.tz)
+    # A time to remind at lies ahead: "周五下午3点" is the coming Friday, "2天后" two days from
+    # now to the minute, and 2月30日 is asked again.
+    at = timeparse.parse_future_time(ev.text, ctx.now, ctx.tz)
     if at is None:
-        window = timeparse.parse_window(ev.text, ctx.now, ctx.tz)
+        window = timeparse.find_window(ev.text, ctx.now, ctx.tz)  # "3个工作日内", "by Friday"
         at = workdays.window_end(window, ctx.now, ctx.tz).at if window else None
     if at is None or at <= ctx.now:
         return _Rejected(Reply("reask_snooze"))
@@ -1161,8 +1176,10 @@ def _confirmed_texts(case: Case, ctx: Ctx) -> tuple[Reply, ...]:
     )
 
 
-def _read_past_time(text: str, ctx: Ctx) -> datetime | _Rejected:
-    at = timeparse.parse_time(text, ctx.now, ctx.tz)
+def _read_past_time(
+    text: str, ctx: Ctx, *, after: datetime | None = None
+) -> datetime | _Rejected:
+    at = timeparse.parse_time(text, ctx.now, ctx.tz, after=after)
     if at is None:
         return _Rejected(Reply("reask_time"))
     if at > ctx.now + FUTURE_TOLERANCE:

@@ -24,9 +24,11 @@ from conversations.model import (
 from conversations.timeparse import (
     SHANGHAI,
     cn_number,
+    find_promise_spans,
     find_time_spans,
     find_window_spans,
     normalise,
+    promise_window,
 )
 
 MAX_EVENT_CHARS = 200
@@ -53,12 +55,15 @@ _CLAUSE_BREAK = re.compile(r"[。！？!?；;\n，,]")
 
 
 def parse_amount(text: str) -> int | None:
-    """The paid amount in fen: "98元", "¥98", "￥ 1,299.00", "RMB 50", "五十元", "paid 98 yuan"."""
+    """The paid amount in fen: "98元", "¥98", "￥ 1,299.00", "RMB 50", "五十元", "paid 98 yuan".
+
+    Amounts in dollars are left out: the case keeps yuan, and 30 USD is not 30 yuan.
+    """
     norm = normalise(text)
     best: tuple[int, int] | None = None  # (score, cents); the first of the best score wins
     for m in _AMOUNT.finditer(norm):
         cents = _amount_cents(m)
-        if cents is None or cents <= 0:
+        if cents is None or cents <= 0 or _is_dollar(m):
             continue
         score = _amount_score(norm, m)
         if best is None or score > best[0]:
@@ -78,12 +83,21 @@ def _amount_cents(m: re.Match[str]) -> int | None:
         return None
 
 
-def _amount_score(text: str, m: re.Match[str]) -> int:
-    """Higher for amounts next to a payment word, lower for face values and dollars."""
-    is_dollar = (m.group("pre") or "").upper().endswith(("$", "USD")) or (
+def has_foreign_amount(text: str) -> bool:
+    """Whether the text gives an amount in dollars ("30 USD", "$25") rather than in yuan."""
+    return any(_is_dollar(m) for m in _AMOUNT.finditer(normalise(text)))
+
+
+def _is_dollar(m: re.Match[str]) -> bool:
+    """Whether an amount match is in dollars."""
+    return (m.group("pre") or "").upper().endswith(("$", "USD")) or (
         (m.group("suf") or "").lower().startswith(("usd", "dollar"))
     )
-    score = 0 if is_dollar else 1
+
+
+def _amount_score(text: str, m: re.Match[str]) -> int:
+    """Higher for amounts next to a payment word, lower for face values."""
+    score = 1
     before = text[max(0, m.start() - 8) : m.start()]
     before = _CLAUSE_BREAK.split(before)[-1]  # only words of the same clause count
     if _PAID_WORDS.search(before):
@@ -171,12 +185,6 @@ def parse_ids(text: str) -> tuple[str | None, str | None]:
     return ticket, agent
 
 
-def format_ref(ticket: str | None, agent: str | None) -> str | None:
-    """Ticket number and agent id as one reference: "工单号 T123, 工号 8801"."""
-    parts = [f"工单号 {ticket}" if ticket else "", f"工号 {agent}" if agent else ""]
-    return ", ".join(p for p in parts if p) or None
-
-
 def _id_matches(text: str) -> list[tuple[_Span, tuple[str, str]]]:
     """Every ticket/agent id with its span, in order; ids must contain a digit."""
     found: list[tuple[_Span, tuple[str, str]]] = []
@@ -199,8 +207,10 @@ _ISSUE_PATTERNS: tuple[tuple[IssueType, re.Pattern[str]], ...] = (
         r"已被使用|已使用|已被兑换|已兑换过|被人用了|被别人用了|被用过|被使用过"
         r"|already\s+(?:been\s+)?(?:used|redeemed)|been\s+redeemed", re.I)),
     (IssueType.DOUBLE_CHARGE, re.compile(
-        r"重复扣款|重复扣费|重复支付|扣了两次|扣款两次|扣了2次|扣款2次|多扣|扣了两笔|两次扣款"
-        r"|charged\s+twice|double[-\s]charged?|charged\s+two\s+times|duplicate\s+charge", re.I)),
+        r"重复扣款|重复扣费|重复支付|扣了?我?(?:两|2)次|扣款(?:两|2)次|多扣|扣了(?:两|2)笔"
+        r"|(?:两|2)次扣(?:款|费|钱)|被扣了?(?:两|2)次|(?:付|支付|付款)了(?:两|2)次"
+        r"|charged\s+(?:me\s+)?twice|double[-\s]charged?|charged\s+two\s+times"
+        r"|duplicate\s+charge|paid\s+twice", re.I)),
     (IssueType.INVALID_CODE, re.compile(
         r"无效|失效|激活失败|兑换失败|无法激活|无法兑换|提示错误|卡密错误|不能用|用不了"
         r"|invalid|not\s+valid|doesn'?t\s+work|does\s+not\s+work|didn'?t\s+work"
@@ -231,9 +241,17 @@ def classify_issue(text: str) -> IssueType | None:
 
 # --- Demands -------------------------------------------------------------------------------
 
+# Money taken twice or too much: what to give back is that part, not the whole price.
+_OVERCHARGE = re.compile(
+    r"(?:(?:退还|退回|返还|退)(?:给我)?)?多(?:扣|收|付)(?:的|了)?(?:钱|部分|金额|款项?|费用)?"
+    r"|refund\s+(?:of\s+)?the\s+(?:extra|duplicate|double|second|over)[-\s]?charge"
+    r"|overcharge",
+    re.I,
+)
 _ACTION_PATTERNS: tuple[tuple[DemandAction, re.Pattern[str]], ...] = (
+    # The part charged twice is the part to give back: never more than the user asks for.
     (DemandAction.REFUND_DIFFERENCE, re.compile(
-        r"退还差价|退差价|补差价|返还差价|差价"
+        rf"退还差价|退差价|补差价|返还差价|差价|{_OVERCHARGE.pattern}"
         r"|refund\s+(?:of\s+)?the\s+(?:price\s+)?difference|price\s+difference", re.I)),
     (DemandAction.FULL_REFUND, re.compile(
         r"全额退款|退全款|退款|退钱|退费|退还|退回|返还|refund(?:ed)?|money\s+back", re.I)),
@@ -270,9 +288,13 @@ def parse_demand(
     if not actions:
         return None, None, deadline
     first = actions[0][2]
-    if len({a for _, _, a in actions}) < 2:
+    phrase = _demand_phrase(text, actions, [(s, e) for s, e, _ in windows])
+    # The user's words are kept when they say more than one action's name: several actions,
+    # the sum ("退还差价20元"), or that it is the overcharge ("退还多扣的200元").
+    own_words = phrase and (parse_amount(phrase) or _OVERCHARGE.search(phrase))
+    if len({a for _, _, a in actions}) < 2 and not own_words:
         return first, None, deadline
-    return first, _demand_phrase(text, actions, [(s, e) for s, e, _ in windows]), deadline
+    return first, phrase, deadline
 
 
 def is_vague_demand(text: str) -> bool:
@@ -352,7 +374,8 @@ def find_platform(text: str) -> str | None:
 
 
 _BUY_VERB = re.compile(
-    r"下单购买了|购买了|购买|买了|买到|买|充值了(?!卡)|充值(?!卡)|下单了|下单|订购了|订购|拍下了|入手了"
+    r"(?:下单购买了|购买了|购买|买了|买到|买|充值了(?!卡)|充值(?!卡)|下单了|下单|订购了|订购|拍下了"
+    r"|入手了)(?!时间|日期|记录|金额|渠道|平台|商品)"
 )
 _PRODUCT_WORD = re.compile(
     r"充值卡|礼品卡|购物卡|游戏卡|点卡|月卡|季卡|年卡|周卡|卡密|会员|Q币|点券|钻石|金币|激活码|兑换码"
@@ -368,12 +391,13 @@ _EN_BUY_VERB = re.compile(
 )
 _EN_PRODUCT_WORD = re.compile(
     r"\b(?:gift\s+cards?|top-?ups?|cards?|codes?|vouchers?|credits?|memberships?|subscriptions?"
-    r"|points|diamonds|coins|keys?)\b",
+    r"|points|diamonds|coins|keys?|pins?)\b",
     re.I,
 )
 _EN_LEADING_FILLER = re.compile(r"^(?:(?:a|an|one|the|some|my)\s+)+", re.I)
 _EN_PHRASE_END = re.compile(r"[,;!?\n]|\.(?!\d)")
-_PRODUCT_STOP = re.compile(r"[，,。！？!?；;\n]")
+# A space between two Chinese words ends a clause too ("下单 订单 WL… 实付98元").
+_PRODUCT_STOP = re.compile(r"[，,。！？!?；;\n]|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 
 
 def find_product(text: str) -> str | None:
@@ -513,6 +537,37 @@ _ZH_PROMISE_TAIL = re.compile(
 )
 
 
+# Channels named outright; platform support only by words that say it ("在线客服", not "客服",
+# which is also who answers the hotline).
+_PLATFORM_SUPPORT = re.compile(
+    r"在线客服|人工客服|平台客服|客服聊天|在线聊天|聊天窗口|站内信|工单|"
+    r"\b(?:online\s+chat|live\s+chat|chat(?:ted)?|tickets?)\b",
+    re.I,
+)
+# What support said it would do: the verbs a window without 内 is a promise after.
+_ZH_PROMISE_VERB = re.compile(r"说|承诺|答应|表示|保证|告知|回复|答复")
+# A form-style paste: "订单号:KM-… 金额:¥49.9 商品:… 购买时间:… 问题:… 诉求:…".
+_FORM_LABEL = re.compile(
+    r"""(?:^|(?<=[\s,，;；|]))
+    (?:(?P<order>订单编号|订单号码|订单号|单号|order\s*(?:no\.?|number|id))
+      |(?P<amount>实付金额|支付金额|付款金额|订单金额|实付|金额|价格|amount(?:\s+paid)?|price|paid)
+      |(?P<product>商品名称|购买商品|商品|产品|product|item)
+      |(?P<purchased>购买时间|下单时间|付款时间|支付时间|交易时间|purchase\s*(?:time|date)|purchased(?:\s+at)?
+        |order\s*(?:time|date))
+      |(?P<platform>购买平台|平台名称|平台|platform)
+      |(?P<issue>问题描述|问题|遇到的问题|issue|problem)
+      |(?P<demand>我的诉求|处理要求|诉求|要求|demand|request))
+    \s*[:：]\s*""",
+    re.VERBOSE | re.I,
+)
+_FORM_KINDS = ("order", "amount", "product", "purchased", "platform", "issue", "demand")
+_FORM_VALUE_END = re.compile(r"\s*[，,；;。]*\s*$")
+# A space between Chinese words or numbers ends a clause ("实付98元 10:20 激活失败").
+_SOFT_BREAK = re.compile(
+    r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff\d])|(?<=\d)\s+(?=[\u4e00-\u9fff])"
+)
+
+
 @dataclass
 class _Group:
     """Clauses of one sentence that belong to one time: the unit a timeline event is made of."""
@@ -534,6 +589,7 @@ class _Sentence:
 def extract_story(text: str, now: datetime, tz: ZoneInfo = SHANGHAI) -> StoryFacts:
     """Everything extractable from a pasted narrative; fields stay None when not found."""
     norm = normalise(text)
+    form = _form_fields(norm)
     citation = _rule_citation_span(norm)
     windows = find_window_spans(text, now, tz)
     times = [
@@ -543,29 +599,35 @@ def extract_story(text: str, now: datetime, tz: ZoneInfo = SHANGHAI) -> StoryFac
         )
         if t[2] <= now  # future times are deadlines or threats, not facts
     ]
-    sentences = _sentences(norm, times)
-    demand = _find_demand_region(norm, sentences, citation)
-    purchase_group, purchased_at = _purchase(norm, sentences)
+    sentences = _sentences(norm, times, [label for label, _ in form.values()])
+    demand = form["demand"][1] if "demand" in form else None
+    demand = demand or _find_demand_region(norm, sentences, citation)
+    purchase_group, purchased_at = _purchase(norm, sentences, form)
     masked = _mask(norm, [s for s in (citation, demand) if s])
 
     action, demand_text, deadline = (
         parse_demand(text[demand[0] : demand[1]], now, tz) if demand else (None, None, None)
     )
-    amount = parse_amount(masked)
+    vague = _vague_demand(text, norm, sentences, demand, action)
+    amount = parse_amount(_form_value(norm, form, "amount") or masked)
     if amount is None and action is DemandAction.FULL_REFUND and demand:
         amount = parse_amount(text[demand[0] : demand[1]])  # "要求退款98元": the price paid
+    issue_text = _form_value(norm, form, "issue")
     facts = StoryFacts(
-        platform=find_platform(norm),
-        order_no=parse_order_no(norm),
-        product=find_product(_mask(norm, [citation] if citation else [])),
+        platform=_form_value(norm, form, "platform") or find_platform(norm),
+        order_no=_form_order_no(norm, form) or parse_order_no(norm),
+        product=_form_product(norm, form) or find_product(
+            _mask(norm, [citation] if citation else [])
+        ),
         amount_cents=amount,
         purchased_at=purchased_at,
-        issue_type=classify_issue(masked),
-        events=_events(text, sentences, purchase_group),
-        contact=_contact(text, masked, sentences, windows, purchase_group),
+        issue_type=(classify_issue(issue_text) if issue_text else None) or classify_issue(masked),
+        events=_events(text, _mask(norm, [demand] if demand else []), sentences, purchase_group),
+        contacts=_contacts(text, masked, sentences, windows, purchase_group, now, tz),
         demand_action=action,
         demand_text=demand_text,
         demand_deadline=deadline,
+        demand_vague=vague,
         rule_citation=text[citation[0] : citation[1]].strip() if citation else None,
     )
     found = tuple(name for name in _FACT_FIELDS if getattr(facts, name) not in (None, ()))
@@ -574,7 +636,8 @@ def extract_story(text: str, now: datetime, tz: ZoneInfo = SHANGHAI) -> StoryFac
 
 _FACT_FIELDS = (
     "platform", "order_no", "product", "amount_cents", "purchased_at", "issue_type", "events",
-    "contact", "demand_action", "demand_text", "demand_deadline", "rule_citation",
+    "contacts", "demand_action", "demand_text", "demand_deadline", "demand_vague",
+    "rule_citation",
 )  # fmt: skip
 
 
@@ -586,20 +649,71 @@ def _mask(text: str, spans: list[_Span]) -> str:
     return "".join(chars)
 
 
+def _form_fields(text: str) -> dict[str, tuple[_Span, _Span]]:
+    """Labelled fields of a form-style paste: kind → (label span, value span); two at least."""
+    labels = list(_FORM_LABEL.finditer(text))
+    if len(labels) < 2:
+        return {}
+    out: dict[str, tuple[_Span, _Span]] = {}
+    for i, m in enumerate(labels):
+        kind = next(k for k in _FORM_KINDS if m.group(k))
+        end = labels[i + 1].start() if i + 1 < len(labels) else len(text)
+        line_end = text.find("\n", m.end(), end)
+        end = line_end if line_end >= 0 else end
+        value_end = _FORM_VALUE_END.search(text, m.end(), end)
+        value = (m.end(), value_end.start() if value_end else end)
+        if kind not in out and value[0] < value[1]:
+            out[kind] = ((m.start(), m.end()), value)
+    return out
+
+
+def _form_value(text: str, form: dict[str, tuple[_Span, _Span]], kind: str) -> str | None:
+    """The value typed after a form label, or None."""
+    if kind not in form:
+        return None
+    start, end = form[kind][1]
+    return text[start:end].strip() or None
+
+
+def _form_order_no(text: str, form: dict[str, tuple[_Span, _Span]]) -> str | None:
+    """The order number typed after 订单号: as it stands, when it is one token with a digit."""
+    value = _form_value(text, form, "order")
+    token = value.split()[0] if value else ""
+    return token if _FORM_TOKEN.fullmatch(token) and any(c.isdigit() for c in token) else None
+
+
+_FORM_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_\-]{3,39}")
+
+
+def _form_product(text: str, form: dict[str, tuple[_Span, _Span]]) -> str | None:
+    """The product typed after 商品:, when it is short enough to be a product name."""
+    value = _form_value(text, form, "product")
+    return value if value and 2 <= len(value) <= 40 else None
+
+
 _SENTENCE_BREAK = re.compile(r"[。！？!?；;\n]|(?<![Nn]o)(?<!\b[A-Za-z])\.(?=\s|$)")
 _COMMA = re.compile(r"[，,]")
 
 
-def _sentences(text: str, times: list[tuple[int, int, datetime]]) -> list[_Sentence]:
-    """Sentences split into time groups; punctuation inside a time ("Nov. 3, 2024") stays."""
+def _sentences(
+    text: str, times: list[tuple[int, int, datetime]], labels: list[_Span] | None = None
+) -> list[_Sentence]:
+    """Sentences split into time groups; punctuation inside a time ("Nov. 3, 2024") stays.
+
+    Each label of a form-style paste starts a sentence of its own.
+    """
     breaks = [
         m.start()
         for m in _SENTENCE_BREAK.finditer(text)
         if not any(s <= m.start() < e for s, e, _ in times)  # "Nov. 3" is one time
     ]
+    # A label's break is the space before it (each break swallows one character).
+    breaks += [start - 1 for start, _ in labels or [] if start > 0]
     out: list[_Sentence] = []
     start = 0
-    for end in [*breaks, len(text)]:
+    for end in [*sorted(set(breaks)), len(text)]:
+        if end < start:
+            continue
         if text[start:end].strip():
             out.append(_Sentence(start, end, _groups(text, start, end, times)))
         start = end + 1
@@ -611,11 +725,12 @@ def _groups(
 ) -> list[_Group]:
     """A clause with a time starts a group; clauses without one join the group before."""
     inside = [t for t in times if start <= t[0] < end]
-    cuts = [
+    cuts = sorted(
         m.start()
-        for m in _COMMA.finditer(text, start, end)
+        for pattern in (_COMMA, _SOFT_BREAK)
+        for m in pattern.finditer(text, start, end)
         if not any(s <= m.start() < e for s, e, _ in inside)
-    ]
+    )
     groups: list[_Group] = []
     clause_start = start
     for clause_end in [*cuts, end]:
@@ -629,8 +744,18 @@ def _groups(
     return groups
 
 
-def _purchase(text: str, sentences: list[_Sentence]) -> tuple[_Group | None, datetime | None]:
-    """The time group of the purchase, and its time: the first sentence naming a purchase."""
+def _purchase(
+    text: str,
+    sentences: list[_Sentence],
+    form: dict[str, tuple[_Span, _Span]],
+) -> tuple[_Group | None, datetime | None]:
+    """The time group of the purchase, and its time: the form's 购买时间 field, or else the
+    first sentence naming a purchase."""
+    if "purchased" in form:
+        value_start = form["purchased"][1][0]
+        for group in (g for s in sentences for g in s.groups if g.times):
+            if group.start <= value_start < group.end:
+                return group, group.times[0][2]
     for sentence in sentences:
         verb = _PURCHASE.search(text, sentence.start, sentence.end)
         timed = [g for g in sentence.groups if g.times]
@@ -642,11 +767,12 @@ def _purchase(text: str, sentences: list[_Sentence]) -> tuple[_Group | None, dat
 
 
 def _events(
-    text: str, sentences: list[_Sentence], purchase: _Group | None
+    text: str, masked: str, sentences: list[_Sentence], purchase: _Group | None
 ) -> tuple[TimelineEvent, ...]:
-    """Each timed group other than the purchase, as an event, earliest first."""
+    """Each timed group other than the purchase, as an event, earliest first; the demand is
+    left out of the event's words (it is masked in `masked`)."""
     events = [
-        TimelineEvent(at=g.times[0][2], text=_clip(_without_times(text, g)))
+        TimelineEvent(at=g.times[0][2], text=_clip(_without_times(text, masked, g)))
         for s in sentences
         for g in s.groups
         if g.times and g is not purchase
@@ -659,15 +785,21 @@ _SPACE_BEFORE_PUNCT = re.compile(r"\s+([,，。.;；:：])")
 _LEADING_PREPOSITION = re.compile(r"(?:\b(?:on|at|in|around|about|since)\s*|于)$", re.IGNORECASE)
 
 
-def _without_times(text: str, group: _Group) -> str:
+def _without_times(text: str, masked: str, group: _Group) -> str:
     """The group's words minus its time phrases: the event's own time says when, absolutely,
     and "今天上午10点" in a complaint read days later would mislead."""
     out, pos = [], group.start
     for start, end, _ in sorted(group.times):
-        out.append(_LEADING_PREPOSITION.sub("", text[pos:start]))
+        out.append(_LEADING_PREPOSITION.sub("", _unmasked(text, masked, pos, start)))
         pos = max(pos, end)
-    out.append(text[pos : group.end])
+    out.append(_unmasked(text, masked, pos, group.end))
     return _SPACE_BEFORE_PUNCT.sub(r"\1", " ".join("".join(out).split()))
+
+
+def _unmasked(text: str, masked: str, start: int, end: int) -> str:
+    """The user's own characters from start to end, blank where `masked` is blanked."""
+    pairs = zip(text[start:end], masked[start:end], strict=True)
+    return "".join(" " if m == " " else c for c, m in pairs)
 
 
 def _clip(s: str) -> str:
@@ -685,10 +817,7 @@ def _find_demand_region(
         for m in _DEMAND_MARKER.finditer(text, sentence.start, sentence.end):
             if citation and citation[0] <= m.start() < citation[1]:
                 continue
-            clause_start = max(
-                [sentence.start]
-                + [c.end() for c in _COMMA.finditer(text, sentence.start, m.start())]
-            )
+            clause_start = _clause_start(text, sentence.start, m.start())
             if _OTHER_SUBJECT.search(text, clause_start, m.start()):
                 continue
             candidates.append((m.start(), sentence.end))
@@ -698,28 +827,171 @@ def _find_demand_region(
     return chosen[0] if chosen else None
 
 
-def _contact(
+def _clause_start(text: str, start: int, pos: int) -> int:
+    """Where the clause holding `pos` begins: after the last comma or clause-ending space."""
+    # One character past pos, so that a break's lookahead sees the clause's first character.
+    found = (m for p in (_COMMA, _SOFT_BREAK) for m in p.finditer(text, start, pos + 1))
+    cuts = [m.end() for m in found if m.end() <= pos]
+    return max([start, *cuts])
+
+
+def _vague_demand(
+    text: str,
+    norm: str,
+    sentences: list[_Sentence],
+    demand: _Span | None,
+    action: DemandAction | None,
+) -> str | None:
+    """The user's demand, in their words, when it names no concrete action ("你们必须处理")."""
+    if action is not None:
+        return None
+    span = demand
+    if span is None:
+        # "…客服一直推诿，你们必须处理！": no 要求 / 希望, but a demand all the same.
+        for sentence in sentences:
+            m = _VAGUE.search(norm, sentence.start, sentence.end)
+            if not m:
+                continue
+            clause_start = _clause_start(norm, sentence.start, m.start())
+            if _OTHER_SUBJECT.search(norm, clause_start, m.start()):
+                continue  # "客服说会尽快处理" is their promise, not the user's demand
+            stop = _PHRASE_END.search(norm, m.end(), sentence.end)
+            span = (clause_start, stop.start() if stop else sentence.end)
+            break
+    if span is None:
+        return None
+    phrase = " ".join(text[span[0] : span[1]].split()).strip(" \t，,。.!！?？；;、:：")
+    if not phrase or not is_vague_demand(phrase):
+        return None
+    return phrase if len(phrase) <= 60 else phrase[:59] + "…"
+
+
+@dataclass
+class _Cluster:
+    """The groups that tell of one contact."""
+
+    groups: list[_Group]
+    channel: Channel | None  # the channel named outright, if any
+    windows: list[tuple[int, int, Window]] = field(default_factory=list)
+
+    @property
+    def span(self) -> _Span:
+        """From the first group's start to the last one's end."""
+        return (self.groups[0].start, self.groups[-1].end) if self.groups else (0, 0)
+
+
+def _contacts(
     text: str,
     masked: str,
     sentences: list[_Sentence],
     windows: list[tuple[int, int, Window]],
     purchase: _Group | None,
-) -> Contact | None:
-    """The contact with support the story tells of: channel, time, ids and promise."""
-    groups = _contact_groups(masked, sentences)
-    ticket, agent = parse_ids(masked)
-    promise = next(
-        ((s, e, w) for s, e, w in windows if masked[s:e].strip()), None
-    )  # the first window outside the demand and the rule citation
-    if not groups and not (ticket or agent) and not promise:
-        return None
-    return Contact(
-        channel=_channel(masked, groups),
-        at=next((g.times[0][2] for g in groups if g.times and g is not purchase), None),
-        ref=format_ref(ticket, agent),
-        promise=_promise_text(text, promise[0], promise[1]) if promise else None,
-        window=promise[2] if promise else None,
+    now: datetime,
+    tz: ZoneInfo,
+) -> tuple[Contact, ...]:
+    """Each contact with support the story tells of: channel, time, ids and promise.
+
+    A new contact starts where the story names another channel ("10月2日打电话…10月8日在线客服
+    …"), a second ticket, or a second promise made at a time of its own.
+    """
+    # Windows outside the demand and the rule citation are promises.
+    promises = [(s, e, w) for s, e, w in windows if masked[s:e].strip()]
+    clusters: list[_Cluster] = []
+    for group in _contact_groups(masked, sentences):
+        channel = _named_channel(masked, group)
+        group_windows = [w for w in promises if group.start <= w[0] < group.end]
+        current = clusters[-1] if clusters else None
+        if current is None or _starts_contact(masked, current, group, channel, group_windows):
+            clusters.append(_Cluster([group], channel, group_windows))
+            continue
+        current.groups.append(group)
+        current.channel = current.channel or channel
+        current.windows += group_windows
+    # Ids told outside every contact group ("Agent ID 7731.") belong to the first contact.
+    ticket, agent = parse_ids(_mask(masked, [c.span for c in clusters]))
+    loose_promises = [w for w in promises if not any(w in c.windows for c in clusters)]
+    if not clusters:
+        if not (ticket or agent or loose_promises):
+            return ()
+        clusters.append(_Cluster([], None, loose_promises))
+    elif loose_promises and not any(c.windows for c in clusters):
+        clusters[0].windows += loose_promises  # a promise told in a sentence of its own
+    return tuple(
+        _contact_of(text, masked, c, purchase, now, tz, (ticket, agent) if i == 0 else None)
+        for i, c in enumerate(clusters)
     )
+
+
+def _starts_contact(
+    text: str,
+    current: _Cluster,
+    group: _Group,
+    channel: Channel | None,
+    windows: list[tuple[int, int, Window]],
+) -> bool:
+    """Whether a contact group tells of a new contact rather than more of the current one."""
+    if channel is not None and channel is not (current.channel or Channel.PLATFORM_SUPPORT):
+        return True
+    current_ids = {parse_ids(text[g.start : g.end])[0] for g in current.groups} - {None}
+    ticket = parse_ids(text[group.start : group.end])[0]
+    if ticket and current_ids and ticket not in current_ids:
+        return True
+    return bool(windows and current.windows and group.times)
+
+
+def _contact_of(
+    text: str,
+    masked: str,
+    cluster: _Cluster,
+    purchase: _Group | None,
+    now: datetime,
+    tz: ZoneInfo,
+    fallback_ids: tuple[str | None, str | None] | None,
+) -> Contact:
+    """One contact from its groups; the ids found outside any group go to the first one."""
+    at = next((g.times[0][2] for g in cluster.groups if g.times and g is not purchase), None)
+    ticket = agent = None
+    for g in cluster.groups:
+        t, a = parse_ids(masked[g.start : g.end])
+        ticket, agent = ticket or t, agent or a
+    if fallback_ids:
+        ticket, agent = ticket or fallback_ids[0], agent or fallback_ids[1]
+    window: Window | None = None
+    promise: str | None = None
+    if cluster.windows:
+        start, end, window = cluster.windows[0]
+        promise = _promise_text(text, start, end)
+    else:
+        start, end, window = _loose_promise(text, masked, cluster, at or now, tz) or (0, 0, None)
+        promise = _promise_text(text, start, end) if window else None
+    if window is not None and window.until is not None and at is not None:
+        # "客服说明天下午6点前处理": tomorrow from the contact, not from when the story is typed.
+        window = promise_window(window.text, at, tz) or window
+    return Contact(
+        channel=cluster.channel or _channel(masked, cluster.groups),
+        at=at,
+        promise=promise,
+        window=window,
+        ticket=ticket,
+        agent=agent,
+    )
+
+
+def _loose_promise(
+    text: str, masked: str, cluster: _Cluster, made_at: datetime, tz: ZoneInfo
+) -> tuple[int, int, Window] | None:
+    """A window without 内 after what support said: "客服说3个工作日给答复"."""
+    for g in cluster.groups:
+        verb = _ZH_PROMISE_VERB.search(masked, g.start, g.end) or _PROMISE_VERB.search(
+            masked, g.start, g.end
+        )
+        if not verb:
+            continue
+        for start, end, window in find_promise_spans(masked[verb.end() : g.end], made_at, tz):
+            return verb.end() + start, verb.end() + end, replace(
+                window, text=text[verb.end() + start : verb.end() + end]
+            )
+    return None
 
 
 def _contact_groups(text: str, sentences: list[_Sentence]) -> list[_Group]:
@@ -730,6 +1002,16 @@ def _contact_groups(text: str, sentences: list[_Sentence]) -> list[_Group]:
         for g in s.groups
         if _CONTACT.search(text, g.start, g.end) and not _NOT_DONE.search(text, g.start, g.end)
     ]
+
+
+def _named_channel(text: str, group: _Group) -> Channel | None:
+    """The channel a group names outright, platform support included; None if it names none."""
+    hits = [
+        (m.start(), channel)
+        for channel, pattern in (*_CHANNELS, (Channel.PLATFORM_SUPPORT, _PLATFORM_SUPPORT))
+        if (m := pattern.search(text, group.start, group.end))
+    ]
+    return min(hits)[1] if hits else None
 
 
 def _channel(text: str, groups: list[_Group]) -> Channel:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, fields, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, tzinfo
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Any, Literal, SupportsIndex, overload
 
 DEFAULT_PLATFORM = "未来卡盟"
 MAX_EVENTS = 30  # a timeline longer than this no longer fits the texts' limits
@@ -135,6 +136,89 @@ class EvidenceItem:
         )
 
 
+class Part(StrEnum):
+    """How much of a time the user gave: only the day, or the day and a part of it."""
+
+    DAY = "day"  # "3月2日", "上周五", "yesterday"
+    SMALL_HOURS = "small_hours"  # 凌晨
+    EARLY_MORNING = "early_morning"  # 早上, 清晨
+    MORNING = "morning"  # 上午
+    NOON = "noon"  # 中午
+    AFTERNOON = "afternoon"  # 下午
+    DUSK = "dusk"  # 傍晚
+    EVENING = "evening"  # 晚上
+    NIGHT = "night"  # 夜里, last night
+    LATE_NIGHT = "late_night"  # 深夜, 半夜
+
+
+class RoughTime(datetime):
+    """A time the user gave only to the day ("3月2日") or to a part of it ("昨天晚上").
+
+    The instant is a stand-in (the day's 00:00, or the part's usual hour) so that rough times
+    sort and compare with exact ones; `part` is what the user said, and texts show only that,
+    never the stand-in's clock. Arithmetic on it gives a plain datetime: a deadline counted
+    from a rough time is an instant the bot commits to.
+    """
+
+    part: Part = Part.DAY
+
+    @classmethod
+    def of(cls, dt: datetime, part: Part) -> RoughTime:
+        """The same instant as `dt`, marked as known only to `part`."""
+        rough = cls(
+            dt.year, dt.month, dt.day, dt.hour, dt.minute, dt.second, dt.microsecond,
+            dt.tzinfo, fold=dt.fold,
+        )  # fmt: skip
+        rough.part = part
+        return rough
+
+    def exact(self) -> datetime:
+        """The stand-in instant as a plain datetime."""
+        return datetime(
+            self.year, self.month, self.day, self.hour, self.minute, self.second,
+            self.microsecond, self.tzinfo, fold=self.fold,
+        )  # fmt: skip
+
+    def astimezone(self, tz: tzinfo | None = None) -> RoughTime:
+        """The same rough time seen in another timezone."""
+        return RoughTime.of(self.exact().astimezone(tz), self.part)
+
+    def replace(self, *args: Any, **kwargs: Any) -> datetime:  # type: ignore[override]
+        """Fields set by hand make an exact time."""
+        return self.exact().replace(*args, **kwargs)
+
+    def __add__(self, other: timedelta) -> datetime:  # type: ignore[override]
+        return self.exact() + other
+
+    __radd__ = __add__  # type: ignore[assignment]
+
+    @overload  # type: ignore[override]
+    def __sub__(self, other: timedelta) -> datetime: ...
+    @overload
+    def __sub__(self, other: datetime) -> timedelta: ...
+    def __sub__(self, other: timedelta | datetime) -> datetime | timedelta:
+        return self.exact() - other
+
+    def __eq__(self, other: object) -> bool:
+        # A rough time is not the exact time of its stand-in: the user said something else.
+        if not isinstance(other, datetime):
+            return NotImplemented
+        same_instant = datetime.__eq__(self.exact(), other) is True
+        return same_instant and getattr(other, "part", None) == self.part
+
+    def __ne__(self, other: object) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    __hash__ = datetime.__hash__
+
+    def __reduce_ex__(self, protocol: SupportsIndex) -> tuple[Any, ...]:
+        return RoughTime.of, (self.exact(), self.part)
+
+    def __repr__(self) -> str:
+        return f"RoughTime.of({self.exact()!r}, {self.part!r})"
+
+
 class WindowUnit(StrEnum):
     """The unit of a relative response window."""
 
@@ -198,9 +282,11 @@ class Contact:
 
     channel: Channel
     at: datetime | None = None  # UTC
-    ref: str | None = None  # ticket number, agent id, complaint number
+    ref: str | None = None  # a reference in the user's own words ("客服小王 工号 9527")
     promise: str | None = None  # what was promised, in the user's words
     window: Window | None = None  # within what window
+    ticket: str | None = None  # a ticket or complaint number read from a story
+    agent: str | None = None  # an agent id read from a story
 
     def to_json(self) -> dict[str, Any]:
         """Serialise for storage."""
@@ -210,18 +296,31 @@ class Contact:
             "ref": self.ref,
             "promise": self.promise,
             "window": self.window.to_json() if self.window else None,
+            "ticket": self.ticket,
+            "agent": self.agent,
         }
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> Contact:
         """Deserialise from storage."""
+        ref, ticket, agent = d.get("ref"), d.get("ticket"), d.get("agent")
+        legacy = _LEGACY_REF.fullmatch(ref) if ref and not (ticket or agent) else None
+        if legacy and (legacy.group("ticket") or legacy.group("agent")):
+            # Stories used to store the ids with Chinese labels: read them back as ids.
+            ref, ticket, agent = None, legacy.group("ticket"), legacy.group("agent")
         return cls(
             channel=Channel(d["channel"]),
             at=_dt_in(d.get("at")),
-            ref=d.get("ref"),
+            ref=ref,
             promise=d.get("promise"),
             window=Window.from_json(d["window"]) if d.get("window") else None,
+            ticket=ticket,
+            agent=agent,
         )
+
+
+# What stories stored before ids were kept apart: "工单号 T123, 工号 8801".
+_LEGACY_REF = re.compile(r"(?:工单号 (?P<ticket>\S+?))?(?:, )?(?:工号 (?P<agent>\S+))?")
 
 
 @dataclass(frozen=True)
@@ -268,6 +367,7 @@ class Case:
     demand_action: DemandAction | None = None
     demand_text: str | None = None  # for CUSTOM, the concrete demand in the user's words
     demand_deadline: Window | None = None
+    demand_vague: str | None = None  # a demand too vague to take, from a story, until answered
     rule_citation: str | None = None  # a clause of the platform's own rules, as the user gave it
     rule_done: bool = False  # the user answered or skipped the rule question
     evidence_claims: tuple[EvidenceClaim, ...] = ()
@@ -329,6 +429,7 @@ class Case:
             demand_deadline=(
                 Window.from_json(d["demand_deadline"]) if d.get("demand_deadline") else None
             ),
+            demand_vague=d.get("demand_vague"),
             rule_citation=d.get("rule_citation"),
             rule_done=bool(d.get("rule_done")),
             evidence_claims=tuple(EvidenceClaim(e) for e in d.get("evidence_claims", [])),
@@ -355,10 +456,11 @@ class StoryFacts:
     purchased_at: datetime | None = None
     issue_type: IssueType | None = None
     events: tuple[TimelineEvent, ...] = ()
-    contact: Contact | None = None  # ticket / agent id and promised window, if any
+    contacts: tuple[Contact, ...] = ()  # each with its channel, time, ids and promise
     demand_action: DemandAction | None = None
     demand_text: str | None = None
     demand_deadline: Window | None = None
+    demand_vague: str | None = None  # the user's demand when it names no concrete action
     rule_citation: str | None = None
     found: tuple[str, ...] = field(default_factory=tuple)  # names of the fields found
 
@@ -370,9 +472,17 @@ def utc(dt: datetime) -> datetime:
     return dt.astimezone(UTC)
 
 
-def _dt_out(dt: datetime | None) -> str | None:
-    return utc(dt).isoformat() if dt else None
+def _dt_out(dt: datetime | None) -> str | dict[str, str] | None:
+    if dt is None:
+        return None
+    if isinstance(dt, RoughTime):
+        return {"at": utc(dt).isoformat(), "part": dt.part.value}
+    return utc(dt).isoformat()
 
 
-def _dt_in(s: str | None) -> datetime | None:
-    return datetime.fromisoformat(s) if s else None
+def _dt_in(s: str | dict[str, str] | None) -> datetime | None:
+    if not s:
+        return None
+    if isinstance(s, dict):
+        return RoughTime.of(datetime.fromisoformat(s["at"]), Part(s["part"]))
+    return datetime.fromisoformat(s)

@@ -15,7 +15,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
-from conversations.model import Lang, Window
+from conversations.model import Lang, Part, RoughTime, Window
 from conversations.replies import Button, Reply
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -40,6 +40,7 @@ KEEP_ALL = Keep(1000, 1000, 1000)
 KEEP_LADDER: tuple[Keep, ...] = (
     Keep(10, 8, 12), Keep(6, 5, 8), Keep(4, 3, 5), Keep(2, 2, 3), Keep(1, 1, 2), Keep(1, 1, 1),
 )
+DATE_FORMAT = "%Y-%m-%d"  # a time the user gave only to the day (or a part of it)
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,7 @@ class Texts:
         self.env.filters["fit"] = fit
         self.env.filters["native"] = native
         self.env.filters["plain"] = lambda text: to_plain(str(text))
+        self.env.filters["refs"] = refs
         self.env.globals["first_fit"] = first_fit
         self.env.globals["has_cjk"] = has_cjk
 
@@ -137,7 +139,7 @@ class Texts:
             **dict(data),
             L=labels,
             lang=str(lang),
-            fmt=lambda dt: fmt_time(dt, tz),
+            fmt=lambda dt: fmt_time(dt, tz, labels),
             yuan=yuan,
             window=lambda w: window_text(w, labels, lang),
         )
@@ -160,9 +162,17 @@ def _labels(env: Environment, lang: Lang) -> dict[str, str]:
     return labels
 
 
-def fmt_time(dt: datetime | None, tz: ZoneInfo) -> str:
-    """`YYYY-MM-DD HH:MM` in the user's timezone."""
-    return dt.astimezone(tz).strftime(TIME_FORMAT) if dt else ""
+def fmt_time(dt: datetime | None, tz: ZoneInfo, labels: dict[str, str] | None = None) -> str:
+    """`YYYY-MM-DD HH:MM` in the user's timezone; a rough time as the day and its part only."""
+    if dt is None:
+        return ""
+    local = dt.astimezone(tz)
+    if not isinstance(local, RoughTime):
+        return local.strftime(TIME_FORMAT)
+    day = local.strftime(DATE_FORMAT)
+    if local.part is Part.DAY or labels is None:
+        return day
+    return f"{day} {labels[f'part.{local.part}']}"
 
 
 def yuan(cents: int | None) -> str:
@@ -337,3 +347,11 @@ def _split_long(tokens: list[str], size: int) -> list[str]:
         else:
             out.append(t)
     return out
+
+
+def refs(contact: Any, labels: dict[str, str]) -> str:
+    """A contact's ticket number, agent id and the user's own reference, labelled."""
+    parts = [f"{labels['ref.ticket']} {contact.ticket}"] if contact.ticket else []
+    parts += [f"{labels['ref.agent']} {contact.agent}"] if contact.agent else []
+    parts += [contact.ref] if contact.ref else []
+    return ", ".join(parts)

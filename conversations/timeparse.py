@@ -7,14 +7,14 @@ expressions are read in that timezone and results come back in UTC.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import dateparser
 
-from conversations.model import Window, WindowUnit
+from conversations.model import Part, RoughTime, Window, WindowUnit
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 _T = TypeVar("_T")
@@ -77,11 +77,12 @@ _DAY_WORDS = (
     "大前天|前天|昨天|昨日|昨儿|今天|今日|今儿|明天|明日|后天|"
     "前晚|昨晚|昨夜|今早|今晨|今晚|今夜|明早|明晚"
 )
+_YEAR_WORDS = "今年|去年|前年|明年|后年"
 # Longer words first: the regex alternation takes the first that matches.
 _PERIODS = "凌晨|清晨|早上|早晨|上午|中午|午后|下午|傍晚|晚上|晚间|夜里|夜间|半夜|深夜|午夜|早|晚"
 _CN_DATE = rf"""
 (?:
-   (?P<ymd>(?:(?P<y>\d{{4}}|[零〇一二三四五六七八九]{{4}})\s*年\s*)?
+   (?P<ymd>(?:(?P<y>\d{{4}}|[零〇一二三四五六七八九]{{4}})\s*年\s*|(?P<yw>{_YEAR_WORDS})\s*)?
       (?P<m>{_N}{{1,3}})\s*月\s*(?P<d>{_N}{{1,3}})\s*[日号]?)
   |(?P<iso>(?P<iy>\d{{4}})\s*[-/.]\s*(?P<im>\d{{1,2}})\s*[-/.]\s*(?P<id>\d{{1,2}})(?!\d)\s*日?)
   |(?P<md>(?P<mdm>\d{{1,2}})[-/.](?P<mdd>\d{{1,2}})(?![\d/.\-]))
@@ -105,10 +106,10 @@ _CN_TIME = rf"""
 (?:\s*(?:左右|前后|许|多))?
 """
 # Every expression starts with a digit, a numeral, a day word, a week word or a period.
-_CN_START = "[0-9零〇一二两三四五六七八九十半大前昨今明后上这本下周星礼凌清早中午傍晚夜深]"
+_CN_START = "[0-9零〇一二两三四五六七八九十半大前昨今明后去上这本下周星礼凌清早中午傍晚夜深]"
 # Not inside a token such as an order number (WL20240302001) or an amount (¥1.5).
 _CN_EXPR = re.compile(
-    rf"""(?<![0-9A-Za-z.:/\-])(?={_CN_START})
+    rf"""(?<![0-9A-Za-z./\-])(?<![0-9]:)(?={_CN_START})
     {_CN_DATE}?
     \s*(?P<period>{_PERIODS})?
     \s*(?:{_CN_TIME})?
@@ -132,34 +133,112 @@ _EN_DAY = rf"""(?:yesterday|today|tomorrow|tonight|last\s+night
     |{_EN_MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?
     |\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_EN_MONTH}(?:,?\s+\d{{4}})?
     |\d{{1,2}}/\d{{1,2}}/\d{{4}})"""
+_EN_DAY_PART = r"(?:\s+(?:in\s+the\s+)?(?:morning|afternoon|evening|night))?"
 _EN_DAY_AFTER = rf"""(?:yesterday|today|tonight|tomorrow|last\s+night
     |this\s+(?:morning|afternoon|evening)|(?:last|this|next|on)\s+{_EN_WD})"""
 _EN_WHEN = rf"""(?:
-    {_EN_DAY}(?:,?\s*(?:at|around|about|@)?\s*{_EN_CLOCK})?
+    {_EN_DAY}{_EN_DAY_PART}(?:,?\s*(?:at|around|about|@)?\s*{_EN_CLOCK})?
    |(?:(?:at|around|about)\s+)?{_EN_CLOCK}(?:\s*,?\s*{_EN_DAY_AFTER})?
    |(?:\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten)\s+
       (?:minutes?|mins?|hours?|hrs?|days?|weeks?|months?)\s+ago
 )"""
 _EN_EXPR = re.compile(rf"\b{_EN_WHEN}(?![\w:])", re.I | re.X)
-_EN_BARE_DAY = re.compile(r"(?:on\s+)?(?:yesterday|today|tomorrow)", re.I)
 _EN_NAMED_DAY = re.compile(rf"{_EN_WD}|{_EN_MONTH}", re.I)
+_EN_MONTH_DAY = re.compile(
+    rf"\b{_EN_MONTH}\.?\s+\d{{1,2}}(?!\d)|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_EN_MONTH}\b",
+    re.I,
+)
 _EN_CLOCK_RE = re.compile(_EN_CLOCK, re.I)
 _EN_BARE_CLOCK = re.compile(
     r"(?:(?:at|around|about)\s+)?(?P<h>\d{1,2})(?::(?P<mi>\d{2}))?(?::(?P<s>\d{2}))?"
     r"\s*(?P<ampm>am|pm|a\.m\.|p\.m\.)?",
     re.I,
 )
+# A part of the day said instead of a clock time; "last night" and "tonight" name the day too.
+_EN_PART = re.compile(
+    r"\b(?:(?P<last>last)\s+night|(?P<tonight>tonight)|(?P<this>this)\s+(?P<p1>morning|afternoon"
+    r"|evening)|(?:in\s+the\s+)?(?P<p2>morning|afternoon|evening|night))\b",
+    re.I,
+)
+_EN_PARTS = {"morning": Part.MORNING, "afternoon": Part.AFTERNOON, "evening": Part.EVENING,
+             "night": Part.NIGHT}  # fmt: skip
+# "2 hours ago" is a time; "3 days ago" only a day.
+_EN_AGO_EXACT = re.compile(r"\b(?:minutes?|mins?|hours?|hrs?)\s+ago\b", re.I)
 # Worth handing to dateparser: a date-ish separator between digits, or a word.
 _DATELIKE = re.compile(r"\d\s*[-/:.]\s*\d|[a-z]{3,}", re.I)
+
+# --- Parts of the day and impossible times -------------------------------------------------
+
+_PERIOD_PARTS = {
+    "凌晨": Part.SMALL_HOURS, "清晨": Part.EARLY_MORNING, "早上": Part.EARLY_MORNING,
+    "早晨": Part.EARLY_MORNING, "早": Part.EARLY_MORNING, "上午": Part.MORNING,
+    "中午": Part.NOON, "午后": Part.AFTERNOON, "下午": Part.AFTERNOON, "傍晚": Part.DUSK,
+    "晚上": Part.EVENING, "晚间": Part.EVENING, "晚": Part.EVENING, "夜里": Part.NIGHT,
+    "夜间": Part.NIGHT, "半夜": Part.LATE_NIGHT, "深夜": Part.LATE_NIGHT, "午夜": Part.LATE_NIGHT,
+}  # fmt: skip
+# When each part begins, and the hour that stands in for it (a rough time still has to sort).
+_PART_HOURS = {
+    Part.SMALL_HOURS: (0, 3), Part.EARLY_MORNING: (5, 7), Part.MORNING: (8, 10),
+    Part.NOON: (11, 12), Part.AFTERNOON: (12, 15), Part.DUSK: (17, 18), Part.EVENING: (18, 20),
+    Part.NIGHT: (20, 22), Part.LATE_NIGHT: (22, 23),
+}  # fmt: skip
+REMINDER_HOUR = 9  # a reminder asked for on a day without an hour comes that morning
+
+_CLOCK_TOKEN = re.compile(
+    r"(?<![\d:])(?P<h>\d{1,2})\s*:\s*(?P<mi>\d{2})(?:\s*:\s*(?P<s>\d{2}))?(?!\d)"
+    r"(?:\s*(?P<ampm>am|pm|a\.m\.|p\.m\.))?",
+    re.I,
+)
+_AMPM_TOKEN = re.compile(r"(?<![\d:.])(?P<h>\d{1,2})\s*(?:am|pm|a\.m\.|p\.m\.)(?![a-z])", re.I)
+_NUMERIC_DATE = re.compile(
+    r"(?<![\d.])(?P<y>\d{4})\s*[-/.]\s*(?P<m>\d{1,2})\s*[-/.]\s*(?P<d>\d{1,2})(?!\d)"
+    r"|(?<![\d/.])(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y2>\d{4})(?!\d)"
+)
 
 
 # --- Public API ----------------------------------------------------------------------------
 
 
-def parse_time(text: str, now: datetime, tz: ZoneInfo = SHANGHAI) -> datetime | None:
-    """One time expression (zh or en) read relative to `now` in `tz`; UTC, or None."""
-    local = _parse_local(normalise(text).strip(), now.astimezone(tz), tz, prefer_future=False)
+def parse_time(
+    text: str, now: datetime, tz: ZoneInfo = SHANGHAI, *, after: datetime | None = None
+) -> datetime | None:
+    """One time expression (zh or en) read relative to `now` in `tz`; UTC, or None.
+
+    A day alone ("上周五") or a part of a day ("昨天晚上") comes back as a RoughTime. A month
+    and day without a year is the most recent one, or the first one since `after` (the
+    purchase) when that has already come. An impossible date or clock gives None.
+    """
+    t = normalise(text).strip()
+    now_local = now.astimezone(tz)
+    local = _parse_local(t, now_local, tz, prefer_future=False)
+    if local is not None and after is not None and _is_yearless(t):
+        local = _since(local, after.astimezone(tz).date(), now_local.date())
     return local.astimezone(UTC) if local else None
+
+
+def parse_future_time(text: str, now: datetime, tz: ZoneInfo = SHANGHAI) -> datetime | None:
+    """A time to be reminded at, read forwards; UTC, or None when unreadable or impossible.
+
+    "2小时后" and "in 3 hours" are exactly that far from now; a day alone is that day at
+    REMINDER_HOUR, a part of a day its usual hour, and a bare clock time already past today is
+    tomorrow's.
+    """
+    t = normalise(text).strip()
+    now_local = now.astimezone(tz)
+    if not t or _impossible(t, now_local.date()):
+        return None
+    span = _span_from_now(t)
+    if span is not None:
+        return (now_local + span).astimezone(UTC)
+    local = _parse_local(t, now_local, tz, prefer_future=True)
+    if local is None:
+        return None
+    if isinstance(local, RoughTime):
+        hour = REMINDER_HOUR if local.part is Part.DAY else _PART_HOURS[local.part][1]
+        local = datetime.combine(local.date(), time(hour), tzinfo=local.tzinfo)
+    if local <= now_local and _is_bare_clock(t):
+        local += timedelta(days=1)
+    return local.astimezone(UTC)
 
 
 def find_times(
@@ -168,7 +247,8 @@ def find_times(
     """Every time expression in a longer text, in order: (the substring, the time in UTC).
 
     With inherit_date, a clock time without a day ("下午3点") takes the day of the dated
-    expression before it ("昨天上午10点联系客服，下午3点再问" → yesterday 15:00).
+    expression before it ("昨天上午10点联系客服，下午3点再问" → yesterday 15:00), and a month
+    and day without a year the first such day since the date before it.
     """
     return [
         (text[s:e], dt) for s, e, dt in find_time_spans(text, now, tz, inherit_date=inherit_date)
@@ -183,7 +263,7 @@ def find_time_spans(
     found = _scan_dated(normalise(text), now_local, tz)
     if inherit_date:
         found = _inherit_dates(found, now_local.date())
-    return [(s, e, dt.astimezone(UTC)) for s, e, dt, _ in found]
+    return [(f.start, f.end, f.at.astimezone(UTC)) for f in found]
 
 
 def parse_window(text: str, now: datetime, tz: ZoneInfo = SHANGHAI) -> Window | None:
@@ -213,14 +293,47 @@ def find_window_spans(
     return _non_overlapping([(s, e, replace(w, text=text[s:e])) for s, e, w in spans])
 
 
+def promise_window(text: str, made_at: datetime, tz: ZoneInfo = SHANGHAI) -> Window | None:
+    """The window of a promise, counted from when it was made (not when it is typed).
+
+    "明天下午6点前" is the day after `made_at`; wordings without 内 are read too:
+    "3个工作日给答复", "48小时后回复", "reply in 2 days".
+    """
+    spans = find_promise_spans(text, made_at, tz)
+    return spans[0][2] if spans else None
+
+
+def find_promise_spans(
+    text: str, made_at: datetime, tz: ZoneInfo = SHANGHAI
+) -> list[tuple[int, int, Window]]:
+    """Like find_window_spans from `made_at`, with bare and "N小时后" durations as windows."""
+    strict = find_window_spans(text, made_at, tz)
+    loose = [
+        (s, e, replace(w, text=text[s:e]))
+        for s, e, w in _relative_windows(normalise(text), loose=True)
+    ]
+    return _non_overlapping(strict + loose)
+
+
 # --- Time expressions: internals -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Found:
+    """A time expression found in a text."""
+
+    start: int
+    end: int
+    at: datetime  # local
+    dated: bool  # it names a day (else it is a bare clock time)
+    yearless: bool = False  # a month and day without a year
 
 
 def _parse_local(
     t: str, now_local: datetime, tz: ZoneInfo, *, prefer_future: bool
 ) -> datetime | None:
     """Parse a whole expression to a local datetime; falls back to the first one found in it."""
-    if not t:
+    if not t or _impossible(t, now_local.date()):
         return None
     if _JUST_NOW.fullmatch(t):
         return now_local
@@ -231,53 +344,189 @@ def _parse_local(
         dt = _dateparse(t, now_local, tz, prefer_future=prefer_future)
         if dt:
             return dt
-    found = _scan(t, now_local, tz, prefer_future=prefer_future)
-    return found[0][2] if found else None
-
-
-def _scan(
-    text: str, now_local: datetime, tz: ZoneInfo, *, prefer_future: bool = False
-) -> list[tuple[int, int, datetime]]:
-    """All expressions in a normalised text as (start, end, local datetime), non-overlapping."""
-    return [(s, e, dt) for s, e, dt, _ in _scan_dated(text, now_local, tz, prefer_future)]
+    found = _scan_dated(t, now_local, tz, prefer_future)
+    return found[0].at if found else None
 
 
 def _scan_dated(
     text: str, now_local: datetime, tz: ZoneInfo, prefer_future: bool = False
-) -> list[tuple[int, int, datetime, bool]]:
-    """Like _scan, each with whether the expression names a day (else it is a bare clock)."""
-    found: list[tuple[int, int, tuple[datetime, bool]]] = []
+) -> list[_Found]:
+    """All expressions in a normalised text, non-overlapping, in order."""
+    found: list[tuple[int, int, _Found]] = []
     rejected: list[tuple[int, int]] = []
     for m in _CN_EXPR.finditer(text):
         start, end = _trimmed(text, m.start(), m.end())
         dt = _resolve_cn(m, now_local, whole=False, prefer_future=prefer_future)
         if dt:
-            found.append((start, end, (dt, _cn_has_date(m))))
+            named_year = m.group("y") or m.group("yw")
+            yearless = bool(m.group("md") or (m.group("ymd") and not named_year))
+            found.append((start, end, _Found(start, end, dt, _cn_has_date(m), yearless)))
         elif start < end:
             rejected.append((start, end))
     for m in _EN_EXPR.finditer(text):
         dt = _dateparse(m.group(0), now_local, tz, prefer_future=prefer_future)
         # The clock of an impossible date ("2月30日 10:00") is not a time of its own.
         if dt and not any(m.start() < e and s < m.end() for s, e in rejected):
-            found.append((m.start(), m.end(), (dt, not _EN_BARE_CLOCK.fullmatch(m.group(0)))))
-    found.extend((m.start(), m.end(), (now_local, True)) for m in _JUST_NOW.finditer(text))
-    return [(s, e, dt, dated) for s, e, (dt, dated) in _non_overlapping(found)]
+            dated = not _EN_BARE_CLOCK.fullmatch(m.group(0))
+            yearless = _is_yearless(m.group(0))
+            found.append((m.start(), m.end(), _Found(m.start(), m.end(), dt, dated, yearless)))
+    found.extend(
+        (m.start(), m.end(), _Found(m.start(), m.end(), now_local, True))
+        for m in _JUST_NOW.finditer(text)
+    )
+    return [f for _, _, f in _non_overlapping(found)]
 
 
-def _inherit_dates(
-    found: list[tuple[int, int, datetime, bool]], today: date
-) -> list[tuple[int, int, datetime, bool]]:
-    """Bare clock times moved to the day of the dated expression before them."""
-    out: list[tuple[int, int, datetime, bool]] = []
+def _inherit_dates(found: list[_Found], today: date) -> list[_Found]:
+    """Bare clock times moved to the day of the dated expression before them, and yearless
+    dates to the first such day since it ("2024年11月3日 … 11月5日" is 2024-11-05)."""
+    out: list[_Found] = []
     last_day: date | None = None
-    for start, end, dt, dated in found:
-        if dated:
-            last_day = dt.date()
+    for f in found:
+        at = f.at
+        if f.yearless and last_day is not None:
+            at = _since(at, last_day, today)
+        if f.dated:
+            last_day = at.date()
         elif last_day is not None:
             # Keep the bare time's own day shift (晚上12点 is the next day's 00:00).
-            dt = dt + (last_day - today)
-        out.append((start, end, dt, dated))
+            at = at + (last_day - today)
+        out.append(replace(f, at=at))
     return out
+
+
+def _since(dt: datetime, anchor: date, today: date) -> datetime:
+    """A yearless date moved to its first occurrence on or after `anchor`, if that has come."""
+    day = dt.date()
+    try:
+        candidate = day.replace(year=anchor.year)
+        if candidate < anchor:
+            candidate = candidate.replace(year=anchor.year + 1)
+    except ValueError:  # 2月29日
+        return dt
+    if candidate > today or candidate == day:
+        return dt
+    return _shift_days(dt, (candidate - day).days)
+
+
+def _shift_days(dt: datetime, days: int) -> datetime:
+    """The same wall-clock time `days` later, still rough if it was."""
+    moved = dt + timedelta(days=days)
+    return RoughTime.of(moved, dt.part) if isinstance(dt, RoughTime) else moved
+
+
+def _is_yearless(text: str) -> bool:
+    """Whether an expression names a month and day but no year ("3月2日", "Nov 4")."""
+    if _A_YEAR.search(text):
+        return False
+    return bool(_CN_MONTH_DAY.search(text) or _EN_MONTH_DAY.search(text))
+
+
+_A_YEAR = re.compile(rf"\d{{4}}|[零〇一二三四五六七八九]{{4}}\s*年|{_YEAR_WORDS}")
+_CN_MONTH_DAY = re.compile(
+    rf"{_N}{{1,3}}\s*月\s*{_N}{{1,3}}|(?<![\d.])\d{{1,2}}[-/.]\d{{1,2}}(?![\d.])"
+)
+
+
+def _is_bare_clock(text: str) -> bool:
+    """Whether a whole answer is a clock time without a day ("下午3点", "at 9pm")."""
+    m = _CN_EXPR.fullmatch(text)
+    if m:
+        return not _cn_has_date(m)
+    return bool(_EN_BARE_CLOCK.fullmatch(text))
+
+
+def _impossible(text: str, today: date) -> bool:
+    """Whether a text holds a date or clock time that cannot exist: 25:00, 8:75pm, 13pm,
+    2024-13-01, 2月30日, 25点."""
+    for m in _CLOCK_TOKEN.finditer(text):
+        hour, minute, second = int(m.group("h")), int(m.group("mi")), int(m.group("s") or 0)
+        if minute > 59 or second > 59 or hour > 24 or (hour == 24 and minute + second):
+            return True
+        if m.group("ampm") and not 1 <= hour <= 12:
+            return True
+    if any(not 1 <= int(m.group("h")) <= 12 for m in _AMPM_TOKEN.finditer(text)):
+        return True
+    for m in _NUMERIC_DATE.finditer(text):
+        if m.group("y"):
+            ymd = [(int(m.group("y")), int(m.group("m")), int(m.group("d")))]
+        else:  # 3/2/2025: either order may be meant
+            a, b, y = int(m.group("a")), int(m.group("b")), int(m.group("y2"))
+            ymd = [(y, a, b), (y, b, a)]
+        if not any(_is_date(*d) for d in ymd):
+            return True
+    for m in _CN_EXPR.finditer(text):
+        named_day = m.group("ymd") or m.group("iso") or m.group("dom")
+        if named_day and _cn_date(m, today, prefer_future=False) is None:
+            return True
+        if (m.group("clock") or m.group("pt")) and _cn_clock(m) is None:
+            return True
+    return False
+
+
+def _is_date(year: int, month: int, day: int) -> bool:
+    """Whether the calendar has this day."""
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+_CN_SPAN = re.compile(
+    rf"""(?<![月\d])(?P<n>{_N}{{1,3}}|半)\s*个?\s*(?P<half>半)?\s*
+    (?P<u>分钟|小时|钟头|天|日|周|星期|礼拜|月)
+    \s*(?:之后|以后|后|之内|以内|内)""",
+    re.VERBOSE,
+)
+_EN_SPAN = re.compile(
+    r"""\b(?:(?:in|within|after)\s+(?P<n1>\d+|an?|one|two|three|four|five|six|seven|eight|nine
+        |ten|twelve|fifteen|twenty|thirty)\s+(?P<u1>minutes?|mins?|hours?|hrs?|days?|weeks?)\b
+      |(?P<n2>\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty
+        |thirty)\s+(?P<u2>minutes?|mins?|hours?|hrs?|days?|weeks?)\s+(?:later|from\s+now)\b)""",
+    re.VERBOSE | re.I,
+)
+
+
+def _span_from_now(text: str) -> timedelta | None:
+    """A span from now: "2小时后", "3天内", "半小时后", "in 3 hours", "2 days from now"."""
+    m = _CN_SPAN.search(text)
+    if m:
+        unit = m.group("u")
+        if m.group("n") == "半":
+            halves = {"小时": timedelta(minutes=30), "钟头": timedelta(minutes=30),
+                      "天": timedelta(hours=12), "日": timedelta(hours=12)}  # fmt: skip
+            return halves.get(unit)
+        n = cn_number(m.group("n"))
+        if not n:
+            return None
+        if unit == "月":
+            return None  # months differ in length: read as a date instead
+        per_unit = {
+            "分钟": timedelta(minutes=1), "小时": timedelta(hours=1), "钟头": timedelta(hours=1),
+            "天": timedelta(days=1), "日": timedelta(days=1), "周": timedelta(weeks=1),
+            "星期": timedelta(weeks=1), "礼拜": timedelta(weeks=1),
+        }  # fmt: skip
+        span = n * per_unit[unit]
+        if m.group("half"):
+            span += per_unit[unit] / 2
+        return span
+    m = _EN_SPAN.search(text)
+    if m:
+        raw = m.group("n1") or m.group("n2")
+        unit = m.group("u1") or m.group("u2")
+        n = int(raw) if raw.isdigit() else _EN_NUMBERS.get(raw.lower())
+        if not n:
+            return None
+        unit = unit.lower()
+        if unit.startswith("m"):
+            return timedelta(minutes=n)
+        if unit.startswith("h"):
+            return timedelta(hours=n)
+        if unit.startswith("w"):
+            return timedelta(weeks=n)
+        return timedelta(days=n)
+    return None
 
 
 def _non_overlapping(spans: list[tuple[int, int, _T]]) -> list[tuple[int, int, _T]]:
@@ -317,31 +566,54 @@ def _resolve_cn(
     # "一点" without a date or period is mostly "a bit" (快一点), not one o'clock.
     if m.group("ph") == "一" and not has_date and not m.group("period"):
         return None
+    period = m.group("period") or _period_of_day_word(m.group("rel"))
     if m.group("ago"):
         ago = _ago(m, now_local)
-        if ago is None or not has_time:
-            return ago
+        if ago is None:
+            return None
+        if not has_time and not period:
+            # "2小时前" is a time; "3天前" only a day: its clock would be made up.
+            by_the_hour = m.group("agou") in ("小时", "钟头", "分钟") or m.group("agon") == "半"
+            return ago if by_the_hour else _rough(ago.date(), Part.DAY, now_local)
         day = ago.date()
     else:
         resolved = _cn_date(m, now_local.date(), prefer_future)
         if resolved is None:
             return None
         day = resolved
-    hms = _cn_clock(m) if has_time else (0, 0, 0)
+    if not has_time:
+        # A day, or a part of one, without an hour: never a made-up 00:00.
+        return _rough(day, _PERIOD_PARTS[period] if period else Part.DAY, now_local)
+    hms = _cn_clock(m)
     if hms is None:
         return None
     hour, minute, second = hms
-    hour = _apply_period(hour, m.group("period") or _period_of_day_word(m.group("rel")))
+    hour = _apply_period(hour, period)
     base = datetime(day.year, day.month, day.day, tzinfo=now_local.tzinfo)
     return base + timedelta(hours=hour, minutes=minute, seconds=second)
+
+
+def _rough(day: date, part: Part, now_local: datetime) -> RoughTime:
+    """A day, or a part of it, as a rough time: 00:00, or the part's stand-in hour."""
+    base = datetime(day.year, day.month, day.day, tzinfo=now_local.tzinfo)
+    if part is Part.DAY:
+        return RoughTime.of(base, part)
+    begins, hour = _PART_HOURS[part]
+    at = base + timedelta(hours=hour)
+    if base + timedelta(hours=begins) <= now_local < at:
+        # "今天晚上" said at 19:00: the part has begun, so it is not in the future.
+        at = now_local.replace(second=0, microsecond=0)
+    return RoughTime.of(at, part)
 
 
 def _period_of_day_word(word: str | None) -> str | None:
     """The period folded into a day word: 昨晚 is 昨天 + 晚上."""
     if not word:
         return None
-    if word[-1] in "晚夜":
+    if word[-1] == "晚":
         return "晚上"
+    if word[-1] == "夜":
+        return "夜里"
     if word[-1] in "早晨":
         return "早上"
     return None
@@ -352,6 +624,7 @@ _DAY_OFFSETS = {
     "昨夜": -1, "今天": 0, "今日": 0, "今儿": 0, "今早": 0, "今晨": 0, "今晚": 0, "今夜": 0,
     "明天": 1, "明日": 1, "明早": 1, "明晚": 1, "后天": 2,
 }  # fmt: skip
+_YEAR_OFFSETS = {"今年": 0, "去年": -1, "前年": -2, "明年": 1, "后年": 2}
 _WEEKDAYS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "日": 7, "天": 7}
 _WEEK_SHIFT = {"上上": -14, "上": -7, "这": 0, "本": 0, "下": 7}
 
@@ -366,6 +639,8 @@ def _cn_date(m: re.Match[str], today: date, prefer_future: bool) -> date | None:
             if m.group("y"):
                 year = cn_number(m.group("y"))
                 return date(year, month, day) if year else None
+            if m.group("yw"):
+                return date(today.year + _YEAR_OFFSETS[m.group("yw")], month, day)
             return _yearless(month, day, today, prefer_future)
         if m.group("iso"):
             return date(int(m.group("iy")), int(m.group("im")), int(m.group("id")))
@@ -394,14 +669,18 @@ def _yearless(month: int, day: int, today: date, prefer_future: bool) -> date:
 
 
 def _day_of_month(day: int, today: date, prefer_future: bool) -> date:
-    """A bare day of month (5号): this month's, or the month before (after) it."""
-    candidate = today.replace(day=day)
-    if not prefer_future and candidate > today:
-        last_month = today.replace(day=1) - timedelta(days=1)
-        return last_month.replace(day=day)
-    if prefer_future and candidate < today:
-        return (today.replace(day=28) + timedelta(days=4)).replace(day=day)
-    return candidate
+    """A bare day of month (5号): this month's, or the nearest month before (after) it that
+    has that day (30号 typed in February is January's)."""
+    step = 1 if prefer_future else -1
+    year, month = today.year, today.month
+    for _ in range(13):
+        if _is_date(year, month, day):
+            candidate = date(year, month, day)
+            if (candidate >= today) if prefer_future else (candidate <= today):
+                return candidate
+        year, month = divmod(year * 12 + month - 1 + step, 12)
+        month += 1
+    raise ValueError(f"no month has day {day}")
 
 
 def _weekday(rel: str | None, name: str, today: date, prefer_future: bool) -> date:
@@ -495,13 +774,25 @@ def _dateparse(
     text: str, now_local: datetime, tz: ZoneInfo, *, prefer_future: bool
 ) -> datetime | None:
     """English / numeric expressions through dateparser, relative to now in tz."""
+    text = text.strip()
+    if _impossible(text, now_local.date()):
+        return None  # dateparser would read "25:00" as now and "2024-13-01" as January 13
     # dateparser's "future" preference pushes a bare clock time to tomorrow even when it is
     # still ahead today, so it is only asked for when a weekday or month is named.
-    clock = _EN_BARE_CLOCK.fullmatch(text.strip())
+    clock = _EN_BARE_CLOCK.fullmatch(text)
     if clock:
         # dateparser moves some bare evening times to yesterday, so they are read here: today.
         return _en_clock_today(clock, now_local)
-    future = prefer_future and bool(_EN_NAMED_DAY.search(text))
+    has_clock = bool(_EN_CLOCK_RE.search(text))
+    part, query = None, text
+    if m := _EN_PART.search(text):
+        # dateparser gives a part of the day a made-up hour: read the day, keep the part.
+        part = Part.NIGHT if m.group("last") or m.group("tonight") else _EN_PARTS[
+            (m.group("p1") or m.group("p2")).lower()]
+        day = "yesterday" if m.group("last") else "today" if m.group("tonight") or m.group(
+            "this") else ""
+        query = " ".join(f"{text[: m.start()]} {day} {text[m.end() :]}".split()) or "today"
+    future = prefer_future and bool(_EN_NAMED_DAY.search(query))
     settings: dict[str, Any] = {
         "RELATIVE_BASE": now_local.replace(tzinfo=None),
         "TIMEZONE": tz.key,
@@ -509,16 +800,16 @@ def _dateparse(
         "PREFER_DATES_FROM": "future" if future else "past",
     }
     try:
-        dt = dateparser.parse(text, languages=["en"], settings=settings)
+        dt = dateparser.parse(query, languages=["en"], settings=settings)
     except (ValueError, OverflowError, TypeError):
         return None
     if not isinstance(dt, datetime) or dt.tzinfo is None:
         return None
-    if _EN_BARE_DAY.fullmatch(text.strip()):
-        # dateparser gives "yesterday" the current clock time; a day alone means its start,
-        # as 昨天 does.
-        return dt.astimezone(tz).replace(hour=0, minute=0, second=0, microsecond=0)
-    return dt.astimezone(tz)
+    local = dt.astimezone(tz)
+    if has_clock or _EN_AGO_EXACT.search(text):
+        return local
+    # "yesterday", "last Friday", "Nov 3 2024": a day without an hour.
+    return _rough(local.date(), part or Part.DAY, now_local)
 
 
 def _en_clock_today(m: re.Match[str], now_local: datetime) -> datetime | None:
@@ -544,7 +835,7 @@ _CN_REL_WINDOW = re.compile(
     rf"""(?<![0-9])
     (?P<n>{_N}{{1,3}}|半)\s*个?\s*(?P<half>半)?\s*
     (?P<u>分钟|小时|钟头|h(?![a-z])|天|日|个?工作日|周|星期|礼拜)
-    \s*(?P<suffix>之内|以内|内)?
+    \s*(?:(?P<suffix>之内|以内|内)|(?P<after>之后|以后|后))?
     (?!\s*(?:以前|之前|前))""",
     re.VERBOSE | re.I,
 )
@@ -574,19 +865,34 @@ def _relative_windows(text: str, *, loose: bool) -> list[tuple[int, int, Window]
     """Relative windows ("48小时内", "within 3 working days"); loose also takes bare ones."""
     out: list[tuple[int, int, Window]] = []
     for m in _CN_REL_WINDOW.finditer(text):
-        if not (m.group("suffix") or loose):
+        if not (m.group("suffix") or loose) or (loose and _waited(text, m)):
             continue
         amount_unit = _cn_window_amount(m.group("n"), bool(m.group("half")), m.group("u"))
         if amount_unit:
             out.append((m.start(), m.end(), Window(m.group(0), *amount_unit)))
     for m in _EN_REL_WINDOW.finditer(text):
-        if not (m.group("pre") or loose):
+        if not (m.group("pre") or loose) or (loose and _waited(text, m)):
             continue
         amount_unit = _en_window_amount(m.group("n"), m.group("u"))
         if amount_unit:
             start, end = _trimmed(text, m.start(), m.end())
             out.append((start, end, Window(text[start:end], *amount_unit)))
     return out
+
+
+# "等了3天", "已经48小时了", "waited 3 days": time already spent, not a window.
+_WAITED_BEFORE = re.compile(
+    r"(?:等了|等|已经|已|过了|超过|快|近|waited|for|after|over|already)\s*$", re.I
+)
+_WAITED_AFTER = re.compile(r"\s*(?:了|多|过去|还|都|没|passed|ago|already|later)", re.I)
+
+
+def _waited(text: str, m: re.Match[str]) -> bool:
+    """Whether a bare duration tells of time spent rather than a window."""
+    if m.groupdict().get("suffix") or m.groupdict().get("pre"):
+        return False
+    before = text[max(0, m.start() - 8) : m.start()]
+    return bool(_WAITED_BEFORE.search(before) or _WAITED_AFTER.match(text, m.end()))
 
 
 def _cn_window_amount(raw: str, half: bool, unit: str) -> tuple[int, WindowUnit] | None:

@@ -3,14 +3,27 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from conversations.engine import MAX_FIELD, Ctx, Outcome, Session, step
 from conversations.events import Command, Event, Malformed, Press, Text, Unsupported
-from conversations.model import Case, Channel, DemandAction, EvidenceClaim, IssueType
+from conversations.model import (
+    Case,
+    Channel,
+    DemandAction,
+    EvidenceClaim,
+    IssueType,
+    Lang,
+    Part,
+    RoughTime,
+    Window,
+    WindowUnit,
+)
+from conversations.rendering import Texts
+from conversations.replies import Reply
 from conversations.states import (
     DIAGRAM_PATH,
     INTAKE_ORDER,
@@ -434,3 +447,169 @@ def test_a_refusal_asks_for_the_company_before_the_12315_text_and_the_text_names
     [message] = Texts().render(d.last.replies[-1], Lang.ZH, SH)
     assert "None" not in message.html and "某某网络科技有限公司" in message.html
     assert "答复“卡密已发出,不予处理”,拒绝处理" in message.html
+
+
+# --- times without an hour, impossible times, promises and snoozes (now: 2026-12-02 03:30) -----
+
+AUDIT_NOW = datetime(2026, 12, 2, 3, 30, tzinfo=SH)  # a Wednesday
+
+
+def _render(reply: Reply, lang: Lang = Lang.ZH) -> str:
+    """What the user reads for one reply."""
+    return "\n".join(m.plain for m in Texts().render(reply, lang, SH))
+
+
+def test_a_purchase_time_without_an_hour_keeps_its_day_and_is_shown_without_a_clock() -> None:
+    d = _at(State.ASK_PURCHASE_TIME)
+    d.send(Text("上周五晚上"), AUDIT_NOW)
+    bought = d.case.purchased_at
+    assert isinstance(bought, RoughTime) and bought.part is Part.EVENING
+    assert bought.astimezone(SH).date() == date(2026, 11, 27)  # Friday, not Saturday 00:00
+    summary = _render(Reply("case_summary", {"case": d.case, "first": False}))
+    assert "购买时间:2026-11-27 晚上" in summary and "00:00" not in summary
+    d = _at(State.ASK_PURCHASE_TIME)
+    d.send(Text("3月2日"), AUDIT_NOW)
+    summary = _render(Reply("case_summary", {"case": d.case, "first": False}), Lang.EN)
+    assert "Purchased: 2026-03-02\n" in summary
+
+
+@pytest.mark.parametrize(
+    "typed", ["yesterday at 25:00", "yesterday 8:75pm", "13pm yesterday", "2024-13-01"]
+)
+def test_an_impossible_time_is_asked_again(typed: str) -> None:
+    d = _at(State.ASK_PURCHASE_TIME)
+    before = d.case
+    d.send(Text(typed), AUDIT_NOW)
+    assert d.templates() == ["reask_time", "ask/ask_purchase_time"]
+    assert d.case == before
+
+
+def test_a_contact_date_without_a_year_follows_the_purchase() -> None:
+    d = _at(State.ASK_PURCHASE_TIME)
+    d.send(Text("2024年11月3日晚上9点"), AUDIT_NOW)
+    d.press("issue", IssueType.INVALID_CODE)
+    d.send(Text("2024年11月3日晚上10点 激活失败"), AUDIT_NOW)
+    d.press("done")
+    d.press("channel", Channel.PHONE)
+    d.send(Text("11月5日上午10点"), AUDIT_NOW)
+    assert d.session.pending is not None
+    assert d.session.pending.at == datetime(2024, 11, 5, 10, tzinfo=SH)
+
+
+def test_a_promise_is_counted_from_the_contact_and_read_without_nei() -> None:
+    typed_on = datetime(2025, 10, 9, 12, 0, tzinfo=SH)  # the purchase was 2025-03-04
+    tomorrow_6pm = Window("明天下午6点前", until=datetime(2025, 10, 8, 18, tzinfo=SH))
+    for promise, window in [
+        ("客服说明天下午6点前处理", tomorrow_6pm),
+        ("3个工作日给答复", Window("3个工作日", 3, WindowUnit.WORKING_DAYS)),
+        ("48小时后回复", Window("48小时后", 48, WindowUnit.HOURS)),
+    ]:
+        d = _at(State.ASK_CONTACT_CHANNEL)
+        d.press("channel", Channel.PLATFORM_SUPPORT)
+        d.send(Text("10月7日下午3点"), typed_on)
+        d.press("skip")
+        d.send(Text(promise), typed_on)
+        assert d.case.contacts[-1].window == window, promise
+
+
+def test_a_new_promise_after_a_reply_is_read_without_nei() -> None:
+    d = _confirmed()
+    d.send(Press(None, "reply", "1"))
+    d.text("客服回复了")
+    d.press("outcome", "promise")
+    assert d.state() is State.ASK_REPLY_WINDOW
+    d.text("3个工作日给答复")
+    assert d.cases[1].contacts[-1].window == Window("3个工作日", 3, WindowUnit.WORKING_DAYS)
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("3月5日下午3点", datetime(2027, 3, 5, 15, tzinfo=SH)),
+        ("周五下午3点", datetime(2026, 12, 4, 15, tzinfo=SH)),
+        ("30日", datetime(2026, 12, 30, 9, tzinfo=SH)),
+        ("2天后", datetime(2026, 12, 4, 3, 30, tzinfo=SH)),
+        ("2小时后", datetime(2026, 12, 2, 5, 30, tzinfo=SH)),
+        ("in 3 hours", datetime(2026, 12, 2, 6, 30, tzinfo=SH)),
+        ("3个工作日内", datetime(2026, 12, 7, 23, 59, tzinfo=SH)),
+    ],
+)
+def test_a_typed_snooze_time_is_read_forwards(typed: str, expected: datetime) -> None:
+    d = _confirmed()
+    d.send(Press(None, "snooze", "1.ask"), AUDIT_NOW)
+    assert d.state() is State.ASK_SNOOZE
+    out = d.send(Text(typed), AUDIT_NOW)
+    assert out.snoozes == ((1, expected.astimezone(UTC)),)
+    assert d.state() is State.IDLE
+
+
+@pytest.mark.parametrize("typed", ["2月30日下午3点", "昨天下午3点", "25:00", "过几天"])
+def test_a_snooze_time_that_cannot_be_is_asked_again(typed: str) -> None:
+    d = _confirmed()
+    d.send(Press(None, "snooze", "1.ask"), AUDIT_NOW)
+    out = d.send(Text(typed), AUDIT_NOW)
+    assert out.snoozes == ()
+    assert d.templates() == ["reask_snooze", "ask/ask_snooze"]
+
+
+def test_an_amount_in_dollars_is_not_taken_as_yuan() -> None:
+    d = _at(State.ASK_AMOUNT)
+    before = d.case
+    d.text("30 USD")
+    assert d.templates() == ["amount_not_yuan", "ask/ask_amount"]
+    assert d.case == before
+
+
+def test_a_vague_demand_in_a_story_is_explained_at_the_demand_question() -> None:
+    d = Dialog()
+    d.cmd("new")
+    d.send(
+        Text("前天在未来卡盟买了个月卡，订单号WL20261130002，实付30元，卡密一直用不了，你们必须处理!!!"),
+        AUDIT_NOW,
+    )
+    assert d.case.demand_action is None and d.case.demand_vague == "你们必须处理"
+    understood = _render(d.last.replies[0])  # type: ignore[union-attr]
+    assert "“你们必须处理”不够具体" in understood
+    assert d.state() is State.ASK_EVENTS
+    d.send(Text("昨天晚上8点 激活失败"), AUDIT_NOW)
+    d.press("done")
+    d.press("done")  # no (more) contacts
+    assert d.state() is State.ASK_DEMAND_ACTION
+    question = d.last.replies[-1]  # type: ignore[union-attr]
+    assert question.template == "ask/ask_demand_action"
+    shown = _render(question)
+    assert "“你们必须处理”不够具体" in shown and "补发卡密" in shown  # why, and what instead
+    assert "isn't specific enough" in _render(question, Lang.EN)
+    d.press("demand", DemandAction.REISSUE_CODE)
+    assert d.case.demand_vague is None
+
+
+def test_a_story_with_two_contacts_keeps_both() -> None:
+    d = Dialog()
+    d.cmd("new")
+    d.send(
+        Text(
+            "我9月30日在未来卡盟买了一张Steam卡，订单号WL20260930001，实付50元，卡密无效。"
+            "10月2日打电话给客服，说3天内处理。10月8日在线客服聊天，工单号GD-7788，说24小时内回复。"
+            "要求补发卡密。"
+        ),
+        AUDIT_NOW,
+    )
+    assert [c.channel for c in d.case.contacts] == [Channel.PHONE, Channel.PLATFORM_SUPPORT]
+    assert d.case.contacts[1].ticket == "GD-7788"
+
+
+def test_ids_from_a_story_are_labelled_in_the_users_language() -> None:
+    from conversations.model import Contact
+
+    contact = Contact(Channel.PLATFORM_SUPPORT, ticket="T-9921", agent="5521")
+    case = Case(no=1, created_at=NOW, contacts=(contact,))
+    en = _render(Reply("case_summary", {"case": case, "first": False}), Lang.EN)
+    zh = _render(Reply("case_summary", {"case": case, "first": False}))
+    assert "Platform support (ticket T-9921, agent ID 5521)" in en and "工号" not in en
+    assert "平台内客服(工单号 T-9921, 工号 5521)" in zh
+    # Cases stored before keep reading: their Chinese-labelled ref becomes the ids.
+    old = Contact.from_json({"channel": "platform_support", "ref": "工单号 T-9921, 工号 5521"})
+    assert (old.ref, old.ticket, old.agent) == (None, "T-9921", "5521")
+    typed = Contact.from_json({"channel": "phone", "ref": "客服小王 工号 9527"})
+    assert typed.ref == "客服小王 工号 9527"  # the user's own words stay theirs

@@ -143,6 +143,7 @@ def _data(name: str, case: Case) -> list[dict[str, Any]]:
         + ([dict(_contact_added(case, c, Ctx(NOW, SH)).data) for c in case.contacts]
            if complete and case.confirmed_at else []),
         "vague_demand": [{"text": "你们必须处理<&>"}],
+        "amount_not_yuan": [{"text": "30 USD<&>"}],
         "case_summary": [{"case": case, "first": True}, {"case": case, "first": False}],
         "company_saved": [{"case": case}],
         "evidence_added": [{"case": case, "items": list(items)} for items in (ITEMS, ITEMS[:1])],
