@@ -322,12 +322,17 @@ def _follow_press(
         else datetime.combine(local.date() + timedelta(days=1), time(9), tzinfo=ctx.tz)
     )
     return Outcome(session, snoozes=((case.no, utc(at)),),
-                   notice=Reply("notice_snoozed", {"at": at}))
+                   notice=Reply("notice_snoozed", _snoozed(at, ctx)))
 
 
 def _menu(case: Case, ctx: Ctx) -> Reply:
     """The channel menu, marking the next step unless an answer is still due."""
     return channels.menu(case, lifecycle.advice(case, ctx.now, ctx.tz).until)
+
+
+def _snoozed(at: datetime, ctx: Ctx) -> dict[str, datetime]:
+    """When the user asked to be reminded, and when the push will come (after quiet hours)."""
+    return {"at": at, "deliver": deadlines.deliver_at(at, ctx.tz, ctx.quiet)}
 
 
 def _logged(case: Case, ctx: Ctx, kind: str, detail: str | None = None) -> Case:
@@ -953,7 +958,7 @@ def _on_snooze(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
         at = workdays.window_end(window, ctx.now, ctx.tz).at if window else None
     if at is None or at <= ctx.now:
         return _Rejected(Reply("reask_snooze"))
-    return _Accepted(case, Trigger.ANSWER, (Reply("snoozed", {"at": at}),),
+    return _Accepted(case, Trigger.ANSWER, (Reply("snoozed", _snoozed(at, ctx)),),
                      snoozes=((case.no, utc(at)),))
 
 

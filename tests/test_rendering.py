@@ -159,8 +159,9 @@ def _data(name: str, case: Case) -> list[dict[str, Any]]:
         "resolved": [{"case": case}],
         "refused": [{"case": case, "next": Channel.C12315, "ask_company": ask}
                     for ask in (True, False)],
-        "snoozed": [{"at": NOW}],
-        "notice_snoozed": [{"at": NOW}],
+        "snoozed": [{"at": NOW, "deliver": NOW},
+                    {"at": NOW, "deliver": NOW + timedelta(hours=9)}],
+        "notice_snoozed": [{"at": NOW, "deliver": NOW}],
         "settings": [{"tz": "Asia/Shanghai", "quiet": q} for q in (True, False)],
         "reminder": [dict(r.data) for r in (
             reminder_replies(case, key, NOW, estimate, NOW + late, SH, late)[0]
