@@ -2250,11 +2250,25 @@ class FakeTelegram:
     # ---------------------------------------------------------------- test side: waiting
 
     def wait_for(
-        self, predicate: Callable[[], bool], timeout: float = 10.0, what: str | None = None
+        self,
+        predicate: Callable[[], bool],
+        timeout: float = 10.0,
+        what: str | None = None,
+        *,
+        recheck: float | None = None,
     ) -> None:
-        """Block until ``predicate()`` is true (re-checked on every state change)."""
+        """Block until ``predicate()`` is true (re-checked on every state change).
+
+        A predicate on state outside the fake (the bot's database) changes without telling
+        the fake: ``recheck`` has it re-checked at least that often (seconds) as well.
+        """
         with self._cond:
-            if not self._cond.wait_for(predicate, timeout):
+            deadline = time.monotonic() + timeout
+            while not predicate():
+                remaining = deadline - time.monotonic()
+                if remaining > 0:
+                    self._cond.wait(remaining if recheck is None else min(recheck, remaining))
+                    continue
                 raise AssertionError(
                     f"FakeTelegram: timed out after {timeout}s waiting for "
                     f"{what or getattr(predicate, '__name__', 'condition')}\n{self._diagnostics()}"

@@ -15,6 +15,8 @@ from tests.test_e2e_channels import _confirmed_case
 from tests.test_e2e_intake import USER, say, tap
 
 SAID = datetime(2025, 3, 3, 2, 12, tzinfo=UTC)  # 2025-03-03 10:12 in Shanghai
+# The bot's database changes without the fake hearing of it: waits on it re-check this often.
+DB_RECHECK = 0.05
 
 
 def _facts(bot: BotProcess) -> dict[str, Any]:
@@ -105,7 +107,7 @@ def test_an_album_of_five_is_acknowledged_once_with_all_five(
     _open_case(fake)
     for n in range(5):
         fake.user_sends_photo(USER, media_group_id="album-1", caption="截图" if n == 0 else None)
-    fake.wait_for(lambda: len(_evidence(bot)) == 5, what="five items stored")
+    fake.wait_for(lambda: len(_evidence(bot)) == 5, what="five items stored", recheck=DB_RECHECK)
     fake.wait_for(lambda: any("5 项" in m.text for m in _acks(fake)), what="the ack says 5")
     assert len(_acks(fake)) == 1  # one message, edited or rewritten before it went out
 
@@ -160,12 +162,13 @@ def test_killed_after_two_of_an_album_of_five_loses_and_duplicates_nothing(
     expected = [u["message"]["photo"][-1]["file_unique_id"] for u in fake.pending_updates()
                 if u["update_id"] in ids]
     fake.serve_updates(2)  # the bot gets the first two; its next poll would confirm them
-    fake.wait_for(lambda: len(_evidence(bot)) == 2, what="two items stored")
+    fake.wait_for(lambda: len(_evidence(bot)) == 2, what="two items stored", recheck=DB_RECHECK)
     fake.wait_for(
         lambda: any(r.params.get("offset") == ids[2] for r in fake.requests_for("getUpdates")),
         what="the poll that would confirm the two (held unanswered)",
     )
-    fake.wait_for(lambda: _unsent(bot) == 0, what="the acknowledgement delivered")
+    fake.wait_for(lambda: _unsent(bot) == 0, what="the acknowledgement recorded as sent",
+                  recheck=DB_RECHECK)
     assert any("2 项" in m.text for m in _acks(fake))
     bot.kill()
     assert fake.confirmed_offset <= ids[0]  # nothing confirmed: Telegram re-delivers all five
@@ -188,7 +191,7 @@ def test_a_re_forwarded_album_gets_one_message_counting_what_was_not_saved(
     _open_case(fake)
     for _ in range(3):
         fake.user_sends_photo(USER, media_group_id="first")
-    fake.wait_for(lambda: len(_evidence(bot)) == 3, what="three items stored")
+    fake.wait_for(lambda: len(_evidence(bot)) == 3, what="three items stored", recheck=DB_RECHECK)
     fake.wait_for(lambda: any("3 项" in m.text for m in _acks(fake)), what="the first ack")
     for item in _evidence(bot):
         _same_photo(fake, item, "again")
@@ -264,7 +267,7 @@ def test_eager_download_keeps_the_file_owner_only_beside_the_database(
         content = b"\xff\xd8\xff\xe0 a jpeg screenshot"
         fake.user_sends_photo(USER, caption="卡密页面", content=content)
         fake.wait_for(lambda: bool(_evidence(bot)) and bool(_evidence(bot)[0]["local_path"]),
-                      what="the download recorded")
+                      what="the download recorded", recheck=DB_RECHECK)
         [item] = _evidence(bot)
         path = bot.db_path.parent / "evidence" / item["local_path"]
         assert path.read_bytes() == content
@@ -274,7 +277,8 @@ def test_eager_download_keeps_the_file_owner_only_beside_the_database(
         for n in range(5):
             fake.user_sends_photo(USER, media_group_id="eager", content=b"\xff\xd8" + bytes([n]))
         fake.wait_for(lambda: len(_evidence(bot)) == 6
-                      and all(i["local_path"] for i in _evidence(bot)), what="six downloads")
+                      and all(i["local_path"] for i in _evidence(bot)), what="six downloads",
+                      recheck=DB_RECHECK)
         assert len(fake.requests_for("getFile")) == 6
         assert [p.name for p in path.parent.iterdir() if p.name.endswith(".part")] == []
     finally:
