@@ -59,7 +59,9 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
     new_messages = filters.UpdateType.MESSAGE
     app.add_handler(CommandHandler(COMMANDS, on_command, filters=new_messages))
     app.add_handler(MessageHandler(new_messages & filters.COMMAND, on_command))  # unknown ones
-    evidence = filters.FORWARDED | filters.PHOTO | filters.Document.ALL
+    # Voice notes, video notes and stickers are not evidence we take: on_other says what is.
+    evidence = (filters.FORWARDED | filters.PHOTO | filters.Document.ALL | filters.AUDIO
+                | filters.VIDEO | filters.ANIMATION)
     app.add_handler(MessageHandler(new_messages & evidence, on_evidence))
     app.add_handler(MessageHandler(new_messages & filters.TEXT, on_text))
     app.add_handler(CallbackQueryHandler(on_callback))

@@ -73,15 +73,16 @@ async def on_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if msg is None:
         return
     kind = "edited" if update.edited_message else _kind(msg)
-    await _handle(update, context, Unsupported(kind), msg.date)
+    await _handle(update, context, Unsupported(kind, msg.media_group_id), msg.date)
 
 
 async def on_evidence(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A photo, a file, or a forwarded message: evidence for the case."""
+    """A photo, a file, a recording, or a forwarded message: evidence for the case."""
     msg = update.effective_message
     assert msg is not None
     event = evidence_event(msg)
-    await _handle(update, context, event or Unsupported(_kind(msg)), msg.date)
+    await _handle(update, context, event or Unsupported(_kind(msg), msg.media_group_id),
+                  msg.date)
 
 
 def evidence_event(msg: Message) -> Evidence | None:
@@ -97,11 +98,21 @@ def evidence_event(msg: Message) -> Evidence | None:
         best = msg.photo[-1]  # the largest size
         return Evidence("photo", best.file_id, best.file_unique_id, best.file_size, "image/jpeg",
                         **common)
+    # A video without sound (a silent screen recording) arrives as an animation, and an
+    # animation also carries a document: it is taken as the video it is, before the document.
+    media = msg.animation or msg.video or msg.audio
+    if media is not None:
+        kind = "audio" if media is msg.audio else "video"
+        mime = media.mime_type or ("audio/mpeg" if kind == "audio" else "video/mp4")
+        return Evidence(kind, media.file_id, media.file_unique_id, media.file_size, mime,
+                        media.file_name, **common)
     if msg.document:
         doc = msg.document
         mime = doc.mime_type or ""
-        kind = "image" if mime.startswith("image/") else "pdf" if mime == "application/pdf" else (
-            "document"
+        kind = (
+            "image" if mime.startswith("image/") else "pdf" if mime == "application/pdf"
+            else "video" if mime.startswith("video/") else "audio" if mime.startswith("audio/")
+            else "document"
         )
         return Evidence(kind, doc.file_id, doc.file_unique_id, doc.file_size, doc.mime_type,
                         doc.file_name, **common)

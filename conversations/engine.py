@@ -85,6 +85,7 @@ class Session:
     pending: Contact | None = None  # the contact being entered
     focus: int | None = None  # the evidence item being described
     inbox: tuple[Evidence, ...] = ()  # evidence sent outside a case, until the user says whose
+    albums: tuple[evidence.Album, ...] = ()  # the latest albums' tallies, for their one reply
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,7 @@ class Outcome:
     prefs: Prefs | None = None  # changed settings
     deleted: tuple[int, ...] = ()  # case numbers to delete, with their files
     exports: tuple[int, ...] = ()  # case numbers to export as a PDF and a ZIP
+    erase_files: tuple[str, ...] = ()  # downloaded files of removed evidence (data-relative)
     forget_user: bool = False  # delete everything of this user
 
 
@@ -125,7 +127,8 @@ def step(session: Session, cases: Mapping[int, Case], event: Event, ctx: Ctx) ->
     if session.state is State.ASK_TIMEZONE and isinstance(event, Text):
         return _on_timezone(session, event.text, ctx)
     if session.state not in (State.IDLE, State.ASK_TIMEZONE) and case is None:
-        session = Session(seq=session.seq + 1)  # the case vanished: start over, never crash
+        # The case vanished: start over, never crash (evidence waiting for a case stays).
+        session = _idle(session, None)
     match event:
         case Command(name=name):
             return _command(name, session, cases, case, ctx)
@@ -148,6 +151,9 @@ def step(session: Session, cases: Mapping[int, Case], event: Event, ctx: Ctx) ->
             return Outcome(new, (logged,), (*filed.replies, ask(new, logged)))
         case Evidence():
             return _receive_evidence(session, cases, event, ctx)
+        case Unsupported(media_group_id=str() as album):
+            # Part of an album: counted in the album's one reply, the question not repeated.
+            return _album_refused(session, cases, album)
         case Unsupported(kind=kind):
             replies = [Reply("unsupported", {"kind": kind})]
             if case is not None and session.state is not State.IDLE:
@@ -230,11 +236,28 @@ def _global_press(press: Press, session: Session, cases: Mapping[int, Case], ctx
     if case is None:  # another user's number, a deleted case, or forged data
         return Outcome(session, notice=Reply("notice_not_found"))
     if case.status == "draft" and press.action not in (*_EVIDENCE_ACTIONS, "delete", "erase"):
-        # A draft's only other action is to continue it.
-        idle = Session(State.IDLE, session.seq, case.no)
+        # A draft's only other action is to continue it; evidence waiting goes into it.
+        idle = replace(_idle(session, case.no), seq=session.seq)
+        idle, case, filed = _carry_inbox(idle, case, ctx)
         new = _move(idle, Trigger.RESUME, case, pending=None)
-        return Outcome(new, replies=(Reply("resumed", {"case": case}), ask(new, case)))
-    idle = Session(State.IDLE, session.seq + 1, case.no)
+        return Outcome(new, changed=(case,) if filed else (),
+                       replies=(*filed, Reply("resumed", {"case": case}), ask(new, case)))
+    if press.action in _OPENING and session.inbox:
+        # Opening a case is choosing it for the evidence that waits: nothing is left behind.
+        carried, case, filed = _carry_inbox(session, case, ctx)
+        out = _case_press(press, arg, carried, case, ctx)
+        return replace(out, changed=(case, *out.changed) if out.changed else (case,),
+                       replies=(*filed, *out.replies))
+    out = _case_press(press, arg, session, case, ctx)
+    if out.session.inbox and out.replies:
+        # Evidence still waits for its case: ask again rather than let it be forgotten.
+        out = replace(out, replies=(_which_case(out.session, cases), *out.replies))
+    return out
+
+
+def _case_press(press: Press, arg: str, session: Session, case: Case, ctx: Ctx) -> Outcome:
+    """A button of one case, pressed at any time."""
+    idle = _idle(session, case.no)
     if press.action == "export":
         return Outcome(session, exports=(case.no,), replies=(Reply("exporting"),))
     if press.action == "delete":
@@ -243,7 +266,7 @@ def _global_press(press: Press, session: Session, cases: Mapping[int, Case], ctx
         return Outcome(session, replies=(Reply("delete_confirm", {"case": case}, rows),))
     if press.action == "erase":
         # The session forgets the case too, so nothing points at it afterwards.
-        cleared = session if session.case_no != case.no else Session(seq=session.seq + 1)
+        cleared = session if session.case_no != case.no else _idle(session, None)
         return Outcome(cleared, deleted=(case.no,), replies=(Reply("deleted", {"case": case}),))
     if press.action in _EVIDENCE_ACTIONS:
         return _evidence_press(press.action, arg, session, idle, case, ctx)
@@ -265,6 +288,7 @@ def _global_press(press: Press, session: Session, cases: Mapping[int, Case], ctx
 
 
 _EVIDENCE_ACTIONS = frozenset({"evidence", "item", "refile", "describe", "remove", "into"})
+_OPENING = frozenset({"open", "resume", "evidence"})  # these choose the case for evidence waiting
 _FOLLOW_ACTIONS = frozenset(
     {"call", "filed", "log", "resolve", "close", "reopen", "reply", "snooze"}
 )
@@ -398,7 +422,7 @@ def _settings_press(press: Press, session: Session, ctx: Ctx) -> Outcome:
         prefs = Prefs(press.value, ctx.quiet)
         return Outcome(session, replies=(_settings(prefs.tz, prefs.quiet),), prefs=prefs)
     if press.action == "tz" and press.value == "ask":
-        idle = Session(State.IDLE, session.seq, session.case_no, inbox=session.inbox)
+        idle = replace(session, state=State.IDLE, pending=None, focus=None)
         new = _move(idle, Trigger.SETTINGS, None, pending=None)
         return Outcome(new, replies=(Reply("ask/ask_timezone"),))
     return Outcome(session, notice=Reply("notice_stale"))
@@ -407,13 +431,16 @@ def _settings_press(press: Press, session: Session, ctx: Ctx) -> Outcome:
 def _new_case(session: Session, cases: Mapping[int, Case], ctx: Ctx) -> Outcome:
     no = max(cases, default=0) + 1
     case = Case(no=no, created_at=utc(ctx.now))
-    filed: list[Reply] = []
-    if session.inbox:  # evidence sent before there was a case belongs to the new one
-        case, added, _ = _file(case, session.inbox, ctx)
-        filed.append(Reply("evidence_filed", {"case": case, "items": added}))
-    moved = Session(session.state, session.seq, no)
+    # Evidence sent before there was a case belongs to the new one.
+    moved, case, filed = _carry_inbox(replace(session, case_no=no, pending=None), case, ctx)
     new = _move(moved, Trigger.NEW, case, pending=None)
     return Outcome(new, changed=(case,), replies=(*filed, ask(new, case)))
+
+
+def _idle(session: Session, case_no: int | None) -> Session:
+    """The session at rest on a case (or none); evidence waiting for its case stays."""
+    return replace(session, state=State.IDLE, seq=session.seq + 1, case_no=case_no, pending=None,
+                   focus=None)
 
 
 # --- evidence ----------------------------------------------------------------------------------
@@ -422,50 +449,143 @@ def _new_case(session: Session, cases: Mapping[int, Case], ctx: Ctx) -> Outcome:
 def _receive_evidence(
     session: Session, cases: Mapping[int, Case], ev: Evidence, ctx: Ctx
 ) -> Outcome:
-    if ev.size is not None and ev.size > evidence.MAX_FILE_BYTES:
-        return Outcome(session, replies=(Reply("evidence_too_big", {"size": ev.size}),))
     case = cases.get(session.case_no) if session.case_no is not None else None
     if case is None:
-        # Outside a case: keep it, and ask which case it belongs to.
-        kept = replace(session, inbox=(*session.inbox, ev)[: evidence.MAX_ITEMS])
-        choices: list[tuple[Button, ...]] = [
-            (Button("into", str(c.no), text=_case_label(c)),)
-            for c in sorted(cases.values(), key=lambda c: -c.no)[:10]
-        ]
-        choices.append((Button("new", label="btn.new_case"),))
-        key = f"inbox:{ev.media_group_id}" if ev.media_group_id else None
-        which = Reply("evidence_which_case", {"count": len(kept.inbox)}, tuple(choices), key=key)
-        return Outcome(kept, replies=(which,))
-    filed, added, dupes = _file(case, (ev,), ctx)
-    if not added:
-        template = "evidence_duplicate" if dupes else "evidence_full"
-        return Outcome(session, replies=(Reply(template, {"limit": evidence.MAX_ITEMS}),))
-    group_id = ev.media_group_id
-    shown = [i for i in filed.evidence if group_id and i.media_group_id == group_id] or added
-    target = f"a{ev.media_group_id}" if ev.media_group_id else str(added[0].id)
-    refile = tuple(
-        Button("refile", f"{case.no}.{target}.{g}", label=f"group.{g}") for g in EvidenceGroup
-    )
-    key = f"album:{ev.media_group_id}" if ev.media_group_id else None
-    ack = Reply("evidence_added", {"case": filed, "items": shown}, (refile,), key=key)
-    return Outcome(session, changed=(filed,), replies=(ack,))
+        return _to_inbox(session, cases, ev)
+    filed = evidence.file(case, (ev,), ctx.now)
+    changed = (filed.case,) if filed.case != case else ()
+    if ev.media_group_id:
+        # One album, one reply: every item counted in it, whatever became of it.
+        counts = {"duplicates": len(filed.duplicates), "updated": len(filed.updated),
+                  "too_big": filed.too_big, "full": filed.full}
+        albums, album = evidence.tallied(session.albums, ev.media_group_id, case.no, counts,
+                                         tuple(i.id for i in filed.added))
+        kept = replace(session, albums=albums)
+        return Outcome(kept, changed, (_album_ack(filed.case, album),))
+    if filed.added:
+        [item] = filed.added
+        refile = _refile_row(case.no, str(item.id))
+        ack = Reply("evidence_added", {"case": filed.case, "items": filed.added, "album": None,
+                                       "limit": evidence.MAX_ITEMS}, (refile,))
+        return Outcome(session, changed, (ack,))
+    if filed.duplicates:
+        [same] = filed.duplicates
+        note = same.description if filed.updated else None
+        return Outcome(session, changed, (Reply("evidence_duplicate", {"item": same,
+                                                                       "note": note}),))
+    if filed.too_big:
+        return Outcome(session, replies=(Reply("evidence_too_big", {"size": ev.size}),))
+    return Outcome(session, replies=(Reply("evidence_full", {"limit": evidence.MAX_ITEMS,
+                                                             "inbox": False}),))
 
 
-def _file(
-    case: Case, evs: tuple[Evidence, ...], ctx: Ctx
-) -> tuple[Case, tuple[EvidenceItem, ...], int]:
-    """File items into a case: duplicates and items past the limit are left out."""
-    added: list[EvidenceItem] = []
-    dupes = 0
-    for ev in evs:
-        if evidence.is_duplicate(case, ev):
-            dupes += 1
-            continue
-        if len(case.evidence) >= evidence.MAX_ITEMS:
-            break
-        case, item = evidence.add(case, ev, ctx.now)
-        added.append(item)
-    return case, tuple(added), dupes
+def _album_ack(case: Case, album: evidence.Album) -> Reply:
+    """The one message of an album, kept current: what was added, and what was not."""
+    items = tuple(i for i in case.evidence if i.id in album.items)
+    rows = (_refile_row(case.no, f"a{album.media_group_id}"),) if items else ()
+    data = {"case": case, "items": items, "album": album, "limit": evidence.MAX_ITEMS}
+    return Reply("evidence_added", data, rows, key=f"album:{album.media_group_id}")
+
+
+def _refile_row(case_no: int, target: str) -> tuple[Button, ...]:
+    return tuple(Button("refile", f"{case_no}.{target}.{g}", label=f"group.{g}")
+                 for g in evidence.GROUP_ORDER)
+
+
+def _to_inbox(session: Session, cases: Mapping[int, Case], ev: Evidence) -> Outcome:
+    """Evidence outside a case: kept (once, within the limit) until the user names its case."""
+    inbox = session.inbox
+    counts = {"waiting": 0, "duplicates": 0, "updated": 0, "too_big": 0, "full": 0}
+    same = next((e for e in inbox if evidence.same_evidence(e, ev)), None)
+    if evidence.too_big(ev):
+        counts["too_big"] = 1
+    elif same is not None:
+        counts["duplicates"] = 1
+        if ev.caption and ev.caption != same.caption:
+            counts["updated"] = 1
+            inbox = tuple(replace(e, caption=ev.caption) if e is same else e for e in inbox)
+    elif len(inbox) >= evidence.MAX_ITEMS:
+        counts["full"] = 1
+    else:
+        counts["waiting"] = 1
+        inbox = (*inbox, ev)
+    kept = replace(session, inbox=inbox)
+    album: evidence.Album | None = None
+    if ev.media_group_id:
+        albums, album = evidence.tallied(session.albums, ev.media_group_id, None, counts)
+        kept = replace(kept, albums=albums)
+    elif counts["too_big"]:
+        return Outcome(kept, replies=(Reply("evidence_too_big", {"size": ev.size}),))
+    elif counts["full"]:
+        full = Reply("evidence_full", {"limit": evidence.MAX_ITEMS, "inbox": True})
+        return Outcome(kept, replies=(full, _which_case(kept, cases)))
+    elif counts["duplicates"]:
+        note = ev.caption if counts["updated"] else None
+        dup = Reply("evidence_duplicate", {"item": None, "note": note})
+        return Outcome(kept, replies=(dup, _which_case(kept, cases)))
+    return Outcome(kept, replies=(_which_case(kept, cases, album),))
+
+
+def _which_case(
+    session: Session, cases: Mapping[int, Case], album: evidence.Album | None = None
+) -> Reply:
+    """Ask which case the evidence waiting outside a case belongs to."""
+    choices: list[tuple[Button, ...]] = [
+        (Button("into", str(c.no), text=_case_label(c)),)
+        for c in sorted(cases.values(), key=lambda c: -c.no)[:10]
+    ]
+    choices.append((Button("new", label="btn.new_case"),))
+    key = f"inbox:{album.media_group_id}" if album else None
+    data = {"count": len(session.inbox), "album": album, "limit": evidence.MAX_ITEMS}
+    return Reply("evidence_which_case", data, tuple(choices), key=key)
+
+
+def _album_refused(session: Session, cases: Mapping[int, Case], media_group_id: str) -> Outcome:
+    """A kind we cannot take, in an album: counted in the album's reply."""
+    case = cases.get(session.case_no) if session.case_no is not None else None
+    no = case.no if case is not None else None
+    albums, album = evidence.tallied(session.albums, media_group_id, no, {"unsupported": 1})
+    kept = replace(session, albums=albums)
+    if case is None:
+        return Outcome(kept, replies=(_which_case(kept, cases, album),))
+    return Outcome(kept, replies=(_album_ack(case, album),))
+
+
+def _carry_inbox(
+    session: Session, case: Case, ctx: Ctx
+) -> tuple[Session, Case, tuple[Reply, ...]]:
+    """Evidence waiting outside a case filed into `case`, and the reply that says so."""
+    if not session.inbox:
+        return session, case, ()
+    filed = evidence.file(case, session.inbox, ctx.now)
+    data = {"case": filed.case, "items": filed.added, "duplicates": len(filed.duplicates),
+            "updated": len(filed.updated), "full": filed.full, "limit": evidence.MAX_ITEMS}
+    albums = tuple(a for a in session.albums if a.case_no is not None)
+    return (replace(session, inbox=(), albums=albums), filed.case,
+            (Reply("evidence_filed", data),))
+
+
+PAGE_SIZE = 10  # evidence items per page of the list, each with its button
+
+
+def _evidence_list(case: Case, page: int, token: int) -> Reply:
+    """One page of a case's evidence, grouped, each item with its button; pages edit in place."""
+    ordered = sorted(case.evidence, key=lambda i: (evidence.GROUP_ORDER.index(i.group), i.id))
+    pages = max(1, -(-len(ordered) // PAGE_SIZE))
+    page = min(max(page, 0), pages - 1)
+    shown = ordered[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    buttons = [Button("item", f"{case.no}.{i.id}", text=f"#{i.id}") for i in shown]
+    rows = [tuple(buttons[n : n + 5]) for n in range(0, len(buttons), 5)]
+    nav = []
+    if page > 0:
+        nav.append(Button("evidence", f"{case.no}.{page - 1}.{token}", label="btn.page_prev"))
+    if page < pages - 1:
+        nav.append(Button("evidence", f"{case.no}.{page + 1}.{token}", label="btn.page_next"))
+    if nav:
+        rows.append(tuple(nav))
+    data = {"case": case, "checks": evidence.checklist(case), "items": shown, "page": page,
+            "pages": pages}
+    return Reply("evidence_list", data, tuple(rows), key=f"evidence:{case.no}:{token}")
 
 
 def _evidence_press(
@@ -474,17 +594,16 @@ def _evidence_press(
     if action == "into":
         if not session.inbox:
             return Outcome(session, notice=Reply("notice_stale"))
-        filed, added, _ = _file(case, session.inbox, ctx)
-        return Outcome(idle, changed=(filed,), replies=(
-            Reply("evidence_filed", {"case": filed, "items": added}),
-        ))
+        carried, filed, replies = _carry_inbox(idle, case, ctx)
+        return Outcome(carried, changed=(filed,), replies=replies)
     if action == "evidence":
-        items_kb = tuple(
-            (Button("item", f"{case.no}.{i.id}", text=f"#{i.id}"),) for i in case.evidence[-20:]
-        )
-        data = {"case": case, "checks": evidence.checklist(case)}
-        listing = Reply("evidence_list", data, items_kb)
-        return Outcome(idle, replies=(listing,))
+        # "<case>" opens the list; "<case>.<page>.<list>" turns a page of an open list.
+        page_s, _, token_s = arg.partition(".")
+        if not arg:
+            return Outcome(idle, replies=(_evidence_list(case, 0, idle.seq),))
+        if not (page_s.isdigit() and token_s.isdigit()):
+            return Outcome(session, notice=Reply("notice_stale"))
+        return Outcome(idle, replies=(_evidence_list(case, int(page_s), int(token_s)),))
     # The rest act on items: "<id>.<...>" or, for a whole album, "a<media_group_id>.<...>".
     target, _, rest = arg.partition(".")
     items = _items(case, target)
@@ -493,30 +612,33 @@ def _evidence_press(
     if action == "item":
         [item] = items[:1]
         item_kb: tuple[tuple[Button, ...], ...] = (
-            tuple(Button("refile", f"{case.no}.{item.id}.{g}", label=f"group.{g}")
-                  for g in EvidenceGroup),
+            _refile_row(case.no, str(item.id)),
             (Button("describe", f"{case.no}.{item.id}", label="btn.describe"),
              Button("remove", f"{case.no}.{item.id}", label="btn.remove")),
         )
         view = Reply("evidence_item", {"case": case, "item": item}, item_kb)
         return Outcome(idle, replies=(view,))
     if action == "refile":
-        group = _enum_value(EvidenceGroup, rest)
-        if group is None:
+        to = _enum_value(EvidenceGroup, rest) or _enum_value(EvidenceClaim, rest)
+        if to is None:
             return Outcome(session, notice=Reply("notice_stale"))
-        ids = {i.id for i in items}
-        refiled = case.with_(evidence=tuple(
-            replace(i, group=group, what=i.what if i.what and i.what.value in _IN_GROUP[group]
-                    else None) if i.id in ids else i
-            for i in case.evidence
-        ))
-        refiled_notice = Reply("notice_refiled", {"group": group})
-        return Outcome(session, changed=(refiled,), notice=refiled_notice)
+        refiled = evidence.refile(case, {i.id for i in items}, to)
+        moved = tuple(i for i in refiled.evidence if i.id in {i.id for i in items})
+        if isinstance(to, EvidenceClaim):
+            notice = Reply("notice_refiled", {"group": CLAIM_GROUP[to], "what": to})
+            return Outcome(session, changed=(refiled,), notice=notice)
+        # A group, then the kinds within it: one more tap ticks the checklist.
+        kinds = tuple(Button("refile", f"{case.no}.{target}.{c}", label=f"claim.{c}")
+                      for c in evidence.KINDS_IN[to])
+        which = Reply("evidence_refiled", {"case": refiled, "items": moved, "group": to},
+                      (kinds,))
+        return Outcome(session, changed=(refiled,), replies=(which,),
+                       notice=Reply("notice_refiled", {"group": to, "what": None}))
     if action == "remove":
-        ids = {i.id for i in items}
-        kept = case.with_(evidence=tuple(i for i in case.evidence if i.id not in ids))
-        return Outcome(idle, changed=(kept,), replies=(
-            Reply("evidence_removed", {"case": kept, "items": items}),
+        kept, gone = evidence.remove(case, {i.id for i in items})
+        files = tuple(i.local_path for i in gone if i.local_path)
+        return Outcome(idle, changed=(kept,), erase_files=files, replies=(
+            Reply("evidence_removed", {"case": kept, "items": gone}),
         ))
     # describe: ask for a note on the item
     new = _move(idle, Trigger.DESCRIBE, case, pending=None)
@@ -528,10 +650,6 @@ def _items(case: Case, target: str) -> tuple[EvidenceItem, ...]:
     if target.startswith("a"):
         return tuple(i for i in case.evidence if i.media_group_id == target[1:])
     return tuple(i for i in case.evidence if target.isdigit() and i.id == int(target))
-
-
-# What an item can show, by group: re-filing keeps "what" only where it still fits.
-_IN_GROUP = {g: {c.value for c, cg in CLAIM_GROUP.items() if cg is g} for g in EvidenceGroup}
 
 
 # --- answers ---------------------------------------------------------------------------------
@@ -897,10 +1015,10 @@ def _on_evidence_note(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Re
     item = next((i for i in case.evidence if i.id == s.focus), None)
     if item is None or not note:
         return _Rejected(Reply("reask_evidence_note"))
-    noted = case.with_(evidence=tuple(
-        replace(i, description=note) if i.id == item.id else i for i in case.evidence
-    ))
-    done = Reply("evidence_noted", {"item": item, "note": note})
+    # The note is read too: "支付宝账单" files the item as the payment record.
+    noted, described = evidence.describe(case, item.id, note)
+    done = Reply("evidence_noted", {"item": described, "note": note,
+                                    "refiled": described.what != item.what})
     return _Accepted(noted, Trigger.ANSWER, (done,))
 
 
@@ -1056,7 +1174,8 @@ def _move(
     assert isinstance(dest, State)
     case_no = None if dest is State.IDLE and trigger is Trigger.CONFIRM else session.case_no
     focus = session.focus if dest is State.ASK_EVIDENCE_NOTE else None
-    return Session(dest, session.seq + 1, case_no, pending, focus, session.inbox)
+    return replace(session, state=dest, seq=session.seq + 1, case_no=case_no, pending=pending,
+                   focus=focus)
 
 
 # --- questions -------------------------------------------------------------------------------

@@ -35,13 +35,14 @@ class Unsupported:
     """A message of a kind the current step cannot take (sticker, voice, photo, ...)."""
 
     kind: str
+    media_group_id: str | None = None  # the album it came in: counted in the album's reply
 
 
 @dataclass(frozen=True)
 class Evidence:
     """A photo, file or forwarded message offered as evidence."""
 
-    kind: str  # photo, image, pdf, document, text
+    kind: str  # photo, image, pdf, document, audio, video, text
     file_id: str | None = None
     file_unique_id: str | None = None
     size: int | None = None

@@ -95,8 +95,8 @@ CLAIM_GROUP: dict[EvidenceClaim, EvidenceGroup] = {
 class EvidenceItem:
     """A file or forwarded message the user sent as evidence."""
 
-    id: int  # per case, from 1
-    kind: str  # photo, image, pdf, document, text
+    id: int  # per case, from 1, never reused
+    kind: str  # photo, image, pdf, document, audio, video, text
     group: EvidenceGroup
     received_at: datetime  # UTC
     file_id: str | None = None
@@ -263,17 +263,21 @@ class TimelineEvent:
 
     at: datetime  # UTC
     text: str
+    evidence: int | None = None  # the forwarded item this event came from, removed with it
 
     def to_json(self) -> dict[str, Any]:
         """Serialise for storage."""
-        return {"at": _dt_out(self.at), "text": self.text}
+        out: dict[str, Any] = {"at": _dt_out(self.at), "text": self.text}
+        if self.evidence is not None:
+            out["evidence"] = self.evidence
+        return out
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> TimelineEvent:
         """Deserialise from storage."""
         at = _dt_in(d["at"])
         assert at is not None
-        return cls(at=at, text=d["text"])
+        return cls(at=at, text=d["text"], evidence=d.get("evidence"))
 
 
 @dataclass(frozen=True)
@@ -376,6 +380,7 @@ class Case:
     company_code: str | None = None  # 统一社会信用代码
     company_address: str | None = None
     evidence: tuple[EvidenceItem, ...] = ()
+    evidence_seq: int = 0  # the last item number given: numbers are never reused
     confirmed_at: datetime | None = None
     resolved_at: datetime | None = None  # the user marked the case resolved
     closed_at: datetime | None = None  # closed without a resolution
@@ -384,6 +389,18 @@ class Case:
     def with_(self, **changes: Any) -> Case:
         """A copy with some fields changed."""
         return replace(self, **changes)
+
+    @property
+    def claims_sent(self) -> tuple[EvidenceClaim, ...]:
+        """The kinds of evidence a real item shows (已发送), in the claims' order."""
+        shown = {i.what for i in self.evidence}
+        return tuple(c for c in EvidenceClaim if c in shown)
+
+    @property
+    def claims_unsent(self) -> tuple[EvidenceClaim, ...]:
+        """What the user ticked as held but no item shows yet (你说有、还没发来)."""
+        shown = {i.what for i in self.evidence}
+        return tuple(c for c in self.evidence_claims if c not in shown)
 
     def to_json(self) -> dict[str, Any]:
         """Serialise the facts for storage (no, status and times are columns)."""
@@ -438,6 +455,7 @@ class Case:
             company_code=d.get("company_code"),
             company_address=d.get("company_address"),
             evidence=tuple(EvidenceItem.from_json(e) for e in d.get("evidence", [])),
+            evidence_seq=int(d.get("evidence_seq") or 0),
             confirmed_at=_dt_in(d.get("confirmed_at")),
             resolved_at=_dt_in(d.get("resolved_at")),
             closed_at=_dt_in(d.get("closed_at")),

@@ -20,7 +20,7 @@ from conversations.events import Event
 from conversations.evidence import evidence_file_name
 from conversations.export import export_case
 from conversations.locks import KeyedLocks
-from conversations.model import Lang, LogEntry, utc
+from conversations.model import EvidenceItem, Lang, LogEntry, utc
 from conversations.outbox import Outbox
 from conversations.reminders import LATE_AFTER, reminder_replies
 from conversations.rendering import OutMessage, Texts
@@ -96,6 +96,11 @@ class Coach:
         self._default_tz = default_tz
         self._clock = clock
         self._users = KeyedLocks()
+        # One download run per user at a time: an album's updates each ask for one, and two
+        # runs would fetch the same files twice, into the same partial file.
+        self._downloads = KeyedLocks()
+        self._fetching: set[int] = set()  # users with an eager run under way
+        self._fetch_again: set[int] = set()  # ...and new files since it read the cases
         self._pushes = asyncio.Semaphore(PUSHES_IN_FLIGHT)
 
     async def handle(self, inbound: Inbound) -> Handled:
@@ -110,7 +115,7 @@ class Coach:
         else:
             await delivery
         if self._eager and handled.new_files:
-            self._in_background(self.download(inbound.user_id))
+            self._download_soon(inbound.user_id)
         for case_no in handled.exports:
             work = self._export_or_say_so(inbound.user_id, inbound.chat_id, case_no)
             if self._background:
@@ -174,14 +179,41 @@ class Coach:
         self._deliveries.add(task)
         task.add_done_callback(self._deliveries.discard)
 
+    def _download_soon(self, user_id: int) -> None:
+        """Start an eager download run for the user, or have the running one look again."""
+        if user_id in self._fetching:
+            self._fetch_again.add(user_id)
+            return
+        self._fetching.add(user_id)
+        self._in_background(self._download_until_done(user_id))
+
+    async def _download_until_done(self, user_id: int) -> None:
+        try:
+            while True:
+                self._fetch_again.discard(user_id)
+                await self.download(user_id)
+                if user_id not in self._fetch_again:
+                    return
+        except Exception:
+            log.exception("downloading the evidence of user %s failed", user_id)
+        finally:
+            self._fetching.discard(user_id)
+            self._fetch_again.discard(user_id)
+
     async def download(self, user_id: int, case_no: int | None = None) -> int:
         """Download the user's evidence files not yet on disk; returns how many were fetched.
 
         Files go to <files_dir>/<user>/<case>/<item>-<unique id><ext>, owner-only; each path is
-        recorded on its item as soon as the file is complete.
+        recorded on its item as soon as the file is complete. Runs of one user take turns, and
+        each reads the cases afresh, so no file is fetched twice.
         """
         if self._files is None or self._files_dir is None:
             return 0
+        async with self._downloads.hold(user_id):
+            return await self._download(user_id, case_no)
+
+    async def _download(self, user_id: int, case_no: int | None) -> int:
+        assert self._files is not None and self._files_dir is not None
         async with self._store.transaction() as tx:
             cases = await tx.cases(user_id)
         fetched = 0
@@ -200,19 +232,36 @@ class Coach:
                     log.exception("could not download evidence #%s of case %s", item.id, case.no)
                     continue
                 os.chmod(dest, 0o600)
-                await self._record_download(user_id, case.no, item.id, str(relative))
-                fetched += 1
+                if await self._record_download(user_id, case.no, item, str(relative)):
+                    fetched += 1
+                else:  # removed while it was fetched: its file must not stay behind
+                    dest.unlink(missing_ok=True)
         return fetched
 
-    async def _record_download(self, user_id: int, case_no: int, item_id: int, path: str) -> None:
+    async def _record_download(
+        self, user_id: int, case_no: int, item: EvidenceItem, path: str
+    ) -> bool:
+        """Record where the item's file is; False when the item (or its case) is gone."""
         async with self._users.hold(user_id), self._store.transaction() as tx:
             case = (await tx.cases(user_id)).get(case_no)
-            if case is None:
-                return  # deleted meanwhile
+            current = next((i for i in case.evidence if i.id == item.id), None) if case else None
+            if case is None or current is None or current.file_id != item.file_id:
+                return False
             items = tuple(
-                replace(i, local_path=path) if i.id == item_id else i for i in case.evidence
+                replace(i, local_path=path) if i.id == item.id else i for i in case.evidence
             )
             await tx.save_case(user_id, case.with_(evidence=items), self._clock())
+        return True
+
+    def _erase_evidence(self, paths: tuple[str, ...]) -> None:
+        """Remove the downloaded files of removed evidence items."""
+        if self._files_dir is None:
+            return
+        root = self._files_dir.resolve()
+        for path in paths:
+            file = (root / path).resolve()
+            if file.is_relative_to(root):  # a stored path never leads outside the data folder
+                file.unlink(missing_ok=True)
 
     async def drain(self) -> None:
         """Wait for deliveries still under way (at a clean stop)."""
@@ -274,6 +323,7 @@ class Coach:
             await tx.enqueue(inbound.chat_id, messages, now)
             if inbound.update_id is not None:
                 await tx.mark_update(inbound.update_id, user.user_id, now)
+        self._erase_evidence(outcome.erase_files)  # once the items are gone from the record
         notice = None
         if outcome.notice is not None:
             notice = self._texts.render(outcome.notice, user.lang, tz)[0].plain

@@ -19,6 +19,7 @@ import aiosqlite
 from conversations.deadlines import Wanted, deliver_at
 from conversations.engine import Session
 from conversations.events import Evidence
+from conversations.evidence import Album
 from conversations.model import Case, Contact, Lang, utc
 from conversations.rendering import OutMessage
 from conversations.states import State
@@ -176,7 +177,8 @@ class Tx:
     async def session(self, user_id: int) -> Session:
         """A user's session; a fresh one if none is stored."""
         async with self._db.execute(
-            "SELECT state, seq, case_no, pending, focus, inbox FROM sessions WHERE user_id = ?",
+            "SELECT state, seq, case_no, pending, focus, inbox, albums FROM sessions "
+            "WHERE user_id = ?",
             (user_id,),
         ) as cur:
             row = await cur.fetchone()
@@ -184,20 +186,22 @@ class Tx:
             return Session()
         pending = Contact.from_json(json.loads(row[3])) if row[3] else None
         inbox = tuple(_evidence_in(e) for e in json.loads(row[5])) if row[5] else ()
-        return Session(State(row[0]), int(row[1]), row[2], pending, row[4], inbox)
+        albums = tuple(Album.from_json(a) for a in json.loads(row[6])) if row[6] else ()
+        return Session(State(row[0]), int(row[1]), row[2], pending, row[4], inbox, albums)
 
     async def save_session(self, user_id: int, s: Session) -> None:
         """Store a user's session."""
         pending = json.dumps(s.pending.to_json(), ensure_ascii=False) if s.pending else None
         inbox = json.dumps([_evidence_out(e) for e in s.inbox], ensure_ascii=False)
+        albums = json.dumps([a.to_json() for a in s.albums], ensure_ascii=False)
         await self._db.execute(
-            "INSERT INTO sessions (user_id, state, seq, case_no, pending, focus, inbox) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?) "
+            "INSERT INTO sessions (user_id, state, seq, case_no, pending, focus, inbox, albums) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (user_id) DO UPDATE SET state = excluded.state, seq = excluded.seq, "
             "case_no = excluded.case_no, pending = excluded.pending, focus = excluded.focus, "
-            "inbox = excluded.inbox",
+            "inbox = excluded.inbox, albums = excluded.albums",
             (user_id, s.state.value, s.seq, s.case_no, pending, s.focus,
-             inbox if s.inbox else None),
+             inbox if s.inbox else None, albums if s.albums else None),
         )
 
     async def cases(self, user_id: int) -> dict[int, Case]:

@@ -772,6 +772,7 @@ class FakeTelegram:
         self.errors: list[ApiError] = []
         self.served_update_ids: set[int] = set()  # every update a getUpdates answer carried
         self._held: set[str] = set()  # methods whose requests wait until released
+        self._serve_budget: int | None = None  # see serve_updates
         self.throttled: list[ApiError] = []
         self.count_429 = 0
         self.sent_count = 0
@@ -947,6 +948,11 @@ class FakeTelegram:
                 record_note = f"{method_raw!r} is not implemented by FakeTelegram"
                 return self._reject(record, TelegramAPIError(404, "Not Found"), record_note)
             if method == "getUpdates":
+                if method in self._held:
+                    # Held before its offset is applied: a bot killed now confirmed nothing.
+                    await self._wait_released(method)
+                    if request.transport is None or request.transport.is_closing():
+                        raise _SilentDrop()
                 result = await self._get_updates(request, params)
             else:
                 if method in self._held:
@@ -1076,10 +1082,16 @@ class FakeTelegram:
             self._pollers.add(future)
             try:
                 with self._cond:
-                    batch = [dict(u) for u in self._pending[:limit]]
+                    held = "getUpdates" in self._held and not self._closing
+                    budget = limit if self._serve_budget is None else self._serve_budget
+                    batch = [] if held else [dict(u) for u in self._pending[:min(limit, budget)]]
+                    if batch and self._serve_budget is not None:
+                        self._serve_budget = None
+                        self._held.add("getUpdates")  # one answer served: held again
+                    self.served_update_ids.update(u["update_id"] for u in batch)
+                    self._cond.notify_all()
                 remaining = deadline - loop.time()
                 if batch or remaining <= 0 or self._closing:
-                    self.served_update_ids.update(u["update_id"] for u in batch)
                     return batch
                 with self._cond:
                     self._polls_waiting += 1
@@ -1756,10 +1768,27 @@ class FakeTelegram:
             self._cond.notify_all()
 
     def release(self, method: str) -> None:
-        """Stop holding `method`; held requests are then dropped unanswered."""
+        """Stop holding `method`; held requests are then dropped unanswered.
+
+        A held getUpdates instead goes on as usual, unless its client went away meanwhile.
+        """
         with self._cond:
             self._held.discard(method)
             self._cond.notify_all()
+        self._wake_threadsafe()
+
+    def serve_updates(self, count: int) -> None:
+        """Let a held getUpdates answer once, with at most `count` updates; then hold it again.
+
+        With ``hold("getUpdates")`` first, updates can be queued and handed to the bot in
+        exactly the batches a test needs: the bot's next poll, which would confirm the batch,
+        waits (its offset not applied) until :meth:`release`.
+        """
+        with self._cond:
+            self._serve_budget = count
+            self._held.discard("getUpdates")
+            self._cond.notify_all()
+        self._wake_threadsafe()
 
     async def _wait_released(self, method: str) -> None:
         while True:
@@ -2032,6 +2061,59 @@ class FakeTelegram:
             user_id, body, language_code=language_code, first_name=first_name, date=date
         )
 
+    def user_sends_media(
+        self,
+        user_id: int,
+        kind: str,
+        *,
+        file_size: int = 500_000,
+        mime_type: str | None = None,
+        file_name: str | None = None,
+        caption: str | None = None,
+        media_group_id: str | None = None,
+        duration: int = 30,
+        language_code: str | None = "zh-hans",
+        first_name: str = "测试",
+    ) -> int:
+        """The user sends an ``audio``, ``video``, ``animation`` or ``video_note``.
+
+        An animation (a GIF, or a video without sound) also carries a ``document``, as
+        Telegram sends it for older clients. Returns update_id.
+        """
+        default_mime = {"audio": "audio/mpeg"}.get(kind, "video/mp4")
+        mime = mime_type or (None if kind == "video_note" else default_mime)
+        folder = {"audio": "music", "animation": "animations", "video_note": "video_notes"}
+        suffix = "." + (mime or "video/mp4").split("/", 1)[1].replace("mpeg", "mp3")
+        with self._cond:
+            file = self._new_file(folder.get(kind, "videos"), content=None, file_size=file_size,
+                                  file_name=file_name, mime_type=mime, extension=suffix)
+        media: JSONDict = {
+            "file_id": file.file_id,
+            "file_unique_id": file.file_unique_id,
+            "duration": duration,
+            "file_size": file_size,
+        }
+        if kind == "video_note":
+            media["length"] = 240
+        elif kind != "audio":
+            media.update(width=1280, height=720)
+        if mime is not None:
+            media["mime_type"] = mime
+        if file_name is not None:
+            media["file_name"] = file_name
+        body: JSONDict = {kind: media}
+        if kind == "animation":
+            body["document"] = {k: v for k, v in media.items()
+                                if k in ("file_id", "file_unique_id", "file_size", "mime_type",
+                                         "file_name")}
+        if caption is not None:
+            body["caption"] = caption
+        if media_group_id is not None:
+            body["media_group_id"] = media_group_id
+        return self._user_message(
+            user_id, body, language_code=language_code, first_name=first_name, date=None
+        )
+
     def user_forwards_text(
         self,
         user_id: int,
@@ -2040,12 +2122,21 @@ class FakeTelegram:
         origin_date: int | float | datetime,
         sender_name: str = "客服",
         sender_user_id: int | None = None,
+        channel_title: str | None = None,
         language_code: str | None = "zh-hans",
         first_name: str = "测试",
     ) -> int:
-        """The user forwards a text; origin ``hidden_user``, or ``user`` with ``sender_user_id``."""
+        """The user forwards a text; origin ``hidden_user``, ``user`` with ``sender_user_id``,
+        or ``channel`` with ``channel_title``."""
         origin: JSONDict
-        if sender_user_id is None:
+        if channel_title is not None:
+            origin = {
+                "type": "channel",
+                "date": _to_unix(origin_date),
+                "chat": {"id": -1001234567890, "type": "channel", "title": channel_title},
+                "message_id": 77,
+            }
+        elif sender_user_id is None:
             origin = {
                 "type": "hidden_user",
                 "date": _to_unix(origin_date),
@@ -2159,11 +2250,25 @@ class FakeTelegram:
     # ---------------------------------------------------------------- test side: waiting
 
     def wait_for(
-        self, predicate: Callable[[], bool], timeout: float = 10.0, what: str | None = None
+        self,
+        predicate: Callable[[], bool],
+        timeout: float = 10.0,
+        what: str | None = None,
+        *,
+        recheck: float | None = None,
     ) -> None:
-        """Block until ``predicate()`` is true (re-checked on every state change)."""
+        """Block until ``predicate()`` is true (re-checked on every state change).
+
+        A predicate on state outside the fake (the bot's database) changes without telling
+        the fake: ``recheck`` has it re-checked at least that often (seconds) as well.
+        """
         with self._cond:
-            if not self._cond.wait_for(predicate, timeout):
+            deadline = time.monotonic() + timeout
+            while not predicate():
+                remaining = deadline - time.monotonic()
+                if remaining > 0:
+                    self._cond.wait(remaining if recheck is None else min(recheck, remaining))
+                    continue
                 raise AssertionError(
                     f"FakeTelegram: timed out after {timeout}s waiting for "
                     f"{what or getattr(predicate, '__name__', 'condition')}\n{self._diagnostics()}"

@@ -111,11 +111,15 @@ def _all_answered(fake: FakeTelegram) -> None:
 
 # --- messages the intake cannot take ---------------------------------------------------------
 
-ACCEPTED = "我能收:文字、截图或图片、PDF 等文件,以及转发的客服聊天消息。"
-# Photos and documents are evidence, not refused: tests/test_e2e_evidence.py covers them.
+ACCEPTED = (
+    "我能收:文字、截图或图片、PDF 等文件、录音(音频文件)、录屏(视频),以及转发的客服聊天消息。"
+)
+# Photos, documents and recordings are evidence, not refused: tests/test_e2e_evidence.py
+# covers them.
 UNSUPPORTED: dict[str, tuple[Callable[[FakeTelegram], int], str]] = {
     "sticker": (lambda f: f.user_sends_sticker(USER), f"收不了贴纸。{ACCEPTED}"),
-    "voice": (lambda f: f.user_sends_voice(USER), f"收不了语音。{ACCEPTED}"),
+    "voice": (lambda f: f.user_sends_voice(USER),
+              f"收不了语音。{ACCEPTED}通话录音请作为音频文件发送。"),
     "location": (lambda f: f.user_sends_location(USER), f"收不了位置。{ACCEPTED}"),
 }
 

@@ -165,6 +165,46 @@ async def test_user_media_updates_parse(bot: Bot, fake: FakeTelegram) -> None:
     assert visible.forward_origin is not None and visible.forward_origin.type == "user"
 
 
+async def test_recordings_animations_and_channel_forwards_parse(
+    bot: Bot, fake: FakeTelegram
+) -> None:
+    fake.user_sends_media(USER, "audio", file_name="call.mp3", media_group_id="g2")
+    fake.user_sends_media(USER, "video", caption="录屏")
+    fake.user_sends_media(USER, "animation")
+    fake.user_sends_media(USER, "video_note")
+    fake.user_forwards_text(USER, "公告", origin_date=1_700_000_000, channel_title="官方频道")
+    audio, video, gif, note, channel = [
+        u.message for u in await bot.get_updates(timeout=0) if u.message is not None
+    ]
+    assert audio.audio is not None and audio.audio.file_name == "call.mp3"
+    assert audio.media_group_id == "g2"
+    assert video.video is not None and video.caption == "录屏"
+    assert gif.animation is not None and gif.document is not None  # as Telegram sends it
+    assert gif.document.file_unique_id == gif.animation.file_unique_id
+    assert note.video_note is not None
+    origin = channel.forward_origin
+    assert origin is not None and origin.type == "channel"
+    assert origin.chat.title == "官方频道"  # type: ignore[attr-defined]
+
+
+async def test_held_get_updates_serves_exact_batches_and_confirms_nothing_meanwhile(
+    bot: Bot, fake: FakeTelegram
+) -> None:
+    fake.hold("getUpdates")
+    ids = [fake.user_sends_text(USER, str(n)) for n in range(3)]
+    poll = asyncio.create_task(bot.get_updates(timeout=5))
+    await asyncio.to_thread(fake.wait_for, lambda: bool(fake.requests_for("getUpdates")), 5)
+    fake.serve_updates(2)
+    assert [u.update_id for u in await poll] == ids[:2]
+    # The next poll, which would confirm the two, waits with its offset not applied.
+    confirming = asyncio.create_task(bot.get_updates(offset=ids[2], timeout=0))
+    await asyncio.to_thread(fake.wait_for, lambda: len(fake.requests_for("getUpdates")) == 2, 5)
+    assert fake.confirmed_offset == 0 and not confirming.done()
+    fake.release("getUpdates")
+    assert [u.update_id for u in await confirming] == ids[2:]
+    assert fake.confirmed_offset == ids[2]
+
+
 # ----------------------------------------------------------------------------- sendMessage
 
 

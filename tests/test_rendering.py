@@ -19,12 +19,13 @@ from conversations.engine import (
     _contact_added,
     ask,
 )
-from conversations.evidence import checklist
+from conversations.evidence import Album, checklist
 from conversations.model import (
     Case,
     Channel,
     Contact,
     DemandAction,
+    EvidenceClaim,
     EvidenceGroup,
     EvidenceItem,
     IssueType,
@@ -102,6 +103,11 @@ ITEMS = (
     EvidenceItem(3, "pdf", EvidenceGroup.PROBLEM, datetime(2024, 3, 3, 4, 0, tzinfo=UTC),
                  "f3", "u3", 120_000, "application/pdf", "err&or.pdf"),
 )
+ALBUMS = (
+    Album("a1", 1, (1, 2), duplicates=2, updated=1, too_big=1, full=1, unsupported=1),
+    Album("a2", None, waiting=3, duplicates=1, too_big=1, full=2),
+    Album("a3", 1),
+)
 EVENT = TimelineEvent(datetime(2024, 3, 2, 2, 20, tzinfo=UTC), NASTY)
 CONTACT = CASES["full"].contacts[0]
 
@@ -146,16 +152,31 @@ def _data(name: str, case: Case) -> list[dict[str, Any]]:
         "amount_not_yuan": [{"text": "30 USD<&>"}],
         "case_summary": [{"case": case, "first": True}, {"case": case, "first": False}],
         "company_saved": [{"case": case}],
-        "evidence_added": [{"case": case, "items": list(items)} for items in (ITEMS, ITEMS[:1])],
-        "evidence_filed": [{"case": case, "items": list(ITEMS)}],
-        "evidence_which_case": [{"count": 1}, {"count": 3}],
-        "evidence_full": [{"limit": 50}],
+        "evidence_added": [
+            {"case": case, "items": list(items), "album": album, "limit": 50}
+            for items in (ITEMS, ITEMS[:1], ()) for album in (None, *ALBUMS)
+        ],
+        "evidence_filed": [{"case": case, "items": list(ITEMS), "duplicates": d, "updated": u,
+                            "full": f, "limit": 50} for d, u, f in ((0, 0, 0), (2, 1, 3))],
+        "evidence_which_case": [{"count": n, "album": album, "limit": 50}
+                                for n in (1, 3) for album in (None, *ALBUMS)],
+        "evidence_full": [{"limit": 50, "inbox": inbox} for inbox in (True, False)],
+        "evidence_duplicate": [{"item": item, "note": note} for item in (None, *ITEMS)
+                               for note in (None, NASTY)],
         "evidence_too_big": [{"size": 25 * 1024 * 1024}],
-        "evidence_list": [{"case": case.with_(evidence=ITEMS), "checks": checklist(case)}],
+        "evidence_list": [
+            {"case": c, "checks": checklist(c), "items": list(c.evidence[:2]), "page": p,
+             "pages": pages}
+            for c in (case.with_(evidence=ITEMS), case.with_(evidence=()))
+            for p, pages in ((0, 1), (1, 3))
+        ],
         "evidence_item": [{"case": case, "item": i} for i in ITEMS],
         "evidence_removed": [{"case": case, "items": ITEMS[:2]}],
-        "evidence_noted": [{"item": ITEMS[0], "note": NASTY}],
-        "notice_refiled": [{"group": g} for g in EvidenceGroup],
+        "evidence_noted": [{"item": i, "note": NASTY, "refiled": r} for i in ITEMS
+                           for r in (True, False)],
+        "evidence_refiled": [{"case": case, "items": ITEMS[:2], "group": g} for g in EvidenceGroup],
+        "notice_refiled": [{"group": g, "what": w} for g in EvidenceGroup
+                           for w in (None, EvidenceClaim.PAYMENT_RECORD)],
         "resolved": [{"case": case}],
         "refused": [{"case": case, "next": Channel.C12315, "ask_company": ask}
                     for ask in (True, False)],
