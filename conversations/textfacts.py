@@ -16,6 +16,7 @@ from conversations.model import (
     EvidenceItem,
     IssueType,
     LogEntry,
+    TimelineEvent,
     Window,
 )
 from conversations.workdays import window_end
@@ -128,6 +129,7 @@ class TextFacts:
     issue_words: str | None  # an "other" problem in a few words, for titles and subjects
     evidence: tuple[Listed, ...]
     prepare: tuple[EvidenceClaim, ...]  # what to gather when nothing is held yet
+    events: tuple[TimelineEvent, ...]  # what happened, less what a contact line says again
 
 
 def text_facts(case: Case, now: datetime, tz: ZoneInfo) -> TextFacts:
@@ -144,7 +146,18 @@ def text_facts(case: Case, now: datetime, tz: ZoneInfo) -> TextFacts:
         issue_words=issue_words(case),
         evidence=evidence_lines(case),
         prepare=_prepare(case),
+        events=story_events(case),
     )
+
+
+def story_events(case: Case) -> tuple[TimelineEvent, ...]:
+    """The events a text lists: a story's "联系客服…说24小时内处理" is also a contact, and the
+    texts state each contact once, in its own line."""
+    def restates(event: TimelineEvent, contact: Contact) -> bool:
+        said = [contact.promise, contact.ticket, contact.agent, contact.ref]
+        return event.at == contact.at and any(s and s in event.text for s in said)
+
+    return tuple(e for e in case.events if not any(restates(e, c) for c in case.contacts))
 
 
 def demand_due(case: Case, now: datetime, tz: ZoneInfo) -> Due | None:

@@ -291,14 +291,14 @@ def test_the_checklist_tells_sent_evidence_from_evidence_only_claimed() -> None:
     assert list(d.case.claims_unsent) == [EvidenceClaim.PAYMENT_RECORD, EvidenceClaim.CHAT_LOG]
     text = _render("case_summary", {"case": d.case, "checks": checklist(d.case)})
     assert "⬜支付记录(你说有、还没发来)" in text
-    assert "你说有、还没发来 · 支付记录:发支付宝" in text
+    assert "支付记录(你说有,发来就行):发支付宝" in text
     d.send(photo(1, "支付宝账单"))
     payment = next(c for _, g in checklist(d.case) for c in g if c.key == "payment_record")
     assert (payment.ok, payment.claimed, payment.items) == (True, False, (1,))
     assert list(d.case.claims_sent) == [EvidenceClaim.PAYMENT_RECORD]
     assert list(d.case.claims_unsent) == [EvidenceClaim.CHAT_LOG]
     text = _render("case_summary", {"case": d.case, "checks": checklist(d.case)})
-    assert "✅支付记录(#1)" in text and "你说有、还没发来 · 支付记录" not in text
+    assert "✅支付记录(#1)" in text and "支付记录(你说有,发来就行)" not in text
 
 
 # --- the list reaches every item ----------------------------------------------------------------

@@ -463,3 +463,16 @@ def test_public_complaints_name_the_brand_the_amount_and_hide_private_details() 
         assert "涉诉金额" in text and "遮挡卡密" in text
     text, _ = _texts("invalid_code_full", Channel.C12315)
     assert "遮挡卡密" in text
+
+
+def test_a_story_sentence_that_is_also_a_contact_is_stated_once_in_the_texts() -> None:
+    from conversations.textfacts import story_events
+
+    at = datetime(2024, 3, 3, 10, 12, tzinfo=UTC)
+    restated = TimelineEvent(at, "联系客服(工号8801),说24小时内处理")
+    other = TimelineEvent(at, "客服开了售后工单")  # the same minute, but news of its own
+    failed = TimelineEvent(at - timedelta(hours=1), "激活提示卡密无效")
+    case = _case().with_(events=(failed, restated, other), contacts=(
+        Contact(Channel.PLATFORM_SUPPORT, at, agent="8801", promise="24小时内处理"),
+    ))
+    assert story_events(case) == (failed, other)
