@@ -127,6 +127,9 @@ def channel_reply(case: Case, name: str, now: datetime, tz: ZoneInfo) -> Reply:
         rows.append((Button("copy", label=label, copy_template=template),))
     if name in URLS:
         rows.append((Button("url", label=f"site.{name}", url=URLS[name]),))
+    # The platforms and regulators read Chinese: an English user can have the text in Chinese
+    # to submit (the label is empty in Chinese, so Chinese users never see the button).
+    rows.append((Button("text_zh", f"{case.no}.{name}", label="btn.text_zh"),))
     if name == Channel.PHONE:
         rows.append((Button("call", str(case.no), label="btn.log_call"),))
     elif name != "followup":

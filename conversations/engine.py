@@ -284,7 +284,10 @@ def _case_press(press: Press, arg: str, session: Session, case: Case, ctx: Ctx) 
         # The form needs the respondent: ask for it, then send the text (pending names it).
         new = _move(idle, Trigger.COMPANY, case, pending=Contact(Channel(arg)))
         return Outcome(new, replies=(Reply("company_intro"), ask(new, case)))
-    return Outcome(idle, replies=(channels.channel_reply(case, arg, ctx.now, ctx.tz),))
+    text = channels.channel_reply(case, arg, ctx.now, ctx.tz)
+    if press.action == "text_zh":
+        text = replace(text, lang="zh")
+    return Outcome(idle, replies=(text,))
 
 
 _EVIDENCE_ACTIONS = frozenset({"evidence", "item", "refile", "describe", "remove", "into"})
@@ -293,7 +296,8 @@ _FOLLOW_ACTIONS = frozenset(
     {"call", "filed", "log", "resolve", "close", "reopen", "reply", "snooze"}
 )
 _CASE_ACTIONS = (
-    frozenset({"open", "resume", "text", "texts", "company", "delete", "erase", "export"})
+    frozenset({"open", "resume", "text", "text_zh", "texts", "company", "delete", "erase",
+               "export"})
     | _EVIDENCE_ACTIONS
     | _FOLLOW_ACTIONS
 )

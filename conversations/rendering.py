@@ -111,7 +111,9 @@ class Texts:
         return _labels(self.env, lang)
 
     def render(self, reply: Reply, lang: Lang, tz: ZoneInfo) -> list[OutMessage]:
-        """Render a reply into one or more messages; buttons go on the last one."""
+        """Render a reply into one or more messages; buttons go on the last one. A button
+        whose label is empty in the language is left out there."""
+        lang = Lang(reply.lang) if reply.lang else lang
         body = self.render_html(reply.template, reply.data, lang, tz).strip()
         if isinstance(reply.data.get("keep"), Keep):
             # A ready-to-paste text is one message: its lists shrink until it fits.
@@ -121,8 +123,10 @@ class Texts:
                 data = {**reply.data, "keep": keep}
                 body = self.render_html(reply.template, data, lang, tz).strip()
         parts = split_html(body)
+        shown = (tuple(b for b in row if self._label(b, lang) != "") for row in reply.buttons)
         rows = tuple(
-            tuple(self._button(b, reply.data, lang, tz) for b in row) for row in reply.buttons
+            row for row in (tuple(self._button(b, reply.data, lang, tz) for b in r)
+                            for r in shown) if row
         )
         last = len(parts) - 1
         # Only a one-part reply can stand in for an earlier one.
@@ -144,9 +148,11 @@ class Texts:
             window=lambda w: window_text(w, labels, lang),
         )
 
+    def _label(self, b: Button, lang: Lang) -> str:
+        return b.text if b.text is not None else self.labels(lang)[b.label or b.action]
+
     def _button(self, b: Button, data: Any, lang: Lang, tz: ZoneInfo) -> OutButton:
-        text = b.text if b.text is not None else self.labels(lang)[b.label or b.action]
-        text = text[:BUTTON_TEXT_LIMIT]
+        text = self._label(b, lang)[:BUTTON_TEXT_LIMIT]
         if b.url:
             return OutButton(text, url=b.url)
         if b.copy_template is not None:

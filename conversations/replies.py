@@ -41,6 +41,7 @@ class Reply:
     buttons: tuple[tuple[Button, ...], ...] = ()
     # Replies with the same key replace each other: one message for an album, kept current.
     key: str | None = None
+    lang: str | None = None  # rendered in this language, whatever the user's ("zh", "en")
 
 
 def encode_press(seq: int | None, action: str, value: str = "") -> str:

@@ -613,3 +613,22 @@ def test_ids_from_a_story_are_labelled_in_the_users_language() -> None:
     assert (old.ref, old.ticket, old.agent) == (None, "T-9921", "5521")
     typed = Contact.from_json({"channel": "phone", "ref": "客服小王 工号 9527"})
     assert typed.ref == "客服小王 工号 9527"  # the user's own words stay theirs
+
+
+def test_an_english_user_can_have_any_channel_text_in_chinese_to_submit() -> None:
+    from conversations.model import Lang
+    from conversations.rendering import Texts
+
+    d = _confirmed()
+    d.send(Press(None, "text", "1.heimao"))
+    assert d.last is not None
+    [reply] = d.last.replies
+    [en] = Texts().render(reply, Lang.EN, SH)
+    [zh] = Texts().render(reply, Lang.ZH, SH)
+    assert any(b.data == "*|text_zh|1.heimao" for row in en.buttons for b in row)
+    assert not any(b.data and "text_zh" in b.data for row in zh.buttons for b in row)
+    d.send(Press(None, "text_zh", "1.heimao"))
+    [chinese] = d.last.replies
+    assert chinese.lang == "zh" and chinese.template == "channels/heimao"
+    [shown] = Texts().render(chinese, Lang.EN, SH)  # an English user's chat
+    assert "投诉内容" in shown.plain and "Complaint:" not in shown.plain
