@@ -810,6 +810,13 @@ def _on_events(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
             return _Accepted(case.with_(events_done=True), Trigger.DONE)
         if ev.action == "clear":
             return _Accepted(case.with_(events=()), Trigger.CLEAR, (Reply("events_cleared"),))
+        if ev.action == "drop":
+            index = _index(ev.value, case.events)
+            if index is None:
+                return _Rejected(Reply("notice_stale"))
+            gone = case.events[index]
+            kept = case.with_(events=case.events[:index] + case.events[index + 1:])
+            return _Accepted(kept, Trigger.DROP, (Reply("event_removed", {"event": gone}),))
         return _Rejected(Reply("use_buttons_or_text"))
     found = timeparse.find_times(ev.text, ctx.now, ctx.tz)
     if not found:
@@ -830,12 +837,24 @@ def _on_events(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
     return _Accepted(case.with_(events=events), Trigger.ADD, (added,))
 
 
+def _index(value: str, entries: tuple[object, ...]) -> int | None:
+    """A list position from button data, if it still names an entry."""
+    return int(value) if value.isdigit() and int(value) < len(entries) else None
+
+
 def _on_contact_channel(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
     if isinstance(ev, Press):
         if ev.action == "done":
             return _Accepted(case.with_(contacts_done=True), Trigger.DONE)
         if ev.action == "clear":
             return _Accepted(case.with_(contacts=()), Trigger.CLEAR, (Reply("contacts_cleared"),))
+        if ev.action == "drop":
+            index = _index(ev.value, case.contacts)
+            if index is None:
+                return _Rejected(Reply("notice_stale"))
+            gone = case.contacts[index]
+            kept = case.with_(contacts=case.contacts[:index] + case.contacts[index + 1:])
+            return _Accepted(kept, Trigger.DROP, (Reply("contact_removed", {"contact": gone}),))
         channel = _enum_value(Channel, ev.value) if ev.action == "channel" else None
         if channel is None:
             return _Rejected(Reply("use_buttons_or_text"))
@@ -1185,6 +1204,14 @@ def _move(
 # --- questions -------------------------------------------------------------------------------
 
 
+DROP_BUTTONS = 10  # removal buttons for the newest entries of a list
+
+
+def _contact_words(c: Contact) -> str:
+    """A contact's own words for a button: its ids or its promise."""
+    return " ".join(x for x in (c.ticket, c.agent, c.ref, c.promise) if x)[:24]
+
+
 def ask(session: Session, case: Case) -> Reply:
     """The question for the session's state, with its buttons."""
     state, seq = session.state, session.seq
@@ -1203,6 +1230,9 @@ def ask(session: Session, case: Case) -> Reply:
         rows = [tuple(issues[i : i + 2]) for i in range(0, len(issues), 2)]
     elif state is State.ASK_EVENTS:
         rows = [(b("btn.events_done", "done"),)] if case.events else []
+        # One tap removes a wrong entry; each button names the entry by its own words.
+        rows += [(Button("drop", str(i), text=f"🗑 {e.text[:24]}", seq=seq),)
+                 for i, e in enumerate(case.events)][-DROP_BUTTONS:]
         if case.events:
             rows.append((b("btn.clear_events", "clear"),))
     elif state is State.ASK_CONTACT_CHANNEL:
@@ -1213,6 +1243,8 @@ def ask(session: Session, case: Case) -> Reply:
         ]
         rows = [tuple(channels[i : i + 2]) for i in range(0, len(channels), 2)]
         rows.append((b("btn.no_more_contacts" if case.contacts else "btn.no_contacts", "done"),))
+        rows += [(Button("drop", str(i), text=f"🗑 {i + 1}. {_contact_words(c)}", seq=seq),)
+                 for i, c in enumerate(case.contacts)][-DROP_BUTTONS:]
         if case.contacts:
             rows.append((b("btn.clear_contacts", "clear"),))
     elif state is State.ASK_CONTACT_TIME:

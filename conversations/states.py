@@ -51,6 +51,7 @@ class Trigger(StrEnum):
     ADD = "add"  # one more item of a list (timeline event)
     DONE = "done"  # the list is complete
     CLEAR = "clear"  # empty the list and start it again
+    DROP = "drop"  # remove one entry of the list
     CHOOSE = "choose"  # a contact channel was chosen
     TOGGLE = "toggle"  # tick or untick one item of a multiple choice
     EDIT = "edit"  # edit a field from the review
@@ -112,7 +113,9 @@ TRANSITIONS: dict[tuple[State, Trigger], State | Target] = {
     (_S.ASK_EVENTS, _T.ADD): _S.ASK_EVENTS,
     (_S.ASK_EVENTS, _T.DONE): Target.NEXT,
     (_S.ASK_EVENTS, _T.CLEAR): _S.ASK_EVENTS,
+    (_S.ASK_EVENTS, _T.DROP): _S.ASK_EVENTS,
     (_S.ASK_CONTACT_CHANNEL, _T.CLEAR): _S.ASK_CONTACT_CHANNEL,
+    (_S.ASK_CONTACT_CHANNEL, _T.DROP): _S.ASK_CONTACT_CHANNEL,
     (_S.ASK_CONTACT_CHANNEL, _T.CHOOSE): _S.ASK_CONTACT_TIME,
     (_S.ASK_CONTACT_CHANNEL, _T.DONE): Target.NEXT,
     (_S.ASK_CONTACT_TIME, _T.ANSWER): _S.ASK_CONTACT_REF,

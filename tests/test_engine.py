@@ -632,3 +632,32 @@ def test_an_english_user_can_have_any_channel_text_in_chinese_to_submit() -> Non
     assert chinese.lang == "zh" and chinese.template == "channels/heimao"
     [shown] = Texts().render(chinese, Lang.EN, SH)  # an English user's chat
     assert "投诉内容" in shown.plain and "Complaint:" not in shown.plain
+
+
+def test_one_wrong_event_or_contact_can_be_removed_from_the_list() -> None:
+    d = _at(State.ASK_EVENTS)
+    d.text("2025-03-04 20:10 激活提示卡密无效")
+    d.text("2025-03-04 20:30 写错的一条")
+    assert [e.text for e in d.case.events][-1] == "写错的一条"
+    assert d.last is not None
+    texts = [b.text for row in d.last.replies[-1].buttons for b in row if b.action == "drop"]
+    assert "🗑 写错的一条" in texts
+    d.press("drop", str(len(d.case.events) - 1))
+    assert "写错的一条" not in [e.text for e in d.case.events]
+    assert d.state() is State.ASK_EVENTS and d.templates()[0] == "event_removed"
+    before = d.case
+    d.press("drop", "99")  # a stale button: nothing changes
+    assert d.case == before
+    d.press("done")
+    d.press("channel", Channel.PLATFORM_SUPPORT)
+    d.press("skip")
+    d.text("工号 8801")
+    d.press("skip")
+    d.press("channel", Channel.EMAIL)
+    d.press("skip")
+    d.press("skip")
+    d.press("skip")
+    assert [c.channel for c in d.case.contacts] == [Channel.PLATFORM_SUPPORT, Channel.EMAIL]
+    d.press("drop", "0")
+    assert [c.channel for c in d.case.contacts] == [Channel.EMAIL]
+    assert d.state() is State.ASK_CONTACT_CHANNEL

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from conversations.channels import TEXT_CHANNELS, channel_reply, menu
+from conversations.deadlines import explained
 from conversations.engine import (
     PRESET_WINDOWS,
     Ctx,
@@ -144,13 +145,17 @@ def _data(name: str, case: Case) -> list[dict[str, Any]]:
         "story_understood": [{"case": case, "found": ("order_no",)}, {"case": case, "found": ()}],
         "time_in_future": [{"at": datetime(2030, 1, 1, tzinfo=UTC)}],
         "event_added": [{"event": EVENT}],
+        "event_removed": [{"event": EVENT}],
+        "contact_removed": [{"contact": c} for c in CASES["full"].contacts],
         "too_many": [{"limit": 30}],
         "contact_added": [{"contact": c, "deadline": None} for c in CASES["full"].contacts]
         + ([dict(_contact_added(case, c, Ctx(NOW, SH)).data) for c in case.contacts]
            if complete and case.confirmed_at else []),
         "vague_demand": [{"text": "你们必须处理<&>"}],
         "amount_not_yuan": [{"text": "30 USD<&>"}],
-        "case_summary": [{"case": case, "first": True}, {"case": case, "first": False}],
+        "case_summary": [{"case": case, "first": True}, {"case": case, "first": False},
+                         {"case": case, "first": True, "checks": checklist(case),
+                          "windows": explained(case, SH, True)}],
         "company_saved": [{"case": case}],
         "evidence_added": [
             {"case": case, "items": list(items), "album": album, "limit": 50}
