@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+from collections.abc import Awaitable, Callable
 
 from telegram import BotCommand
 from telegram.error import InvalidToken, NetworkError
@@ -114,8 +115,11 @@ async def serve(settings: Settings) -> None:
             await _set_commands(app, texts)
             await coach.prune()
             await outbox.flush_all()  # replies committed before a crash go out first
-            background.append(asyncio.create_task(_retry_forever(outbox)))
-            background.append(asyncio.create_task(_prune_forever(coach)))
+            background.append(asyncio.create_task(
+                _every(RETRY_INTERVAL, outbox.flush_all, "retrying queued replies")))
+            # A bot that runs for weeks must not keep copies of delivered messages for weeks.
+            background.append(asyncio.create_task(
+                _every(PRUNE_INTERVAL, coach.prune, "pruning delivered messages")))
             # Reminders that fell due while the bot was down go out now, oldest first.
             background.append(asyncio.create_task(scheduler.run(stop)))
             log.info("ready")
@@ -138,20 +142,11 @@ async def _set_commands(app: Application, texts: Texts) -> None:  # type: ignore
         await app.bot.set_my_commands(commands, language_code=lang_code or None)
 
 
-async def _retry_forever(outbox: Outbox) -> None:
+async def _every(seconds: float, work: Callable[[], Awaitable[object]], what: str) -> None:
+    """Run `work` every `seconds` until cancelled; a failure is logged and tried next time."""
     while True:
-        await asyncio.sleep(RETRY_INTERVAL)  # a retry period, not synchronisation
+        await asyncio.sleep(seconds)  # a period, not synchronisation
         try:
-            await outbox.flush_all()
+            await work()
         except Exception:
-            log.exception("retrying queued replies failed")
-
-
-async def _prune_forever(coach: Coach) -> None:
-    # A bot that runs for weeks must not keep copies of delivered messages for weeks.
-    while True:
-        await asyncio.sleep(PRUNE_INTERVAL)  # a sweep period, not synchronisation
-        try:
-            await coach.prune()
-        except Exception:
-            log.exception("pruning delivered messages failed")
+            log.exception("%s failed", what)

@@ -811,12 +811,7 @@ def _on_events(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
         if ev.action == "clear":
             return _Accepted(case.with_(events=()), Trigger.CLEAR, (Reply("events_cleared"),))
         if ev.action == "drop":
-            index = _index(ev.value, case.events)
-            if index is None:
-                return _Rejected(Reply("notice_stale"))
-            gone = case.events[index]
-            kept = case.with_(events=case.events[:index] + case.events[index + 1:])
-            return _Accepted(kept, Trigger.DROP, (Reply("event_removed", {"event": gone}),))
+            return _drop(case, "events", ev.value, "event_removed", "event")
         return _Rejected(Reply("use_buttons_or_text"))
     found = timeparse.find_times(ev.text, ctx.now, ctx.tz)
     if not found:
@@ -837,9 +832,14 @@ def _on_events(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
     return _Accepted(case.with_(events=events), Trigger.ADD, (added,))
 
 
-def _index(value: str, entries: tuple[object, ...]) -> int | None:
-    """A list position from button data, if it still names an entry."""
-    return int(value) if value.isdigit() and int(value) < len(entries) else None
+def _drop(case: Case, field: str, value: str, template: str, name: str) -> _Result:
+    """Remove the entry of a list field that a 🗑 button names; a stale button changes nothing."""
+    entries: tuple[object, ...] = getattr(case, field)
+    if not value.isdigit() or int(value) >= len(entries):
+        return _Rejected(Reply("notice_stale"))
+    index = int(value)
+    kept = case.with_(**{field: entries[:index] + entries[index + 1:]})
+    return _Accepted(kept, Trigger.DROP, (Reply(template, {name: entries[index]}),))
 
 
 def _on_contact_channel(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
@@ -849,12 +849,7 @@ def _on_contact_channel(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _
         if ev.action == "clear":
             return _Accepted(case.with_(contacts=()), Trigger.CLEAR, (Reply("contacts_cleared"),))
         if ev.action == "drop":
-            index = _index(ev.value, case.contacts)
-            if index is None:
-                return _Rejected(Reply("notice_stale"))
-            gone = case.contacts[index]
-            kept = case.with_(contacts=case.contacts[:index] + case.contacts[index + 1:])
-            return _Accepted(kept, Trigger.DROP, (Reply("contact_removed", {"contact": gone}),))
+            return _drop(case, "contacts", ev.value, "contact_removed", "contact")
         channel = _enum_value(Channel, ev.value) if ev.action == "channel" else None
         if channel is None:
             return _Rejected(Reply("use_buttons_or_text"))
