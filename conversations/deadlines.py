@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from conversations.model import Case, Channel, Contact, Window, WindowUnit
+from conversations.model import Case, Channel, Contact, RoughTime, Window, WindowUnit
 from conversations.workdays import Deadline, window_end
 
 
@@ -68,9 +68,16 @@ def contact_window(contact: Contact) -> Window:
     return contact.window or DEFAULT_WINDOWS[contact.channel].window
 
 
+def window_start(case: Case, contact: Contact, tz: ZoneInfo) -> datetime:
+    """Where a contact's window is counted from: a contact known only to the day ("昨天找了
+    客服") counts from that day's end, so the bot never calls a window closed too early."""
+    start = contact_start(case, contact)
+    return start.day_end(tz) if isinstance(start, RoughTime) else start
+
+
 def contact_deadline(case: Case, contact: Contact, tz: ZoneInfo) -> Deadline:
     """When a contact's window closes."""
-    return window_end(contact_window(contact), contact_start(case, contact), tz)
+    return window_end(contact_window(contact), window_start(case, contact, tz), tz)
 
 
 def contact_start(case: Case, contact: Contact) -> datetime:
@@ -82,11 +89,10 @@ def live_contacts(case: Case) -> list[tuple[int, Contact]]:
     """The contacts whose windows still matter, with their indexes.
 
     A later contact on the same channel (a new promise, a second filing) supersedes an earlier
-    one, and a refusal answers every contact made before it: their windows no longer call for
-    a reminder, nor make the case overdue.
+    one, and a refusal answers the contacts of its channel made before it: their windows no
+    longer call for a reminder, nor make the case overdue.
     """
-    refused = [e.at for e in case.log if e.kind == "refused"]
-    last_refusal = max(refused) if refused else None
+    refusals = [e for e in case.log if e.kind == "refused"]
     starts = [contact_start(case, c) for c in case.contacts]
     live = []
     for i, contact in enumerate(case.contacts):
@@ -94,9 +100,12 @@ def live_contacts(case: Case) -> list[tuple[int, Contact]]:
             c.channel is contact.channel and (starts[j], j) > (starts[i], i)
             for j, c in enumerate(case.contacts)
         )
-        if later or (last_refusal is not None and starts[i] <= last_refusal):
-            continue
-        live.append((i, contact))
+        # A refusal answers the contacts of its channel (older records name none: all).
+        refused = any(
+            starts[i] <= e.at and e.channel in (None, contact.channel) for e in refusals
+        )
+        if not (later or refused):
+            live.append((i, contact))
     return live
 
 
@@ -139,7 +148,7 @@ def explained(case: Case, tz: ZoneInfo, quiet: bool) -> list[Explained]:
     out = []
     for _, contact in live_contacts(case) if case.status == "confirmed" else ():
         end = contact_deadline(case, contact, tz)
-        out.append(Explained(contact, end.at, contact_start(case, contact),
+        out.append(Explained(contact, end.at, window_start(case, contact, tz),
                              contact_window(contact), contact.window is not None,
                              end.estimate, deliver_at(end.at, tz, quiet)))
     demanded = demand_deadline(case, tz)

@@ -146,8 +146,9 @@ def step(session: Session, cases: Mapping[int, Case], event: Event, ctx: Ctx) ->
         ):
             # A forwarded reply is both evidence (with its own time) and the reply itself.
             filed = _receive_evidence(session, cases, event, ctx)
-            logged = _logged(filed.changed[0] if filed.changed else case, ctx, "reply", said[:500])
-            new = _move(session, Trigger.ANSWER, logged, pending=None)
+            logged = _logged(filed.changed[0] if filed.changed else case, ctx, "reply",
+                             said[:500], _answering(session))
+            new = _move(session, Trigger.ANSWER, logged, pending=session.pending)
             return Outcome(new, (logged,), (*filed.replies, ask(new, logged)))
         case Evidence():
             return _receive_evidence(session, cases, event, ctx)
@@ -278,6 +279,8 @@ def _case_press(press: Press, arg: str, session: Session, case: Case, ctx: Ctx) 
         return _follow_press(press.action, arg, session, idle, case, ctx)
     if arg not in channels.TEXT_CHANNELS:
         return Outcome(session, notice=Reply("notice_stale"))
+    if press.action == "company" and arg not in channels.NEEDS_COMPANY:
+        return Outcome(session, notice=Reply("notice_stale"))  # forged: no form to fill
     if press.action == "company" or (
         arg in channels.NEEDS_COMPANY and case.company_name is None
     ):
@@ -336,7 +339,15 @@ def _follow_press(
         reopened = _logged(case.with_(closed_at=None, resolved_at=None), ctx, "reopened")
         return Outcome(idle, changed=(reopened,), replies=_case_view(reopened, ctx))
     if action == "reply":
-        new = _move(idle, Trigger.REPLY, case, pending=None)
+        # Which channel answered decides whose window the reply closes or renews.
+        named = _enum_value(Channel, arg) if arg else None
+        used = list(dict.fromkeys(c.channel for c in reversed(case.contacts)))
+        if named is None and len(used) > 1:
+            picks = [Button("reply", f"{case.no}.{c.value}", label=f"channel.{c}") for c in used]
+            rows = tuple(tuple(picks[i : i + 2]) for i in range(0, len(picks), 2))
+            return Outcome(idle, replies=(Reply("reply_which", {"case": case}, rows),))
+        channel = named or (used[0] if used else Channel.PLATFORM_SUPPORT)
+        new = _move(idle, Trigger.REPLY, case, pending=Contact(channel))
         return Outcome(new, replies=(ask(new, case),))
     # snooze: an hour, tomorrow 09:00, or a time the user types
     if arg == "ask":
@@ -363,9 +374,16 @@ def _snoozed(at: datetime, ctx: Ctx) -> dict[str, datetime]:
     return {"at": at, "deliver": deadlines.deliver_at(at, ctx.tz, ctx.quiet)}
 
 
-def _logged(case: Case, ctx: Ctx, kind: str, detail: str | None = None) -> Case:
+def _logged(
+    case: Case, ctx: Ctx, kind: str, detail: str | None = None, channel: Channel | None = None
+) -> Case:
     """The case with one more entry in its log."""
-    return case.with_(log=(*case.log, LogEntry(utc(ctx.now), kind, detail)))
+    return case.with_(log=(*case.log, LogEntry(utc(ctx.now), kind, detail, channel)))
+
+
+def _answering(session: Session) -> Channel | None:
+    """The channel whose reply is being logged (the reply flow's pending contact)."""
+    return session.pending.channel if session.pending is not None else None
 
 
 def _case_view(case: Case, ctx: Ctx) -> tuple[Reply, ...]:
@@ -712,7 +730,8 @@ def _on_story(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
         contacts_done=case.contacts_done or bool(facts.contacts),
         demand_action=facts.demand_action or case.demand_action,
         demand_text=facts.demand_text or case.demand_text,
-        demand_deadline=facts.demand_deadline or case.demand_deadline,
+        # A deadline already past ("今天18点前", pasted at 19:00) is not taken: it is asked.
+        demand_deadline=_future(facts.demand_deadline, ctx) or case.demand_deadline,
         # A vague demand is not taken; the demand question explains why, quoting it.
         demand_vague=None if facts.demand_action or case.demand_action else facts.demand_vague,
         rule_citation=facts.rule_citation or case.rule_citation,
@@ -936,6 +955,8 @@ def _on_demand_action(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Re
         # Digital codes are excluded from 7-day no-reason returns (消保法第25条): steer away.
         return _Rejected(Reply("no_reason_return"))
     action, custom, deadline = extract.parse_demand(text, ctx.now, ctx.tz)
+    if deadline is not None and _future(deadline, ctx) is None:
+        return _Rejected(Reply("deadline_in_past"))
     if action is None:
         if extract.is_vague_demand(text) or len(text) < 4:
             return _Rejected(Reply("vague_demand", {"text": text}))
@@ -959,11 +980,18 @@ def _read_window(ev: Text | Press, ctx: Ctx, *, promise: bool = False) -> Window
     return timeparse.find_window(ev.text.strip(), ctx.now, ctx.tz)
 
 
+def _future(window: Window | None, ctx: Ctx) -> Window | None:
+    """The window, unless it is a deadline that has already passed."""
+    if window is not None and window.until is not None and window.until <= ctx.now:
+        return None
+    return window
+
+
 def _on_demand_deadline(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
     window = _read_window(ev, ctx)
     if window is None:
         return _Rejected(Reply("reask_deadline"))
-    if window.until is not None and window.until <= ctx.now:
+    if _future(window, ctx) is None:
         return _Rejected(Reply("deadline_in_past"))
     return _Accepted(case.with_(demand_deadline=window), Trigger.ANSWER)
 
@@ -1046,7 +1074,8 @@ def _on_reply(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
     said = _one_line(ev.text)
     if not said:
         return _Rejected(Reply("ask/ask_reply", {"case": case}))
-    return _Accepted(_logged(case, ctx, "reply", said[:500]), Trigger.ANSWER)
+    logged = _logged(case, ctx, "reply", said[:500], _answering(s))
+    return _Accepted(logged, Trigger.ANSWER, pending=s.pending)
 
 
 def _on_reply_outcome(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
@@ -1056,10 +1085,10 @@ def _on_reply_outcome(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Re
         done = _logged(case.with_(resolved_at=utc(ctx.now)), ctx, "resolved")
         return _Accepted(done, Trigger.DONE, (Reply("resolved", {"case": done}),))
     if ev.value == "promise":
-        return _Accepted(case, Trigger.CHOOSE)
+        return _Accepted(case, Trigger.CHOOSE, pending=s.pending)
     if ev.value == "refused":
         # A refusal is the moment to climb the ladder: the next channel's text, ready.
-        refused = _logged(case, ctx, "refused")
+        refused = _logged(case, ctx, "refused", None, _answering(s))
         nxt, _ = channels.recommended(refused)
         if nxt in channels.NEEDS_COMPANY and refused.company_name is None:
             # Its form names the respondent: ask for it, then send the text (pending names it).
@@ -1076,7 +1105,7 @@ def _on_reply_window(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Res
     window = _read_window(ev, ctx, promise=True)
     if window is None:
         return _Rejected(Reply("reask_deadline"))
-    channel = case.contacts[-1].channel if case.contacts else Channel.PLATFORM_SUPPORT
+    channel = _answering(s) or Channel.PLATFORM_SUPPORT
     promise = ev.text.strip() if isinstance(ev, Text) else None
     contact = Contact(channel, utc(ctx.now), None, promise, window)
     saved = case.with_(contacts=(*case.contacts, contact))

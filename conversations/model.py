@@ -179,6 +179,12 @@ class RoughTime(datetime):
             self.microsecond, self.tzinfo, fold=self.fold,
         )  # fmt: skip
 
+    def day_end(self, tz: tzinfo) -> datetime:
+        """The end of the day it names in `tz`: the safe start to count a window from, and
+        to measure "more than N hours since" against (it may have been late that day)."""
+        local = self.astimezone(tz)
+        return datetime(local.year, local.month, local.day, tzinfo=tz) + timedelta(days=1)
+
     def astimezone(self, tz: tzinfo | None = None) -> RoughTime:
         """The same rough time seen in another timezone."""
         return RoughTime.of(self.exact().astimezone(tz), self.part)
@@ -334,17 +340,20 @@ class LogEntry:
     at: datetime  # UTC
     kind: str  # reminded, reply, refused, resolved, reopened, closed
     detail: str | None = None
+    channel: Channel | None = None  # for a reply or refusal: the channel that answered
 
     def to_json(self) -> dict[str, Any]:
         """Serialise for storage."""
-        return {"at": _dt_out(self.at), "kind": self.kind, "detail": self.detail}
+        out = {"at": _dt_out(self.at), "kind": self.kind, "detail": self.detail}
+        return {**out, "channel": self.channel.value} if self.channel else out
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> LogEntry:
         """Deserialise from storage."""
         at = _dt_in(d["at"])
         assert at is not None
-        return cls(at, d["kind"], d.get("detail"))
+        channel = Channel(d["channel"]) if d.get("channel") else None
+        return cls(at, d["kind"], d.get("detail"), channel)
 
 
 CaseStatus = Literal["draft", "confirmed"]

@@ -46,7 +46,7 @@ def reminder_replies(
     climb, why = channels.recommended(case)
     rows = (
         (Button("resolve", str(case.no), label="btn.resolved"),
-         Button("reply", str(case.no), label="btn.got_reply")),
+         Button("reply", _reply_value(case, key), label="btn.got_reply")),
         (Button("text", f"{case.no}.{climb.value}", label="btn.escalate"),),
         (Button("snooze", f"{case.no}.1h", label="btn.snooze_1h"),
          Button("snooze", f"{case.no}.9am", label="btn.snooze_9am"),
@@ -70,6 +70,12 @@ def reminder_replies(
     }
     # One push: a stream of reminders to many users then costs one message per chat.
     return (Reply("reminder", data, (*rows, *(ready.buttons if ready else ()))),)
+
+
+def _reply_value(case: Case, key: str) -> str:
+    """A reply to this push comes from the channel whose window expired, when one did."""
+    contact = _expired_contact(case, key)
+    return f"{case.no}.{contact.channel.value}" if contact else str(case.no)
 
 
 RECENT_KINDS = frozenset({"event", "contact", "reply", "refused"})

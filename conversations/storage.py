@@ -324,10 +324,10 @@ class Tx:
     ) -> bool:
         """Make the case's reminders what the case calls for; True if any pending one changed.
 
-        New windows get a pending reminder; a moved window moves its reminder (and re-arms a
-        sent one when it moved later); windows gone, or a resolved case, cancel what is
-        pending, and a cancelled one wanted again is re-armed. A snooze stays until the case
-        is resolved.
+        New windows get a pending reminder; a moved window moves its pending reminder;
+        windows gone, or a resolved case, cancel what is pending, and a cancelled one wanted
+        again is re-armed. A sent one is never sent again. A snooze stays until the case is
+        resolved.
         """
         tz = ZoneInfo(user.tz)
         async with self._db.execute(
@@ -347,16 +347,17 @@ class Tx:
                     (user.user_id, case_no, w.key, due, deliver, int(w.estimate), _epoch(now)),
                 )
                 changed = True
-            elif old[0] == "cancelled" or (
-                old[1] != due and (old[0] == "pending" or due > old[1])
-            ):
-                # A cancelled one is wanted again (the case was reopened, or the window came
-                # back): it is re-armed, and fires at once if its time has passed.
+            elif old[0] == "cancelled" or (old[0] == "pending" and old[1] != due):
+                # A pending one follows its window. A cancelled one wanted again (the case was
+                # reopened) is re-armed, and fires at once if its time has passed: counted
+                # from now, so it does not claim the bot was down. One already sent stays
+                # sent, even if its end moves (a new timezone): a renewed promise is a new
+                # contact with a reminder of its own.
                 await self._db.execute(
                     "UPDATE reminders SET due_at = ?, deliver_at = ?, estimate = ?, "
-                    "status = 'pending', outbox_id = NULL, sent_at = NULL, held_from = NULL "
-                    "WHERE user_id = ? AND case_no = ? AND key = ?",
-                    (due, deliver, int(w.estimate), user.user_id, case_no, w.key),
+                    "status = 'pending', outbox_id = NULL, sent_at = NULL, held_from = NULL, "
+                    "created_at = ? WHERE user_id = ? AND case_no = ? AND key = ?",
+                    (due, deliver, int(w.estimate), _epoch(now), user.user_id, case_no, w.key),
                 )
                 changed = True
         keep = {w.key for w in wanted}

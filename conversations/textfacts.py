@@ -16,6 +16,7 @@ from conversations.model import (
     EvidenceItem,
     IssueType,
     LogEntry,
+    RoughTime,
     TimelineEvent,
     Window,
 )
@@ -140,7 +141,7 @@ def text_facts(case: Case, now: datetime, tz: ZoneInfo) -> TextFacts:
         demand_due=demand_due(case, now, tz),
         contacts=views,
         latest=views[latest] if latest is not None else None,
-        elapsed=elapsed(case, now),
+        elapsed=elapsed(case, now, tz),
         rule=split_rule(case.rule_citation),
         defect=defect(case),
         issue_words=issue_words(case),
@@ -216,7 +217,7 @@ def _answers_by_contact(case: Case) -> dict[int, _Answers]:
     for entry in case.log:
         if entry.kind not in ("reply", "refused"):
             continue
-        i = _owner(times, entry)
+        i = _owner(times, entry, [c.channel for c in case.contacts])
         got = out.get(i, _Answers())
         if entry.kind == "reply" and entry.detail:
             got = _Answers((*got.replies, entry), got.refusal, got.refused_at)
@@ -239,12 +240,16 @@ def _after_window(c: Contact) -> str | None:
     return c.promise[len(c.window.text):]
 
 
-def _owner(times: list[datetime | None], entry: LogEntry) -> int:
-    owner = 0
+def _owner(times: list[datetime | None], entry: LogEntry, channels: list[Channel]) -> int:
+    """The contact an answer belongs to: the last one made before it on the channel that
+    answered (older records name no channel: the last one made before it)."""
+    owner = None
     for i, at in enumerate(times):
-        if at is None or at <= entry.at:
+        if (at is None or at <= entry.at) and entry.channel in (None, channels[i]):
             owner = i
-    return owner
+    if owner is None and entry.channel is not None:  # that channel's contact came later
+        return _owner(times, LogEntry(entry.at, entry.kind, entry.detail), channels)
+    return owner or 0
 
 
 def _latest_index(case: Case) -> int | None:
@@ -255,7 +260,7 @@ def _latest_index(case: Case) -> int | None:
     return max(timed)[1] if timed else len(case.contacts) - 1
 
 
-def elapsed(case: Case, now: datetime) -> Elapsed | None:
+def elapsed(case: Case, now: datetime, tz: ZoneInfo) -> Elapsed | None:
     """Since the problem was first reported; for goods never delivered, since payment."""
     reported = [c.at for c in case.contacts if c.at]
     if reported:
@@ -264,7 +269,9 @@ def elapsed(case: Case, now: datetime) -> Elapsed | None:
         since, anchor = case.purchased_at, "paid"
     else:
         return None
-    hours = int((now - since) / timedelta(hours=1))
+    # Known only to the day: count from its end, so "more than N hours" is never overstated.
+    start = since.day_end(tz) if isinstance(since, RoughTime) else since
+    hours = int((now - start) / timedelta(hours=1))
     first = all(c.at for c in case.contacts)
     return Elapsed(since, anchor, hours, first) if hours >= 1 else None
 

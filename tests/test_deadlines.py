@@ -244,3 +244,12 @@ def test_explained_windows_are_absolute_times_with_their_basis() -> None:
     assert demand.contact is None and demand.start == case.confirmed_at
     for w in (support, email, demand):
         assert w.remind_at == deliver_at(w.at, SHANGHAI, True)
+
+
+def test_a_contact_known_only_to_the_day_counts_from_the_end_of_that_day() -> None:
+    from conversations.model import Part, RoughTime
+
+    yesterday = RoughTime.of(sh(2025, 3, 3), Part.DAY)  # "昨天找了客服", no hour
+    case = confirmed(Contact(Channel.PLATFORM_SUPPORT, at=yesterday))  # default: 24 hours
+    [w] = [w for w in wanted(case, SHANGHAI) if w.key == "contact:0"]
+    assert w.due_at == sh(2025, 3, 5).astimezone(UTC)  # never before it could have closed

@@ -661,3 +661,61 @@ def test_one_wrong_event_or_contact_can_be_removed_from_the_list() -> None:
     d.press("drop", "0")
     assert [c.channel for c in d.case.contacts] == [Channel.EMAIL]
     assert d.state() is State.ASK_CONTACT_CHANNEL
+
+
+def test_a_reply_is_filed_under_the_channel_that_answered() -> None:
+    from conversations.deadlines import wanted
+    from conversations.lifecycle import Status, standing
+
+    d = _confirmed()
+    assert not d.cases[1].contacts
+    d.send(Press(None, "filed", "1.platform_support"))
+    d.press("now")
+    d.press("skip")
+    d.press("skip")
+    d.send(Press(None, "filed", "1.c12315"))
+    d.press("now")
+    d.text("投诉编号 1100202503050001")
+    d.press("skip")
+    # Two channels were used: the bot asks which one replied.
+    d.send(Press(None, "reply", "1"))
+    assert d.templates() == ["reply_which"]
+    d.send(Press(None, "reply", "1.platform_support"))
+    d.text("客服说无法补发")
+    d.press("outcome", "refused")
+    case = d.cases[1]
+    assert case.log[-1].kind == "refused" and case.log[-1].channel is Channel.PLATFORM_SUPPORT
+    # The platform's refusal leaves the regulator's window running, and names no one else.
+    keys = {w.key for w in wanted(case, SH)}
+    twelve = next(i for i, c in enumerate(case.contacts) if c.channel is Channel.C12315)
+    assert f"contact:{twelve}" in keys
+    assert standing(case, NOW, SH).status is Status.ESCALATED
+    # A new promise from the platform is the platform's, not 12315's.
+    d.send(Press(None, "reply", "1.platform_support"))
+    d.text("客服又说24小时内补发")
+    d.press("outcome", "promise")
+    d.press("window", "24h")
+    assert d.cases[1].contacts[-1].channel is Channel.PLATFORM_SUPPORT
+
+
+def test_a_demanded_deadline_already_past_is_not_taken() -> None:
+    evening = datetime(2025, 3, 5, 19, 0, tzinfo=SH)
+    d = Dialog()
+    d.cmd("new")
+    d.send(Text("昨天在未来卡盟买了月卡,订单号WL20250304001,实付30元,卡密无效。要求今天18点前全额退款。"),
+           evening)
+    assert d.case.demand_action is DemandAction.FULL_REFUND
+    assert d.case.demand_deadline is None  # asked again, not recorded as already overdue
+    d = _at(State.ASK_DEMAND_ACTION)
+    before = d.case
+    d.send(Text("今天18点前全额退款"), evening)
+    assert d.templates()[0] == "deadline_in_past" and d.case == before
+
+
+@pytest.mark.parametrize("value", ["1.followup", "1.email", "1.nonsense", "1."])
+def test_a_forged_company_button_changes_nothing(value: str) -> None:
+    d = _confirmed()
+    before = (d.session, d.cases[1])
+    out = d.send(Press(None, "company", value))
+    assert out.notice is not None and out.notice.template == "notice_stale"
+    assert (d.session, d.cases[1]) == before

@@ -481,3 +481,13 @@ def test_a_story_sentence_that_is_also_a_contact_is_stated_once_in_the_texts() -
         Contact(Channel.PLATFORM_SUPPORT, at, agent="8801", promise="24小时内处理"),
     ))
     assert story_events(case) == (failed, other)
+
+
+def test_time_since_a_contact_known_only_to_the_day_is_never_overstated() -> None:
+    from conversations.model import Part, RoughTime
+    from conversations.textfacts import elapsed
+
+    day = RoughTime.of(datetime(2025, 3, 4, tzinfo=SH), Part.DAY)
+    case = _case().with_(contacts=(Contact(Channel.PLATFORM_SUPPORT, day),))
+    since = elapsed(case, datetime(2025, 3, 5, 13, 30, tzinfo=SH), SH)
+    assert since is not None and since.hours == 13  # from the end of 03-04, not its 00:00

@@ -178,7 +178,7 @@ async def test_filing_on_12315_starts_its_seven_working_day_window(
     assert datetime.fromtimestamp(deliver, SH) == _local(2026, 12, 5, 8, 0)
 
 
-async def test_a_moved_promise_moves_its_reminder_and_rearms_a_sent_one(
+async def test_a_moved_window_moves_its_pending_reminder_but_never_resends_a_sent_one(
     store: tuple[Store, Path],
 ) -> None:
     opened, _ = store
@@ -195,11 +195,11 @@ async def test_a_moved_promise_moves_its_reminder_and_rearms_a_sent_one(
         await tx.mark_queued(due.id, ids[0])
         await tx.mark_sent(ids[0], 99, later)
         assert await tx.reminder_status(due.id) == "sent"
-        # The platform promised again, later: the reminder is due again.
-        again = later + timedelta(days=1)
-        assert await tx.sync_reminders(user, 1, [Wanted("contact:0", again, False)], later)
-        assert await tx.reminder_status(due.id) == "pending"
-        assert await tx.next_reminder_at() == again
+        # Its end moved after it was sent (a new timezone): it is not sent a second time.
+        again = later + timedelta(hours=8)
+        assert not await tx.sync_reminders(user, 1, [Wanted("contact:0", again, False)], later)
+        assert await tx.reminder_status(due.id) == "sent"
+        assert await tx.next_reminder_at() is None
 
 
 class StallingSender(RecordingSender):
@@ -283,13 +283,20 @@ def _statuses(bot: Bot) -> dict[str, str]:
 
 
 async def test_reopening_a_case_rearms_its_reminders(store: tuple[Store, Path]) -> None:
-    bot = Bot(*store, Clock(_local(2026, 11, 25, 10, 0).astimezone(UTC)))
+    clock = Clock(_local(2026, 11, 25, 10, 0).astimezone(UTC))
+    bot = Bot(*store, clock)
     await bot.confirm(_story("今天上午9点", "2小时内"))  # due 11:00
     assert _statuses(bot)["contact:0"] == "pending"
     await bot.send(Press(None, "resolve", "1"))
     assert set(_statuses(bot).values()) == {"cancelled"}
+    clock.now += timedelta(hours=50)
     await bot.send(Press(None, "reopen", "1"))
     assert _statuses(bot) == {"contact:0": "pending", "demand": "pending"}
+    # The promise's window passed meanwhile: its push goes now, without claiming the bot
+    # had been down (the demand's 3 working days are still running).
+    assert await bot.scheduler.fire_due() == 1
+    [push] = bot.pushes()
+    assert "晚了" not in push
 
 
 async def test_resolving_withdraws_a_push_that_could_not_go_out_yet(
