@@ -165,7 +165,7 @@ _TICKET = re.compile(
     re.VERBOSE | re.I,
 )
 _AGENT = re.compile(
-    rf"""(?:客服工号|工号|客服编号|客服号|\bagent\s*(?:id\b|no\b\.?|number|\#)
+    rf"""(?:客服工号|工号|客服编号|客服号|\bagent\s*(?:id\b|no\b\.?|number|\#)?
         |\bstaff\s*(?:id\b|no\b\.?|number|\#)|\boperator\s*(?:id\b|\#))
     {_ID_SEP}(?P<id>[A-Za-z0-9][A-Za-z0-9_\-]{{1,19}})(?![A-Za-z0-9_\-])
     |客服\s*[（(]\s*(?:工号)?\s*[:：]?\s*(?P<paren>[A-Za-z0-9_\-]{{2,20}})\s*[)）]

@@ -127,14 +127,15 @@ _EN_MONTH = (
 )
 _EN_WD = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 _EN_CLOCK = r"(?:\d{1,2}(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)|\d{1,2}:\d{2}(?::\d{2})?)"
-_EN_DAY = rf"""(?:yesterday|today|tomorrow|tonight|last\s+night
+_EN_DAY = rf"""(?:(?:the\s+)?day\s+before\s+yesterday|yesterday|today|tomorrow|tonight|last\s+night
     |this\s+(?:morning|afternoon|evening)
     |(?:last|this|next|on)\s+{_EN_WD}|{_EN_WD}
     |{_EN_MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?
     |\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_EN_MONTH}(?:,?\s+\d{{4}})?
     |\d{{1,2}}/\d{{1,2}}/\d{{4}})"""
 _EN_DAY_PART = r"(?:\s+(?:in\s+the\s+)?(?:morning|afternoon|evening|night))?"
-_EN_DAY_AFTER = rf"""(?:yesterday|today|tonight|tomorrow|last\s+night
+_EN_DAY_AFTER = rf"""(?:(?:the\s+)?day\s+before\s+yesterday|yesterday|today|tonight|tomorrow
+    |last\s+night
     |this\s+(?:morning|afternoon|evening)|(?:last|this|next|on)\s+{_EN_WD})"""
 _EN_WHEN = rf"""(?:
     {_EN_DAY}{_EN_DAY_PART}(?:,?\s*(?:at|around|about|@)?\s*{_EN_CLOCK})?
@@ -854,7 +855,7 @@ _EN_REL_WINDOW = re.compile(
 )
 _CN_DEADLINE_SUFFIX = re.compile(r"\s*(?:之前|以前|前|为止|之内|以内|内)")
 _EN_ABS_WINDOW = re.compile(
-    rf"""\b(?:by|before|until|till|no\s+later\s+than)\s+
+    rf"""\b(?:by|(?<!day\s)before|until|till|no\s+later\s+than)\s+
     (?:(?P<eod>(?:the\s+)?end\s+of\s+(?:the\s+)?(?:day|today)|eod)\b|(?P<when>{_EN_WHEN}))
     (?![\w:])""",
     re.VERBOSE | re.I,

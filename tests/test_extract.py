@@ -1123,3 +1123,17 @@ def test_extract_story_audit(text: str, expected: StoryFacts) -> None:
     assert got == expected
     # A rough time is not equal to its stand-in, but check the flag outright all the same.
     assert getattr(got.purchased_at, "part", None) == getattr(expected.purchased_at, "part", None)
+
+
+def test_the_day_before_yesterday_is_a_time_not_a_deadline_and_an_agent_keeps_its_number() -> None:
+    facts = extract_story(
+        "The day before yesterday at 8pm I bought a Razer Gold PIN on 未来卡盟, order no. "
+        "WL20250303007, paid 50 yuan. Yesterday at 11am support (agent 5521) said they would "
+        "handle it within 24 hours.",
+        NOW,
+        TZ,
+    )
+    assert facts.purchased_at == datetime(2025, 3, 3, 20, 0, tzinfo=TZ)
+    [contact] = facts.contacts
+    assert contact.agent == "5521" and contact.window is not None
+    assert contact.window.until is None and contact.window.amount == 24
