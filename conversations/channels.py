@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from conversations.deadlines import demand_deadline
 from conversations.model import Case, Channel
 from conversations.rendering import KEEP_ALL
 from conversations.replies import Button, Reply
 from conversations.textfacts import text_facts
-from conversations.workdays import window_end
 
 # The ladder of the seed article: the platform first, then its formal channels, then the
 # regulator and public platforms, then mediation.
@@ -78,10 +78,8 @@ def ultimatum_deadline(case: Case, now: datetime, tz: ZoneInfo) -> datetime:
     """The follow-up's bottom line: the next 18:00 two hours away, never before the deadline
     the user already demanded."""
     soonest = followup_deadline(now, tz)
-    if case.demand_deadline is None:
-        return soonest
-    demanded = window_end(case.demand_deadline, case.confirmed_at or now, tz).at
-    return max(soonest, demanded.astimezone(tz))
+    demanded = demand_deadline(case, tz, now)
+    return soonest if demanded is None else max(soonest, demanded.at.astimezone(tz))
 
 
 def menu(case: Case, wait_until: datetime | None = None) -> Reply:

@@ -109,25 +109,47 @@ def live_contacts(case: Case) -> list[tuple[int, Contact]]:
     return live
 
 
-def demand_deadline(case: Case, tz: ZoneInfo) -> Deadline | None:
-    """When the deadline the user demanded ends, counted from the case's confirmation."""
-    if case.demand_deadline is None or case.confirmed_at is None:
+def demand_deadline(case: Case, tz: ZoneInfo, now: datetime | None = None) -> Deadline | None:
+    """When the deadline the user demanded ends, counted from the case's confirmation (for a
+    case not confirmed yet, from `now`, when its texts would go out)."""
+    start = case.confirmed_at or now
+    if case.demand_deadline is None or start is None:
         return None
-    return window_end(case.demand_deadline, case.confirmed_at, tz)
+    return window_end(case.demand_deadline, start, tz)
+
+
+@dataclass(frozen=True)
+class _Open:
+    """A window a confirmed case waits on: its reminder key, and what it was counted from."""
+
+    key: str  # "contact:<index>" or "demand"
+    contact: Contact | None  # None: the deadline the user demanded
+    end: Deadline
+    start: datetime
+    counted: Window
+
+
+def _open_windows(case: Case, tz: ZoneInfo) -> list[_Open]:
+    """The live contacts' windows, then the demanded deadline, in that order."""
+    if case.status != "confirmed":
+        return []
+    out = [
+        _Open(f"contact:{i}", c, contact_deadline(case, c, tz), window_start(case, c, tz),
+              contact_window(c))
+        for i, c in live_contacts(case)
+    ]
+    demanded = demand_deadline(case, tz)
+    if demanded is not None and case.demand_deadline is not None:
+        assert case.confirmed_at is not None
+        out.append(_Open("demand", None, demanded, case.confirmed_at, case.demand_deadline))
+    return out
 
 
 def wanted(case: Case, tz: ZoneInfo) -> list[Wanted]:
     """The reminders a confirmed, unresolved case calls for."""
-    if case.status != "confirmed" or case.resolved_at is not None or case.closed_at is not None:
+    if case.resolved_at is not None or case.closed_at is not None:
         return []
-    out = []
-    for i, contact in live_contacts(case):
-        end = contact_deadline(case, contact, tz)
-        out.append(Wanted(f"contact:{i}", end.at, end.estimate))
-    demanded = demand_deadline(case, tz)
-    if demanded is not None:
-        out.append(Wanted("demand", demanded.at, demanded.estimate))
-    return out
+    return [Wanted(w.key, w.end.at, w.end.estimate) for w in _open_windows(case, tz)]
 
 
 @dataclass(frozen=True)
@@ -145,17 +167,12 @@ class Explained:
 
 def explained(case: Case, tz: ZoneInfo, quiet: bool) -> list[Explained]:
     """Every window that calls for a reminder, as absolute times with their basis."""
-    out = []
-    for _, contact in live_contacts(case) if case.status == "confirmed" else ():
-        end = contact_deadline(case, contact, tz)
-        out.append(Explained(contact, end.at, window_start(case, contact, tz),
-                             contact_window(contact), contact.window is not None,
-                             end.estimate, deliver_at(end.at, tz, quiet)))
-    demanded = demand_deadline(case, tz)
-    if demanded is not None and case.demand_deadline is not None:
-        assert case.confirmed_at is not None
-        out.append(Explained(None, demanded.at, case.confirmed_at, case.demand_deadline, True,
-                             demanded.estimate, deliver_at(demanded.at, tz, quiet)))
+    out = [
+        Explained(w.contact, w.end.at, w.start, w.counted,
+                  w.contact is None or w.contact.window is not None, w.end.estimate,
+                  deliver_at(w.end.at, tz, quiet))
+        for w in _open_windows(case, tz)
+    ]
     return sorted(out, key=lambda e: e.at)
 
 

@@ -20,7 +20,6 @@ from conversations.model import (
     TimelineEvent,
     Window,
 )
-from conversations.workdays import window_end
 
 # Channels where the user talks to the platform; the others are complaints filed in writing.
 TALK_CHANNELS = frozenset({Channel.PLATFORM_SUPPORT, Channel.PHONE, Channel.OTHER})
@@ -164,9 +163,9 @@ def story_events(case: Case) -> tuple[TimelineEvent, ...]:
 def demand_due(case: Case, now: datetime, tz: ZoneInfo) -> Due | None:
     """When the demand's window closes: it opened when the case was confirmed, as the
     reminders and the follow-up count it."""
-    if case.demand_deadline is None:
+    end = deadlines.demand_deadline(case, tz, now)
+    if end is None or case.demand_deadline is None:
         return None
-    end = window_end(case.demand_deadline, case.confirmed_at or now, tz)
     return Due(end.at, case.demand_deadline, end.at <= now, end.estimate)
 
 
