@@ -99,8 +99,6 @@ class Coach:
         # One download run per user at a time: an album's updates each ask for one, and two
         # runs would fetch the same files twice, into the same partial file.
         self._downloads = KeyedLocks()
-        self._fetching: set[int] = set()  # users with an eager run under way
-        self._fetch_again: set[int] = set()  # ...and new files since it read the cases
         self._pushes = asyncio.Semaphore(PUSHES_IN_FLIGHT)
 
     async def handle(self, inbound: Inbound) -> Handled:
@@ -115,7 +113,7 @@ class Coach:
         else:
             await delivery
         if self._eager and handled.new_files:
-            self._download_soon(inbound.user_id)
+            self._in_background(self._download_or_log(inbound.user_id))
         for case_no in handled.exports:
             work = self._export_or_say_so(inbound.user_id, inbound.chat_id, case_no)
             if self._background:
@@ -179,26 +177,11 @@ class Coach:
         self._deliveries.add(task)
         task.add_done_callback(self._deliveries.discard)
 
-    def _download_soon(self, user_id: int) -> None:
-        """Start an eager download run for the user, or have the running one look again."""
-        if user_id in self._fetching:
-            self._fetch_again.add(user_id)
-            return
-        self._fetching.add(user_id)
-        self._in_background(self._download_until_done(user_id))
-
-    async def _download_until_done(self, user_id: int) -> None:
+    async def _download_or_log(self, user_id: int) -> None:
         try:
-            while True:
-                self._fetch_again.discard(user_id)
-                await self.download(user_id)
-                if user_id not in self._fetch_again:
-                    return
+            await self.download(user_id)
         except Exception:
             log.exception("downloading the evidence of user %s failed", user_id)
-        finally:
-            self._fetching.discard(user_id)
-            self._fetch_again.discard(user_id)
 
     async def download(self, user_id: int, case_no: int | None = None) -> int:
         """Download the user's evidence files not yet on disk; returns how many were fetched.
