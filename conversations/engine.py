@@ -314,9 +314,8 @@ def _follow_press(
 ) -> Outcome:
     """Following a confirmed case up: a call or a filing logged, a reply, resolved, snoozed."""
     if action == "log":  # which channel the contact was on, then the usual questions
-        picks = [Button("filed", f"{case.no}.{c.value}", label=f"channel.{c}") for c in Channel]
-        rows = tuple(tuple(picks[i : i + 2]) for i in range(0, len(picks), 2))
-        return Outcome(idle, replies=(Reply("log_choose", {"case": case}, rows),))
+        return Outcome(idle, replies=(_channel_picker(case, "filed", tuple(Channel),
+                                                      "log_choose"),))
     if action in ("call", "filed"):
         channel = Channel.PHONE if action == "call" else _enum_value(Channel, arg)
         if channel is None:
@@ -343,9 +342,8 @@ def _follow_press(
         named = _enum_value(Channel, arg) if arg else None
         used = list(dict.fromkeys(c.channel for c in reversed(case.contacts)))
         if named is None and len(used) > 1:
-            picks = [Button("reply", f"{case.no}.{c.value}", label=f"channel.{c}") for c in used]
-            rows = tuple(tuple(picks[i : i + 2]) for i in range(0, len(picks), 2))
-            return Outcome(idle, replies=(Reply("reply_which", {"case": case}, rows),))
+            return Outcome(idle, replies=(_channel_picker(case, "reply", tuple(used),
+                                                          "reply_which"),))
         channel = named or (used[0] if used else Channel.PLATFORM_SUPPORT)
         new = _move(idle, Trigger.REPLY, case, pending=Contact(channel))
         return Outcome(new, replies=(ask(new, case),))
@@ -362,6 +360,14 @@ def _follow_press(
     )
     return Outcome(session, snoozes=((case.no, utc(at)),),
                    notice=Reply("notice_snoozed", _snoozed(at, ctx)))
+
+
+def _channel_picker(
+    case: Case, action: str, choices: tuple[Channel, ...], template: str
+) -> Reply:
+    """A question answered by tapping one of the case's channels."""
+    picks = [Button(action, f"{case.no}.{c.value}", label=f"channel.{c}") for c in choices]
+    return Reply(template, {"case": case}, tuple(_rows(picks)))
 
 
 def _menu(case: Case, ctx: Ctx) -> Reply:
@@ -597,7 +603,7 @@ def _evidence_list(case: Case, page: int, token: int) -> Reply:
     page = min(max(page, 0), pages - 1)
     shown = ordered[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
     buttons = [Button("item", f"{case.no}.{i.id}", text=f"#{i.id}") for i in shown]
-    rows = [tuple(buttons[n : n + 5]) for n in range(0, len(buttons), 5)]
+    rows = _rows(buttons, 5)
     nav = []
     if page > 0:
         nav.append(Button("evidence", f"{case.no}.{page - 1}.{token}", label="btn.page_prev"))
@@ -1251,7 +1257,7 @@ def ask(session: Session, case: Case) -> Reply:
         rows = [(b("btn.platform_default", "platform"),)]
     elif state is State.ASK_ISSUE_TYPE:
         issues = [b(f"issue.{i}", "issue", i) for i in IssueType]
-        rows = [tuple(issues[i : i + 2]) for i in range(0, len(issues), 2)]
+        rows = _rows(issues)
     elif state is State.ASK_EVENTS:
         rows = [(b("btn.events_done", "done"),)] if case.events else []
         # One tap removes a wrong entry; each button names the entry by its own words.
@@ -1265,7 +1271,7 @@ def ask(session: Session, case: Case) -> Reply:
             for c in (Channel.PLATFORM_SUPPORT, Channel.EMAIL, Channel.PHONE, Channel.C12315,
                       Channel.HEIMAO, Channel.JUTOUSU, Channel.OTHER)
         ]
-        rows = [tuple(channels[i : i + 2]) for i in range(0, len(channels), 2)]
+        rows = _rows(channels)
         rows.append((b("btn.no_more_contacts" if case.contacts else "btn.no_contacts", "done"),))
         rows += [(Button("drop", str(i), text=f"🗑 {i + 1}. {_contact_words(c)}", seq=seq),)
                  for i, c in enumerate(case.contacts)][-DROP_BUTTONS:]
@@ -1290,7 +1296,7 @@ def ask(session: Session, case: Case) -> Reply:
     elif state is State.ASK_DEMAND_ACTION:
         concrete = [a for a in DemandAction if a is not DemandAction.CUSTOM]
         actions = [b(f"demand.{a}", "demand", a) for a in concrete]
-        rows = [tuple(actions[i : i + 2]) for i in range(0, len(actions), 2)]
+        rows = _rows(actions)
     elif state is State.ASK_DEMAND_DEADLINE:
         rows = [
             (b("window.24h", "window", "24h"), b("window.48h", "window", "48h")),
@@ -1304,7 +1310,7 @@ def ask(session: Session, case: Case) -> Reply:
                    seq=seq)
             for c in EvidenceClaim
         ]
-        rows = [tuple(ticks[i : i + 2]) for i in range(0, len(ticks), 2)]
+        rows = _rows(ticks)
         rows.append((b("btn.evidence_done", "done"),))
     elif state in (State.ASK_COMPANY_CODE, State.ASK_COMPANY_ADDRESS):
         rows = [(b("btn.skip", "skip"),)]
@@ -1316,6 +1322,11 @@ def ask(session: Session, case: Case) -> Reply:
 
 
 # --- helpers ---------------------------------------------------------------------------------
+
+
+def _rows(buttons: list[Button], per_row: int = 2) -> list[tuple[Button, ...]]:
+    """Buttons laid out `per_row` to a row."""
+    return [tuple(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row)]
 
 
 def _drafts(cases: Mapping[int, Case]) -> list[Case]:
