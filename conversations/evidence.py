@@ -88,7 +88,7 @@ def add(case: Case, ev: Evidence, now: datetime) -> tuple[Case, EvidenceItem]:
     """The case with the item filed, and a timeline event for a forwarded message."""
     group, what = guess(ev)
     # A number is never given twice, so a button on an old message never reaches a new item.
-    no = max(case.evidence_seq, *(i.id for i in case.evidence), 0) + 1
+    no = _last_number(case) + 1
     item = EvidenceItem(
         id=no,
         kind=ev.kind,
@@ -112,6 +112,11 @@ def add(case: Case, ev: Evidence, now: datetime) -> tuple[Case, EvidenceItem]:
         event = TimelineEvent(item.origin_at, _event_line(item), evidence=item.id)
         events = tuple(sorted((*events, event), key=lambda e: e.at))
     return case.with_(evidence=(*case.evidence, item), events=events, evidence_seq=no), item
+
+
+def _last_number(case: Case) -> int:
+    """The highest item number the case has given (cases stored before the counter: its items')."""
+    return max(case.evidence_seq, *(i.id for i in case.evidence), 0)
 
 
 def _event_line(item: EvidenceItem) -> str:
@@ -156,8 +161,7 @@ def remove(case: Case, ids: set[int]) -> tuple[Case, tuple[EvidenceItem, ...]]:
         if not (e.evidence in ids or (e.evidence is None and (e.at, e.text) in unlinked))
     )
     kept = tuple(i for i in case.evidence if i.id not in ids)
-    seq = max(case.evidence_seq, *(i.id for i in case.evidence), 0)
-    return case.with_(evidence=kept, events=events, evidence_seq=seq), gone
+    return case.with_(evidence=kept, events=events, evidence_seq=_last_number(case)), gone
 
 
 @dataclass(frozen=True)
