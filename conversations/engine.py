@@ -13,10 +13,8 @@ from conversations import (
     channels,
     deadlines,
     evidence,
-    extract,
     lifecycle,
     model,
-    timeparse,
     uscc,
     workdays,
 )
@@ -38,6 +36,7 @@ from conversations.model import (
     WindowUnit,
     utc,
 )
+from conversations.reading import amounts, demands, ids, issues, story, times, windows
 from conversations.replies import Button, Reply
 from conversations.states import EDITABLE, INTAKE_ORDER, State, Target, Trigger, target
 
@@ -721,7 +720,7 @@ def _on_story(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
         if ev.action == "steps":
             return _Accepted(case, Trigger.STEP_BY_STEP)
         return _Rejected(Reply("use_buttons_or_text"))
-    facts = extract.extract_story(ev.text, ctx.now, ctx.tz)
+    facts = story.extract_story(ev.text, ctx.now, ctx.tz)
     facts_case = case.with_(
         platform=facts.platform or case.platform,
         order_no=facts.order_no or case.order_no,
@@ -762,7 +761,7 @@ def _on_order_no(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
     if isinstance(ev, Press):
         return _Rejected(Reply("use_buttons_or_text"))
     text = ev.text.strip()
-    order_no = text if _ORDER_TOKEN.fullmatch(text) else extract.parse_order_no(text)
+    order_no = text if _ORDER_TOKEN.fullmatch(text) else ids.parse_order_no(text)
     if not order_no:
         return _Rejected(Reply("reask_order_no"))
     return _Accepted(case.with_(order_no=order_no), Trigger.ANSWER)
@@ -786,8 +785,8 @@ def _on_product(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
 def _on_amount(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
     if isinstance(ev, Press):
         return _Rejected(Reply("use_buttons_or_text"))
-    cents = extract.parse_amount(ev.text)
-    if cents is None and extract.has_foreign_amount(ev.text):
+    cents = amounts.parse_amount(ev.text)
+    if cents is None and amounts.has_foreign_amount(ev.text):
         return _Rejected(Reply("amount_not_yuan", {"text": _one_line(ev.text)}))
     if cents is None:
         bare = _BARE_AMOUNT.fullmatch(ev.text)
@@ -811,7 +810,7 @@ def _on_issue_type(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Resul
     if isinstance(ev, Press):
         issue = _enum_value(IssueType, ev.value) if ev.action == "issue" else None
     else:
-        issue = extract.classify_issue(ev.text)
+        issue = issues.classify_issue(ev.text)
     if issue is None:
         return _Rejected(Reply("reask_issue_type"))
     detail = case.issue_detail if issue is IssueType.OTHER else None
@@ -838,12 +837,12 @@ def _on_events(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
         if ev.action == "drop":
             return _drop(case, "events", ev.value, "event_removed", "event")
         return _Rejected(Reply("use_buttons_or_text"))
-    found = timeparse.find_times(ev.text, ctx.now, ctx.tz)
+    found = times.find_times(ev.text, ctx.now, ctx.tz)
     if not found:
         return _Rejected(Reply("reask_event"))
     phrase, at = found[0]
     if case.purchased_at is not None:
-        at = timeparse.parse_time(phrase, ctx.now, ctx.tz, after=case.purchased_at) or at
+        at = times.parse_time(phrase, ctx.now, ctx.tz, after=case.purchased_at) or at
     if at > ctx.now + FUTURE_TOLERANCE:
         return _Rejected(Reply("time_in_future", {"at": at}))
     what = _strip_phrase(ev.text, phrase)
@@ -926,7 +925,7 @@ def _on_contact_promise(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _
     else:
         promise = ev.text.strip()
         # "明天下午6点前" is the day after the contact, not after the day it is typed.
-        window = timeparse.promise_window(promise, s.pending.at or ctx.now, ctx.tz)
+        window = windows.promise_window(promise, s.pending.at or ctx.now, ctx.tz)
         contact = replace(s.pending, promise=promise, window=window)
     saved = case.with_(contacts=(*case.contacts, contact))
     trigger = Trigger.SKIP if contact.promise is None and contact.window is None else Trigger.ANSWER
@@ -960,11 +959,11 @@ def _on_demand_action(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Re
     if _NO_REASON_RETURN.search(text):
         # Digital codes are excluded from 7-day no-reason returns (消保法第25条): steer away.
         return _Rejected(Reply("no_reason_return"))
-    action, custom, deadline = extract.parse_demand(text, ctx.now, ctx.tz)
+    action, custom, deadline = demands.parse_demand(text, ctx.now, ctx.tz)
     if deadline is not None and _future(deadline, ctx) is None:
         return _Rejected(Reply("deadline_in_past"))
     if action is None:
-        if extract.is_vague_demand(text) or len(text) < 4:
+        if demands.is_vague_demand(text) or len(text) < 4:
             return _Rejected(Reply("vague_demand", {"text": text}))
         action, custom = DemandAction.CUSTOM, text
     changed = case.with_(
@@ -982,8 +981,8 @@ def _read_window(ev: Text | Press, ctx: Ctx, *, promise: bool = False) -> Window
     if isinstance(ev, Press):
         return PRESET_WINDOWS.get(ev.value) if ev.action == "window" else None
     if promise:
-        return timeparse.promise_window(ev.text.strip(), ctx.now, ctx.tz)
-    return timeparse.find_window(ev.text.strip(), ctx.now, ctx.tz)
+        return windows.promise_window(ev.text.strip(), ctx.now, ctx.tz)
+    return windows.find_window(ev.text.strip(), ctx.now, ctx.tz)
 
 
 def _future(window: Window | None, ctx: Ctx) -> Window | None:
@@ -1123,9 +1122,9 @@ def _on_snooze(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
         return _Rejected(Reply("use_buttons_or_text"))
     # A time to remind at lies ahead: "周五下午3点" is the coming Friday, "2天后" two days from
     # now to the minute, and 2月30日 is asked again.
-    at = timeparse.parse_future_time(ev.text, ctx.now, ctx.tz)
+    at = times.parse_future_time(ev.text, ctx.now, ctx.tz)
     if at is None:
-        window = timeparse.find_window(ev.text, ctx.now, ctx.tz)  # "3个工作日内", "by Friday"
+        window = windows.find_window(ev.text, ctx.now, ctx.tz)  # "3个工作日内", "by Friday"
         at = workdays.window_end(window, ctx.now, ctx.tz).at if window else None
     if at is None or at <= ctx.now:
         return _Rejected(Reply("reask_snooze"))
@@ -1256,8 +1255,8 @@ def ask(session: Session, case: Case) -> Reply:
     elif state is State.ASK_PLATFORM:
         rows = [(b("btn.platform_default", "platform"),)]
     elif state is State.ASK_ISSUE_TYPE:
-        issues = [b(f"issue.{i}", "issue", i) for i in IssueType]
-        rows = _rows(issues)
+        issue_buttons = [b(f"issue.{i}", "issue", i) for i in IssueType]
+        rows = _rows(issue_buttons)
     elif state is State.ASK_EVENTS:
         rows = [(b("btn.events_done", "done"),)] if case.events else []
         # One tap removes a wrong entry; each button names the entry by its own words.
@@ -1374,7 +1373,7 @@ def _confirmed_texts(case: Case, ctx: Ctx) -> tuple[Reply, ...]:
 def _read_past_time(
     text: str, ctx: Ctx, *, after: datetime | None = None
 ) -> datetime | _Rejected:
-    at = timeparse.parse_time(text, ctx.now, ctx.tz, after=after)
+    at = times.parse_time(text, ctx.now, ctx.tz, after=after)
     if at is None:
         return _Rejected(Reply("reask_time"))
     if at > ctx.now + FUTURE_TOLERANCE:

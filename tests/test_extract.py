@@ -9,18 +9,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from conversations.extract import (
-    classify_issue,
-    extract_story,
-    find_platform,
-    find_product,
-    find_rule_citation,
-    is_vague_demand,
-    parse_amount,
-    parse_demand,
-    parse_ids,
-    parse_order_no,
-)
 from conversations.model import (
     Channel,
     Contact,
@@ -33,6 +21,13 @@ from conversations.model import (
     Window,
     WindowUnit,
 )
+from conversations.reading.amounts import parse_amount
+from conversations.reading.demands import is_vague_demand, parse_demand
+from conversations.reading.ids import parse_ids, parse_order_no
+from conversations.reading.issues import classify_issue
+from conversations.reading.names import find_platform, find_product
+from conversations.reading.rules import find_rule_citation
+from conversations.reading.story import extract_story
 
 TZ = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2025, 3, 5, 12, 0, tzinfo=TZ)  # a Wednesday

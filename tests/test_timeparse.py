@@ -8,15 +8,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from conversations.model import Lang, Part, RoughTime, Window, WindowUnit
-from conversations.timeparse import (
-    cn_number,
-    find_times,
-    find_window,
-    parse_future_time,
-    parse_time,
-    parse_window,
-    promise_window,
-)
+from conversations.reading.numbers import cn_number
+from conversations.reading.times import find_times, parse_future_time, parse_time
+from conversations.reading.windows import find_window, parse_window, promise_window
 
 TZ = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2025, 3, 5, 12, 0, tzinfo=TZ)  # a Wednesday

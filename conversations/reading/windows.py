@@ -1,0 +1,230 @@
+"""Response windows and deadlines: "48小时内", "3个工作日内", "明天下午6点前", "within 24 hours"."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from conversations.model import (
+    Window,
+    WindowUnit,
+)
+from conversations.reading.cn_times import CN_EXPR, CN_NUM, resolve_cn
+from conversations.reading.en_times import EN_CLOCK_RE, EN_WHEN, dateparse
+from conversations.reading.normalize import normalise
+from conversations.reading.numbers import EN_NUMBERS, cn_number
+from conversations.reading.spans import non_overlapping, trimmed
+from conversations.reading.times import SHANGHAI
+
+
+def parse_window(text: str, now: datetime, tz: ZoneInfo = SHANGHAI) -> Window | None:
+    """A response window or deadline: "48小时内", "3个工作日内", "明天下午6点前", "48 hours"."""
+    found = find_window(text, now, tz)
+    if found:
+        return found
+    # A whole answer may be a bare duration ("48 hours", "48小时") without 内 / within.
+    spans = non_overlapping(_relative_windows(normalise(text), loose=True))
+    return spans[0][2] if spans else None
+
+
+def find_window(text: str, now: datetime, tz: ZoneInfo = SHANGHAI) -> Window | None:
+    """The first window or deadline inside a longer sentence, or None."""
+    spans = find_window_spans(text, now, tz)
+    return spans[0][2] if spans else None
+
+
+def find_window_spans(
+    text: str, now: datetime, tz: ZoneInfo = SHANGHAI
+) -> list[tuple[int, int, Window]]:
+    """Every window or deadline in a text, as (start, end, Window), in order of appearance."""
+    norm = normalise(text)
+    now_local = now.astimezone(tz)
+    spans = _relative_windows(norm, loose=False) + _absolute_windows(norm, now_local, tz)
+    # The text shown back is the user's own, not the normalised one.
+    return non_overlapping([(s, e, replace(w, text=text[s:e])) for s, e, w in spans])
+
+
+def promise_window(text: str, made_at: datetime, tz: ZoneInfo = SHANGHAI) -> Window | None:
+    """The window of a promise, counted from when it was made (not when it is typed).
+
+    "明天下午6点前" is the day after `made_at`; wordings without 内 are read too:
+    "3个工作日给答复", "48小时后回复", "reply in 2 days".
+    """
+    spans = find_promise_spans(text, made_at, tz)
+    return spans[0][2] if spans else None
+
+
+def find_promise_spans(
+    text: str, made_at: datetime, tz: ZoneInfo = SHANGHAI
+) -> list[tuple[int, int, Window]]:
+    """Like find_window_spans from `made_at`, with bare and "N小时后" durations as windows."""
+    strict = find_window_spans(text, made_at, tz)
+    loose = [
+        (s, e, replace(w, text=text[s:e]))
+        for s, e, w in _relative_windows(normalise(text), loose=True)
+    ]
+    return non_overlapping(strict + loose)
+
+
+_CN_REL_WINDOW = re.compile(
+    rf"""(?<![0-9])
+    (?P<n>{CN_NUM}{{1,3}}|半)\s*个?\s*(?P<half>半)?\s*
+    (?P<u>分钟|小时|钟头|h(?![a-z])|天|日|个?工作日|周|星期|礼拜)
+    \s*(?:(?P<suffix>之内|以内|内)|(?P<after>之后|以后|后))?
+    (?!\s*(?:以前|之前|前))""",
+    re.VERBOSE | re.I,
+)
+
+
+_EN_REL_WINDOW = re.compile(
+    r"""\b(?P<pre>within|in\s+the\s+next|in|under)?\s*
+    (?P<n>\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty
+       |thirty|forty-eight|seventy-two)
+    \s*(?P<u>(?:working|business)\s+days?|minutes?|mins?|hours?|hrs?|h|days?|weeks?)\b
+    (?!\s+ago)""",
+    re.VERBOSE | re.I,
+)
+
+
+_CN_DEADLINE_SUFFIX = re.compile(r"\s*(?:之前|以前|前|为止|之内|以内|内)")
+
+
+_EN_ABS_WINDOW = re.compile(
+    rf"""\b(?:by|(?<!day\s)before|until|till|no\s+later\s+than)\s+
+    (?:(?P<eod>(?:the\s+)?end\s+of\s+(?:the\s+)?(?:day|today)|eod)\b|(?P<when>{EN_WHEN}))
+    (?![\w:])""",
+    re.VERBOSE | re.I,
+)
+
+
+def _relative_windows(text: str, *, loose: bool) -> list[tuple[int, int, Window]]:
+    """Relative windows ("48小时内", "within 3 working days"); loose also takes bare ones."""
+    out: list[tuple[int, int, Window]] = []
+    for m in _CN_REL_WINDOW.finditer(text):
+        if not (m.group("suffix") or loose) or (loose and _waited(text, m)):
+            continue
+        amount_unit = _cn_window_amount(m.group("n"), bool(m.group("half")), m.group("u"))
+        if amount_unit:
+            out.append((m.start(), m.end(), Window(m.group(0), *amount_unit)))
+    for m in _EN_REL_WINDOW.finditer(text):
+        if not (m.group("pre") or loose) or (loose and _waited(text, m)):
+            continue
+        amount_unit = _en_window_amount(m.group("n"), m.group("u"))
+        if amount_unit:
+            start, end = trimmed(text, m.start(), m.end())
+            out.append((start, end, Window(text[start:end], *amount_unit)))
+    return out
+
+
+# "等了3天", "已经48小时了", "waited 3 days": time already spent, not a window.
+_WAITED_BEFORE = re.compile(
+    r"(?:等了|等|已经|已|过了|超过|快|近|waited|for|after|over|already)\s*$", re.I
+)
+
+
+_WAITED_AFTER = re.compile(r"\s*(?:了|多|过去|还|都|没|passed|ago|already|later)", re.I)
+
+
+def _waited(text: str, m: re.Match[str]) -> bool:
+    """Whether a bare duration tells of time spent rather than a window."""
+    if m.groupdict().get("suffix") or m.groupdict().get("pre"):
+        return False
+    before = text[max(0, m.start() - 8) : m.start()]
+    return bool(_WAITED_BEFORE.search(before) or _WAITED_AFTER.match(text, m.end()))
+
+
+def _cn_window_amount(raw: str, half: bool, unit: str) -> tuple[int, WindowUnit] | None:
+    """(amount, unit) of a Chinese relative window; halves become minutes or hours."""
+    unit = unit.lower().removeprefix("个")
+    n = 0 if raw == "半" else cn_number(raw)
+    if n is None:
+        return None
+    if raw == "半" or half:
+        if unit in ("小时", "钟头", "h"):
+            return n * 60 + 30, WindowUnit.MINUTES
+        if unit in ("天", "日"):
+            return n * 24 + 12, WindowUnit.HOURS
+        return None
+    if n == 0:
+        return None
+    if unit == "分钟":
+        return n, WindowUnit.MINUTES
+    if unit in ("小时", "钟头", "h"):
+        return n, WindowUnit.HOURS
+    if unit == "工作日":
+        return n, WindowUnit.WORKING_DAYS
+    if unit in ("周", "星期", "礼拜"):
+        return n * 7, WindowUnit.DAYS
+    return n, WindowUnit.DAYS
+
+
+def _en_window_amount(raw: str, unit: str) -> tuple[int, WindowUnit] | None:
+    """(amount, unit) of an English relative window."""
+    n = int(raw) if raw.isdigit() else EN_NUMBERS.get(raw.lower())
+    if not n:
+        return None
+    unit = unit.lower()
+    if unit.startswith(("working", "business")):
+        return n, WindowUnit.WORKING_DAYS
+    if unit.startswith("m"):
+        return n, WindowUnit.MINUTES
+    if unit.startswith("h"):
+        return n, WindowUnit.HOURS
+    if unit.startswith("w"):
+        return n * 7, WindowUnit.DAYS
+    return n, WindowUnit.DAYS
+
+
+def _absolute_windows(
+    text: str, now_local: datetime, tz: ZoneInfo
+) -> list[tuple[int, int, Window]]:
+    """Deadlines: "明天下午6点前", "今日18点前", "by tomorrow 6 pm", "before 18:00 today"."""
+    return _cn_deadlines(text, now_local) + _en_deadlines(text, now_local, tz)
+
+
+def _cn_deadlines(text: str, now_local: datetime) -> list[tuple[int, int, Window]]:
+    """A Chinese time followed by 前/之前/为止 (or a day followed by 内)."""
+    out: list[tuple[int, int, Window]] = []
+    for m in CN_EXPR.finditer(text):
+        suffix = _CN_DEADLINE_SUFFIX.match(text, m.end())
+        if not suffix or m.group("ago"):
+            continue
+        dt = resolve_cn(m, now_local, whole=True, prefer_future=True)
+        if dt is None:
+            continue
+        has_time = bool(m.group("clock") or m.group("pt"))
+        if suffix.group(0).strip().endswith("内") and has_time:
+            continue  # "8点内" is not a way to say a deadline
+        if not has_time:
+            dt = _end_of_day(dt)
+        start, _ = trimmed(text, m.start(), m.end())
+        out.append((start, suffix.end(), Window(text[start : suffix.end()], until=_utc(dt))))
+    return out
+
+
+def _en_deadlines(text: str, now_local: datetime, tz: ZoneInfo) -> list[tuple[int, int, Window]]:
+    """A time after by / before / until, or "by end of day"."""
+    out: list[tuple[int, int, Window]] = []
+    for m in _EN_ABS_WINDOW.finditer(text):
+        when = m.group("when")
+        if m.group("eod"):
+            dt: datetime | None = _end_of_day(now_local)
+        else:
+            dt = dateparse(when, now_local, tz, prefer_future=True)
+            if dt and not EN_CLOCK_RE.search(when):
+                dt = _end_of_day(dt)
+        if dt:
+            out.append((m.start(), m.end(), Window(m.group(0), until=_utc(dt))))
+    return out
+
+
+def _end_of_day(dt: datetime) -> datetime:
+    """A date-only deadline means the end of that day: 23:59 local."""
+    return dt.replace(hour=23, minute=59, second=0, microsecond=0)
+
+
+def _utc(dt: datetime) -> datetime:
+    """UTC for storage."""
+    return dt.astimezone(UTC)
