@@ -16,7 +16,7 @@ _CN_AMOUNT_NUM = "[零一二两三四五六七八九十百千万]+"
 
 _AMOUNT = re.compile(
     rf"""(?P<pre>[¥￥]|RMB|CNY|US\$|USD|\$)\s*(?P<n1>{_NUMBER})(?![\d.])
-    |(?<![\d.,A-Za-z])(?P<n2>{_NUMBER})\s*
+    |(?<![\d.A-Za-z])(?:(?<!\d,)|(?!\d{{3}}(?!\d)))(?P<n2>{_NUMBER})\s*
         (?P<suf>元|块钱|块(?!儿)|(?:rmb|cny|yuan|usd|dollars?)(?![a-z]))
     |(?P<cn>{_CN_AMOUNT_NUM})\s*(?P<cnsuf>元|块钱)""",
     re.VERBOSE | re.I,

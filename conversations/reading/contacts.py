@@ -13,9 +13,10 @@ from conversations.model import (
     Window,
 )
 from conversations.reading.ids import parse_ids
+from conversations.reading.normalize import Norm
 from conversations.reading.sentences import Group, Sentence
-from conversations.reading.spans import Span, mask
-from conversations.reading.windows import find_promise_spans, promise_window
+from conversations.reading.spans import Span, mask, trimmed
+from conversations.reading.windows import promise_window, scan_promises
 
 _EN_CLAUSE_END = re.compile(r"[，,。！？!?；;\n]|\.(?=\s)")
 
@@ -55,7 +56,7 @@ _PROMISE_VERB = re.compile(
 
 
 _EN_PROMISE_FILLER = re.compile(
-    r"^(?:(?:that|they|it|he|she|we|the\s+issue|this)\s+)?(?:(?:would|will)\s+)?(?:be\s+)?"
+    r"(?:(?:that|they|it|he|she|we|the\s+issue|this)\s+)?(?:(?:would|will)\s+)?(?:be\s+)?"
     r"(?:to\s+)?",
     re.I,
 )
@@ -94,7 +95,7 @@ class _Cluster:
 
 
 def story_contacts(
-    text: str,
+    norm: Norm,
     masked: str,
     sentences: list[Sentence],
     windows: list[tuple[int, int, Window]],
@@ -130,7 +131,7 @@ def story_contacts(
     elif loose_promises and not any(c.windows for c in clusters):
         clusters[0].windows += loose_promises  # a promise told in a sentence of its own
     return tuple(
-        _contact_of(text, masked, c, purchase, now, tz, (ticket, agent) if i == 0 else None)
+        _contact_of(norm, masked, c, purchase, now, tz, (ticket, agent) if i == 0 else None)
         for i, c in enumerate(clusters)
     )
 
@@ -153,7 +154,7 @@ def _starts_contact(
 
 
 def _contact_of(
-    text: str,
+    norm: Norm,
     masked: str,
     cluster: _Cluster,
     purchase: Group | None,
@@ -173,10 +174,11 @@ def _contact_of(
     promise: str | None = None
     if cluster.windows:
         start, end, window = cluster.windows[0]
-        promise = _promise_text(text, start, end)
     else:
-        start, end, window = _loose_promise(text, masked, cluster, at or now, tz) or (0, 0, None)
-        promise = _promise_text(text, start, end) if window else None
+        start, end, window = _loose_promise(masked, cluster, at or now, tz) or (0, 0, None)
+    if window is not None:
+        window = replace(window, text=norm.quote(start, end))
+        promise = _promise_text(norm, start, end)
     if window is not None and window.until is not None and at is not None:
         # "客服说明天下午6点前处理": tomorrow from the contact, not from when the story is typed.
         window = promise_window(window.text, at, tz) or window
@@ -191,7 +193,7 @@ def _contact_of(
 
 
 def _loose_promise(
-    text: str, masked: str, cluster: _Cluster, made_at: datetime, tz: ZoneInfo
+    masked: str, cluster: _Cluster, made_at: datetime, tz: ZoneInfo
 ) -> tuple[int, int, Window] | None:
     """A window without 内 after what support said: "客服说3个工作日给答复"."""
     for g in cluster.groups:
@@ -200,10 +202,8 @@ def _loose_promise(
         )
         if not verb:
             continue
-        for start, end, window in find_promise_spans(masked[verb.end() : g.end], made_at, tz):
-            return verb.end() + start, verb.end() + end, replace(
-                window, text=text[verb.end() + start : verb.end() + end]
-            )
+        for start, end, window in scan_promises(masked[verb.end() : g.end], made_at, tz):
+            return verb.end() + start, verb.end() + end, window
     return None
 
 
@@ -240,16 +240,19 @@ def _channel(text: str, groups: list[Group]) -> Channel:
     return Channel.PLATFORM_SUPPORT
 
 
-def _promise_text(text: str, start: int, end: int) -> str:
-    """The promise around a window: "24小时内处理", "reply within 24 hours"."""
-    window_text = text[start:end]
-    if window_text.isascii():
+def _promise_text(norm: Norm, start: int, end: int) -> str:
+    """The promise around a window, in the user's words: "24小时内处理", "reply within 24
+    hours"."""
+    text = norm.text
+    if text[start:end].isascii():
         clause_start = max([0] + [m.end() for m in _EN_CLAUSE_END.finditer(text, 0, start)])
         verbs = list(_PROMISE_VERB.finditer(text, clause_start, start))
         if not verbs:
-            return window_text
+            return norm.quote(start, end)
         # From the first verb: "said they would reply within…" keeps what was promised.
-        phrase = text[verbs[0].end() : end].strip()
-        return _EN_PROMISE_FILLER.sub("", phrase, count=1).strip() or window_text
+        phrase_start, _ = trimmed(text, verbs[0].end(), end)
+        filler = _EN_PROMISE_FILLER.match(text, phrase_start, end)
+        phrase_start = filler.end() if filler and filler.end() < end else phrase_start
+        return norm.quote(*trimmed(text, phrase_start, end))
     tail = _ZH_PROMISE_TAIL.match(text, end)
-    return window_text + (tail.group(0) if tail else "")
+    return norm.quote(start, tail.end() if tail else end)

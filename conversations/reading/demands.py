@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -11,10 +12,10 @@ from conversations.model import (
     Window,
 )
 from conversations.reading.amounts import parse_amount
-from conversations.reading.normalize import normalise
-from conversations.reading.spans import Span
+from conversations.reading.normalize import Norm, normalise, read
+from conversations.reading.spans import Span, trimmed
 from conversations.reading.times import SHANGHAI
-from conversations.reading.windows import find_window_spans
+from conversations.reading.windows import scan_windows
 
 # Money taken twice or too much: what to give back is that part, not the whole price.
 _OVERCHARGE = re.compile(
@@ -65,14 +66,14 @@ def parse_demand(
     text: str, now: datetime, tz: ZoneInfo = SHANGHAI
 ) -> tuple[DemandAction | None, str | None, Window | None]:
     """(action, the demand phrase when it names several actions, deadline window)."""
-    norm = normalise(text)
-    windows = find_window_spans(text, now, tz)
-    deadline = windows[0][2] if windows else None
-    actions = find_actions(norm)
+    norm = read(text)
+    windows = scan_windows(norm.text, now, tz)
+    deadline = replace(windows[0][2], text=norm.quote(*windows[0][:2])) if windows else None
+    actions = find_actions(norm.text)
     if not actions:
         return None, None, deadline
     first = actions[0][2]
-    phrase = _demand_phrase(text, actions, [(s, e) for s, e, _ in windows])
+    phrase = _demand_phrase(norm, actions, [(s, e) for s, e, _ in windows])
     # The user's words are kept when they say more than one action's name: several actions,
     # the sum ("退还差价20元"), or that it is the overcharge ("退还多扣的200元").
     own_words = phrase and (parse_amount(phrase) or _OVERCHARGE.search(phrase))
@@ -83,9 +84,10 @@ def parse_demand(
 
 def is_vague_demand(text: str) -> bool:
     """True for a demand with no concrete action: "你们必须处理", "给个说法", "fix this now"."""
-    if find_actions(normalise(text)):
+    norm = normalise(text)
+    if find_actions(norm):
         return False
-    return bool(VAGUE.search(text)) or not _CONCRETE_OTHER.search(text)
+    return bool(VAGUE.search(norm)) or not _CONCRETE_OTHER.search(norm)
 
 
 def find_actions(text: str) -> list[tuple[int, int, DemandAction]]:
@@ -104,14 +106,16 @@ def find_actions(text: str) -> list[tuple[int, int, DemandAction]]:
 
 
 def _demand_phrase(
-    text: str, actions: list[tuple[int, int, DemandAction]], windows: list[Span]
+    norm: Norm, actions: list[tuple[int, int, DemandAction]], windows: list[Span]
 ) -> str | None:
-    """From the first action to the end of the clause holding the last, without the deadline."""
+    """From the first action to the end of the clause holding the last, without the deadline;
+    in the user's own words."""
+    text = norm.text
     start, last_end = actions[0][0], actions[-1][1]
     stop = PHRASE_END.search(text, last_end)
     end = stop.start() if stop else len(text)
     for w_start, _ in windows:
         if last_end <= w_start < end:
             end = w_start  # "…或全额退款 within 48 hours": the deadline is kept apart
-    phrase = text[start:end].strip(" \t，,。.!！?？；;")
+    phrase = norm.quote(*trimmed(text, start, end)).strip(" \t，,。.!！?？；;")
     return phrase[:120] or None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from conversations.reading.normalize import normalise
+from conversations.reading.normalize import read
 from conversations.reading.spans import Span
 
 _RULE_NAME = re.compile(
@@ -31,8 +31,9 @@ _CITATION_STOP = re.compile(
 
 def find_rule_citation(text: str) -> str | None:
     """A quoted rule with its article: "《虚拟商品售后规则》第5条，卡密失效需在24小时内处理"."""
-    span = rule_citation_span(normalise(text))
-    return text[span[0] : span[1]].strip() if span else None
+    norm = read(text)
+    span = rule_citation_span(norm.text)
+    return norm.quote(*span).strip() if span else None
 
 
 def rule_citation_span(text: str) -> Span | None:

@@ -25,12 +25,12 @@ from conversations.reading.forms import form_fields, form_order_no, form_product
 from conversations.reading.ids import parse_order_no
 from conversations.reading.issues import classify_issue
 from conversations.reading.names import find_platform, find_product
-from conversations.reading.normalize import normalise
+from conversations.reading.normalize import Norm, read
 from conversations.reading.rules import rule_citation_span
 from conversations.reading.sentences import Group, Sentence, clause_start_of, split_sentences
 from conversations.reading.spans import Span, mask
-from conversations.reading.times import SHANGHAI, find_time_spans
-from conversations.reading.windows import find_window_spans
+from conversations.reading.times import SHANGHAI, scan_times
+from conversations.reading.windows import scan_windows
 
 MAX_EVENT_CHARS = 200
 
@@ -57,13 +57,14 @@ _OTHER_SUBJECT = re.compile(
 
 def extract_story(text: str, now: datetime, tz: ZoneInfo = SHANGHAI) -> StoryFacts:
     """Everything extractable from a pasted narrative; fields stay None when not found."""
-    norm = normalise(text)
+    n = read(text)
+    norm = n.text
     form = form_fields(norm)
     citation = rule_citation_span(norm)
-    windows = find_window_spans(text, now, tz)
+    windows = scan_windows(norm, now, tz)
     times = [
         t
-        for t in find_time_spans(
+        for t in scan_times(
             mask(norm, [(s, e) for s, e, _ in windows]), now, tz, inherit_date=True
         )
         if t[2] <= now  # future times are deadlines or threats, not facts
@@ -75,12 +76,12 @@ def extract_story(text: str, now: datetime, tz: ZoneInfo = SHANGHAI) -> StoryFac
     masked = mask(norm, [s for s in (citation, demand) if s])
 
     action, demand_text, deadline = (
-        parse_demand(text[demand[0] : demand[1]], now, tz) if demand else (None, None, None)
+        parse_demand(n.quote(*demand), now, tz) if demand else (None, None, None)
     )
-    vague = _vague_demand(text, norm, sentences, demand, action)
+    vague = _vague_demand(n, sentences, demand, action)
     amount = parse_amount(form_value(norm, form, "amount") or masked)
     if amount is None and action is DemandAction.FULL_REFUND and demand:
-        amount = parse_amount(text[demand[0] : demand[1]])  # "要求退款98元": the price paid
+        amount = parse_amount(norm[demand[0] : demand[1]])  # "要求退款98元": the price paid
     issue_text = form_value(norm, form, "issue")
     facts = StoryFacts(
         platform=form_value(norm, form, "platform") or find_platform(norm),
@@ -91,13 +92,13 @@ def extract_story(text: str, now: datetime, tz: ZoneInfo = SHANGHAI) -> StoryFac
         amount_cents=amount,
         purchased_at=purchased_at,
         issue_type=(classify_issue(issue_text) if issue_text else None) or classify_issue(masked),
-        events=_events(text, mask(norm, [demand] if demand else []), sentences, purchase_group),
-        contacts=story_contacts(text, masked, sentences, windows, purchase_group, now, tz),
+        events=_events(n, mask(norm, [demand] if demand else []), sentences, purchase_group),
+        contacts=story_contacts(n, masked, sentences, windows, purchase_group, now, tz),
         demand_action=action,
         demand_text=demand_text,
         demand_deadline=deadline,
         demand_vague=vague,
-        rule_citation=text[citation[0] : citation[1]].strip() if citation else None,
+        rule_citation=n.quote(*citation).strip() if citation else None,
     )
     found = tuple(name for name in _FACT_FIELDS if getattr(facts, name) not in (None, ()))
     return replace(facts, found=found)
@@ -133,12 +134,12 @@ def _purchase(
 
 
 def _events(
-    text: str, masked: str, sentences: list[Sentence], purchase: Group | None
+    norm: Norm, masked: str, sentences: list[Sentence], purchase: Group | None
 ) -> tuple[TimelineEvent, ...]:
     """Each timed group other than the purchase, as an event, earliest first; the demand is
     left out of the event's words (it is masked in `masked`)."""
     events = [
-        TimelineEvent(at=g.times[0][2], text=_clip(_without_times(text, masked, g)))
+        TimelineEvent(at=g.times[0][2], text=_clip(_without_times(norm, masked, g)))
         for s in sentences
         for g in s.groups
         if g.times and g is not purchase
@@ -153,21 +154,26 @@ _SPACE_BEFORE_PUNCT = re.compile(r"\s+([,，。.;；:：])")
 _LEADING_PREPOSITION = re.compile(r"(?:\b(?:on|at|in|around|about|since)\s*|于)$", re.IGNORECASE)
 
 
-def _without_times(text: str, masked: str, group: Group) -> str:
-    """The group's words minus its time phrases: the event's own time says when, absolutely,
-    and "今天上午10点" in a complaint read days later would mislead."""
-    out, pos = [], group.start
+def _without_times(norm: Norm, masked: str, group: Group) -> str:
+    """The group's words minus its time phrases, in the user's own characters: the event's
+    own time says when, absolutely, and "今天上午10点" in a complaint read days later would
+    mislead."""
+    kept: list[Span] = []
+    pos = group.start
     for start, end, _ in sorted(group.times):
-        out.append(_LEADING_PREPOSITION.sub("", _unmasked(text, masked, pos, start)))
+        before = _LEADING_PREPOSITION.search(masked, pos, start)
+        kept += _unmasked(masked, pos, before.start() if before else start)
         pos = max(pos, end)
-    out.append(_unmasked(text, masked, pos, group.end))
-    return _SPACE_BEFORE_PUNCT.sub(r"\1", " ".join("".join(out).split()))
+    kept += _unmasked(masked, pos, group.end)
+    return _SPACE_BEFORE_PUNCT.sub(r"\1", norm.quote_spans(kept))
 
 
-def _unmasked(text: str, masked: str, start: int, end: int) -> str:
-    """The user's own characters from start to end, blank where `masked` is blanked."""
-    pairs = zip(text[start:end], masked[start:end], strict=True)
-    return "".join(" " if m == " " else c for c, m in pairs)
+def _unmasked(masked: str, start: int, end: int) -> list[Span]:
+    """The runs from start to end that are not blanked in `masked`."""
+    return [(m.start(), m.end()) for m in _WORDS.finditer(masked, start, end)]
+
+
+_WORDS = re.compile(r"\S+(?:\s\S+)*")
 
 
 def _clip(s: str) -> str:
@@ -196,8 +202,7 @@ def _find_demand_region(
 
 
 def _vague_demand(
-    text: str,
-    norm: str,
+    n: Norm,
     sentences: list[Sentence],
     demand: Span | None,
     action: DemandAction | None,
@@ -205,6 +210,7 @@ def _vague_demand(
     """The user's demand, in their words, when it names no concrete action ("你们必须处理")."""
     if action is not None:
         return None
+    norm = n.text
     span = demand
     if span is None:
         # "…客服一直推诿，你们必须处理！": no 要求 / 希望, but a demand all the same.
@@ -220,7 +226,7 @@ def _vague_demand(
             break
     if span is None:
         return None
-    phrase = " ".join(text[span[0] : span[1]].split()).strip(" \t，,。.!！?？；;、:：")
+    phrase = " ".join(n.quote(*span).split()).strip(" \t，,。.!！?？；;、:：")
     if not phrase or not is_vague_demand(phrase):
         return None
     return phrase if len(phrase) <= 60 else phrase[:59] + "…"

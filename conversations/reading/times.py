@@ -20,7 +20,7 @@ from conversations.reading.cn_times import (
     resolve_cn,
 )
 from conversations.reading.en_times import DATELIKE, EN_BARE_CLOCK, EN_EXPR, EN_MONTH_DAY, dateparse
-from conversations.reading.normalize import normalise
+from conversations.reading.normalize import normalise, read
 from conversations.reading.numbers import EN_NUMBERS, cn_number
 from conversations.reading.spans import non_overlapping, trimmed
 from conversations.reading.validity import impossible
@@ -35,12 +35,6 @@ _JUST_NOW = re.compile(r"刚才|刚刚|方才|\bjust\s+now\b|\bright\s+now\b|\ba
 
 
 REMINDER_HOUR = 9  # a reminder asked for on a day without an hour comes that morning
-
-
-
-
-
-
 
 
 def parse_time(
@@ -94,17 +88,17 @@ def find_times(
     expression before it ("昨天上午10点联系客服，下午3点再问" → yesterday 15:00), and a month
     and day without a year the first such day since the date before it.
     """
-    return [
-        (text[s:e], dt) for s, e, dt in find_time_spans(text, now, tz, inherit_date=inherit_date)
-    ]
+    norm = read(text)
+    spans = scan_times(norm.text, now, tz, inherit_date=inherit_date)
+    return [(norm.quote(s, e), dt) for s, e, dt in spans]
 
 
-def find_time_spans(
+def scan_times(
     text: str, now: datetime, tz: ZoneInfo = SHANGHAI, *, inherit_date: bool = False
 ) -> list[tuple[int, int, datetime]]:
-    """Like find_times, with (start, end) offsets into `text` instead of substrings."""
+    """Like find_times in a normalised text, with (start, end) offsets instead of words."""
     now_local = now.astimezone(tz)
-    found = _scan_dated(normalise(text), now_local, tz)
+    found = _scan_dated(text, now_local, tz)
     if inherit_date:
         found = _inherit_dates(found, now_local.date())
     return [(f.start, f.end, f.at.astimezone(UTC)) for f in found]
@@ -228,8 +222,6 @@ def _is_bare_clock(text: str) -> bool:
     if m:
         return not cn_has_date(m)
     return bool(EN_BARE_CLOCK.fullmatch(text))
-
-
 
 
 _CN_SPAN = re.compile(

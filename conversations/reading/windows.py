@@ -13,7 +13,7 @@ from conversations.model import (
 )
 from conversations.reading.cn_times import CN_EXPR, CN_NUM, resolve_cn
 from conversations.reading.en_times import EN_CLOCK_RE, EN_WHEN, dateparse
-from conversations.reading.normalize import normalise
+from conversations.reading.normalize import Norm, read
 from conversations.reading.numbers import EN_NUMBERS, cn_number
 from conversations.reading.spans import non_overlapping, trimmed
 from conversations.reading.times import SHANGHAI
@@ -25,25 +25,14 @@ def parse_window(text: str, now: datetime, tz: ZoneInfo = SHANGHAI) -> Window | 
     if found:
         return found
     # A whole answer may be a bare duration ("48 hours", "48小时") without 内 / within.
-    spans = non_overlapping(_relative_windows(normalise(text), loose=True))
-    return spans[0][2] if spans else None
+    norm = read(text)
+    return _first(norm, non_overlapping(_relative_windows(norm.text, loose=True)))
 
 
 def find_window(text: str, now: datetime, tz: ZoneInfo = SHANGHAI) -> Window | None:
     """The first window or deadline inside a longer sentence, or None."""
-    spans = find_window_spans(text, now, tz)
-    return spans[0][2] if spans else None
-
-
-def find_window_spans(
-    text: str, now: datetime, tz: ZoneInfo = SHANGHAI
-) -> list[tuple[int, int, Window]]:
-    """Every window or deadline in a text, as (start, end, Window), in order of appearance."""
-    norm = normalise(text)
-    now_local = now.astimezone(tz)
-    spans = _relative_windows(norm, loose=False) + _absolute_windows(norm, now_local, tz)
-    # The text shown back is the user's own, not the normalised one.
-    return non_overlapping([(s, e, replace(w, text=text[s:e])) for s, e, w in spans])
+    norm = read(text)
+    return _first(norm, scan_windows(norm.text, now, tz))
 
 
 def promise_window(text: str, made_at: datetime, tz: ZoneInfo = SHANGHAI) -> Window | None:
@@ -52,20 +41,32 @@ def promise_window(text: str, made_at: datetime, tz: ZoneInfo = SHANGHAI) -> Win
     "明天下午6点前" is the day after `made_at`; wordings without 内 are read too:
     "3个工作日给答复", "48小时后回复", "reply in 2 days".
     """
-    spans = find_promise_spans(text, made_at, tz)
-    return spans[0][2] if spans else None
+    norm = read(text)
+    return _first(norm, scan_promises(norm.text, made_at, tz))
 
 
-def find_promise_spans(
+def _first(norm: Norm, spans: list[tuple[int, int, Window]]) -> Window | None:
+    """The first window found, in the user's own words."""
+    if not spans:
+        return None
+    start, end, window = spans[0]
+    return replace(window, text=norm.quote(start, end))
+
+
+def scan_windows(
+    text: str, now: datetime, tz: ZoneInfo = SHANGHAI
+) -> list[tuple[int, int, Window]]:
+    """Every window or deadline in a normalised text, as (start, end, Window), in order."""
+    now_local = now.astimezone(tz)
+    spans = _relative_windows(text, loose=False) + _absolute_windows(text, now_local, tz)
+    return non_overlapping(spans)
+
+
+def scan_promises(
     text: str, made_at: datetime, tz: ZoneInfo = SHANGHAI
 ) -> list[tuple[int, int, Window]]:
-    """Like find_window_spans from `made_at`, with bare and "N小时后" durations as windows."""
-    strict = find_window_spans(text, made_at, tz)
-    loose = [
-        (s, e, replace(w, text=text[s:e]))
-        for s, e, w in _relative_windows(normalise(text), loose=True)
-    ]
-    return non_overlapping(strict + loose)
+    """Like scan_windows from `made_at`, with bare and "N小时后" durations as windows."""
+    return non_overlapping(scan_windows(text, made_at, tz) + _relative_windows(text, loose=True))
 
 
 _CN_REL_WINDOW = re.compile(
