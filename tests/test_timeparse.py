@@ -45,19 +45,22 @@ def rough(year: int, month: int, d: int, hour: int, part: Part, minute: int = 0)
         ("昨晚11点", local(2025, 3, 4, 23, 0)),
         ("凌晨1点", local(2025, 3, 5, 1, 0)),
         ("中午12点", local(2025, 3, 5, 12, 0)),
-        ("中午1点", local(2025, 3, 5, 13, 0)),
-        ("晚上8点", local(2025, 3, 5, 20, 0)),
-        ("晚8点", local(2025, 3, 5, 20, 0)),
+        # a clock without a day is its latest occurrence up to now (12:00): yesterday's
+        ("中午1点", local(2025, 3, 4, 13, 0)),
+        ("晚上8点", local(2025, 3, 4, 20, 0)),
+        ("晚8点", local(2025, 3, 4, 20, 0)),
         ("8点15分", local(2025, 3, 5, 8, 15)),
         ("8:15", local(2025, 3, 5, 8, 15)),
         ("８：１５", local(2025, 3, 5, 8, 15)),
         ("8点多", local(2025, 3, 5, 8, 0)),
-        ("下午3点一刻", local(2025, 3, 5, 15, 15)),
+        ("下午3点一刻", local(2025, 3, 4, 15, 15)),
+        ("3点一刻", local(2025, 3, 5, 3, 15)),  # 15:15 has not come yet; 03:15 has
         ("十点二十", local(2025, 3, 5, 10, 20)),
         ("昨天 20:00", local(2025, 3, 4, 20, 0)),
         ("昨日下午两点", local(2025, 3, 4, 14, 0)),
         ("昨天", day(2025, 3, 4)),
-        ("晚上12点", local(2025, 3, 6, 0, 0)),
+        ("晚上12点", local(2025, 3, 5, 0, 0)),  # the midnight that began today
+        ("晚上", rough(2025, 3, 4, 20, Part.EVENING)),  # this evening has not come yet
         # weeks (Monday first; now is Wednesday 2025-03-05)
         ("上周五", day(2025, 2, 28)),
         ("上个星期五", day(2025, 2, 28)),
@@ -66,7 +69,7 @@ def rough(year: int, month: int, d: int, hour: int, part: Part, minute: int = 0)
         ("这周五", day(2025, 3, 7)),
         ("周日", day(2025, 3, 2)),
         ("星期五晚上7点", local(2025, 2, 28, 19, 0)),
-        ("星期三", day(2025, 3, 5)),
+        ("星期三", day(2025, 2, 26)),  # said on a Wednesday: today would be 今天
         # dates
         ("10月1日下午两点", local(2024, 10, 1, 14, 0)),
         ("3月2日", day(2025, 3, 2)),
@@ -135,7 +138,6 @@ def test_relative_to_now_seen_in_the_users_timezone() -> None:
         "卡密无效",
         "快一点",
         "98",
-        "晚上",
         "13月40日",
         "2月30日",
         "2月30日 10:00",
@@ -183,7 +185,7 @@ def test_find_times_ignores_numbers_that_are_not_times() -> None:
 def test_find_times_does_not_read_counts_as_minutes() -> None:
     assert find_times("昨天8点一直没到账，下午3点两次扣款", NOW, TZ) == [
         ("昨天8点", local(2025, 3, 4, 8, 0).astimezone(UTC)),
-        ("下午3点", local(2025, 3, 5, 15, 0).astimezone(UTC)),
+        ("下午3点", local(2025, 3, 4, 15, 0).astimezone(UTC)),  # 15:00 today is still to come
     ]
 
 
@@ -195,8 +197,8 @@ def test_find_times_inherit_date() -> None:
         ("yesterday at 8pm", local(2025, 3, 4, 20, 0).astimezone(UTC)),
         ("at 9pm", local(2025, 3, 4, 21, 0).astimezone(UTC)),
     ]
-    # Without it a bare clock time is today's.
-    assert find_times(text, NOW, TZ)[1] == ("下午3点", local(2025, 3, 5, 15, 0).astimezone(UTC))
+    # Without it a bare clock time is its latest occurrence up to now: 15:00 yesterday.
+    assert find_times(text, NOW, TZ)[1] == ("下午3点", local(2025, 3, 4, 15, 0).astimezone(UTC))
 
 
 def test_find_times_keeps_an_english_date_with_a_comma_whole() -> None:

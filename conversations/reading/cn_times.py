@@ -1,93 +1,47 @@
-"""Chinese (and numeric) time expressions: the pattern and what a match means."""
+"""What a Chinese (or numeric) time expression means: its day, its clock, its part of day."""
 
 from __future__ import annotations
 
 import re
+from calendar import monthrange
 from datetime import date, datetime, timedelta
 
-from conversations.model import (
-    Part,
-    RoughTime,
-)
+from conversations.model import Part, RoughTime
+from conversations.reading.cn_patterns import DATE_GROUPS, FESTIVALS, NOT_TIME_AFTER
 from conversations.reading.numbers import cn_number
 
-CN_NUM = "[0-9零〇一二两三四五六七八九十]"
-
-
-_DAY_WORDS = (
-    "大前天|前天|昨天|昨日|昨儿|今天|今日|今儿|明天|明日|后天|"
-    "前晚|昨晚|昨夜|今早|今晨|今晚|今夜|明早|明晚"
-)
-
-
-YEAR_WORDS = "今年|去年|前年|明年|后年"
-
-
-# Longer words first: the regex alternation takes the first that matches.
-_PERIODS = "凌晨|清晨|早上|早晨|上午|中午|午后|下午|傍晚|晚上|晚间|夜里|夜间|半夜|深夜|午夜|早|晚"
-
-
-_CN_DATE = rf"""
-(?:
-   (?P<ymd>(?:(?P<y>\d{{4}}|[零〇一二三四五六七八九]{{4}})\s*年\s*|(?P<yw>{YEAR_WORDS})\s*)?
-      (?P<m>{CN_NUM}{{1,3}})\s*月\s*(?P<d>{CN_NUM}{{1,3}})\s*[日号]?)
-  |(?P<iso>(?P<iy>\d{{4}})\s*[-/.]\s*(?P<im>\d{{1,2}})\s*[-/.]\s*(?P<id>\d{{1,2}})(?!\d)\s*日?)
-  |(?P<md>(?P<mdm>\d{{1,2}})[-/.](?P<mdd>\d{{1,2}})(?![\d/.\-]))
-  |(?P<ago>(?P<agon>{CN_NUM}{{1,3}}|半)\s*个?\s*(?P<agou>天|日|周|星期|礼拜|小时|钟头|分钟|月)
-      \s*(?:以前|之前|前))
-  |(?P<rel>{_DAY_WORDS})
-  |(?P<wk>(?:(?P<wkrel>上上|上|这|本|下)\s*个?\s*)?(?:周|星期|礼拜)(?P<wkd>[一二三四五六日天1-7]))
-  |(?P<dom>(?P<domd>{CN_NUM}{{1,3}})\s*[号日])
-)"""
-
-
-# Minutes without 分 only in forms that cannot be a count: "8点15", "十点二十", "八点零五" (so
-# "8点一直没到账" stays 8:00).
-_BARE_MINUTES = r"\d{2}|[二三四五]?十[一二三四五六七八九]?|[零〇][一二三四五六七八九]"
-
-
-_CN_TIME = rf"""
-(?:
-   (?P<clock>(?P<ch>\d{{1,2}})\s*:\s*(?P<cmi>\d{{2}})(?:\s*:\s*(?P<cs>\d{{2}}))?)
-  |(?P<pt>(?P<ph>{CN_NUM}{{1,3}})\s*[点點时](?:钟)?
-      (?:(?P<half>半)|(?P<qtr>[一三13])刻|整
-        |(?P<pmi>{CN_NUM}{{1,3}})\s*分(?:\s*(?P<ps>{CN_NUM}{{1,3}})\s*秒)?
-        |(?P<pmx>{_BARE_MINUTES})(?![0-9零〇一二两三四五六七八九十]))?)
-)
-(?:\s*(?:左右|前后|许|多))?
-"""
-
-
-# Every expression starts with a digit, a numeral, a day word, a week word or a period.
-_CN_START = "[0-9零〇一二两三四五六七八九十半大前昨今明后去上这本下周星礼凌清早中午傍晚夜深]"
-
-
-# Not inside a token such as an order number (WL20240302001) or an amount (¥1.5).
-CN_EXPR = re.compile(
-    rf"""(?<![0-9A-Za-z./\-])(?<![0-9]:)(?={_CN_START})
-    {_CN_DATE}?
-    \s*(?P<period>{_PERIODS})?
-    \s*(?:{_CN_TIME})?
-    (?!\d)""",
-    re.VERBOSE,
-)
-
-
-_PERIOD_PARTS = {
+PERIOD_PARTS = {
     "凌晨": Part.SMALL_HOURS, "清晨": Part.EARLY_MORNING, "早上": Part.EARLY_MORNING,
     "早晨": Part.EARLY_MORNING, "早": Part.EARLY_MORNING, "上午": Part.MORNING,
     "中午": Part.NOON, "午后": Part.AFTERNOON, "下午": Part.AFTERNOON, "傍晚": Part.DUSK,
-    "晚上": Part.EVENING, "晚间": Part.EVENING, "晚": Part.EVENING, "夜里": Part.NIGHT,
-    "夜间": Part.NIGHT, "半夜": Part.LATE_NIGHT, "深夜": Part.LATE_NIGHT, "午夜": Part.LATE_NIGHT,
+    "黄昏": Part.DUSK, "晚上": Part.EVENING, "晚间": Part.EVENING, "晚": Part.EVENING,
+    "夜里": Part.NIGHT, "夜间": Part.NIGHT, "半夜": Part.LATE_NIGHT, "深夜": Part.LATE_NIGHT,
+    "午夜": Part.LATE_NIGHT,
 }  # fmt: skip
-
-
 # When each part begins, and the hour that stands in for it (a rough time still has to sort).
 PART_HOURS = {
     Part.SMALL_HOURS: (0, 3), Part.EARLY_MORNING: (5, 7), Part.MORNING: (8, 10),
     Part.NOON: (11, 12), Part.AFTERNOON: (12, 15), Part.DUSK: (17, 18), Part.EVENING: (18, 20),
     Part.NIGHT: (20, 22), Part.LATE_NIGHT: (22, 23),
 }  # fmt: skip
+_DAY_OFFSETS = {
+    "大前天": -3, "前天": -2, "前日": -2, "前晚": -2, "昨天": -1, "昨日": -1, "昨儿": -1,
+    "昨晚": -1, "昨夜": -1, "今天": 0, "今日": 0, "今儿": 0, "今早": 0, "今晨": 0, "今晚": 0,
+    "今夜": 0, "明天": 1, "明日": 1, "明儿": 1, "明早": 1, "明晨": 1, "明晚": 1, "后天": 2,
+    "后日": 2, "大后天": 3,
+}  # fmt: skip
+_YEAR_OFFSETS = {"今年": 0, "去年": -1, "前年": -2, "明年": 1, "后年": 2}
+_WEEKDAYS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "日": 7, "天": 7}
+_WEEK_SHIFT = {"上上": -14, "上": -7, "这": 0, "本": 0, "下": 7, "下下": 14}
+_MONTH_SHIFT = {"上上": -2, "上": -1, "这": 0, "本": 0, "当": 0, "同": 0, "下": 1}
+_AGO_UNITS = {
+    "天": timedelta(days=1), "日": timedelta(days=1), "周": timedelta(weeks=1),
+    "星期": timedelta(weeks=1), "礼拜": timedelta(weeks=1), "小时": timedelta(hours=1),
+    "钟头": timedelta(hours=1), "钟": timedelta(hours=1), "分钟": timedelta(minutes=1),
+    "刻钟": timedelta(minutes=15),
+}  # fmt: skip
+_BY_THE_HOUR = ("小时", "钟头", "钟", "分钟", "刻钟")
+_NOT_A_DATE_BEFORE = re.compile(r"(?:客服|工号|编号|第|单号|订单|房间|座位|窗口)\s*$")
 
 
 def is_date(year: int, month: int, day: int) -> bool:
@@ -101,48 +55,108 @@ def is_date(year: int, month: int, day: int) -> bool:
 
 def cn_has_date(m: re.Match[str]) -> bool:
     """Whether a Chinese/numeric match names a day (not just a clock time)."""
-    return any(m.group(g) for g in ("ymd", "iso", "md", "ago", "rel", "wk", "dom"))
+    return any(m.group(g) for g in DATE_GROUPS)
+
+
+def has_clock(m: re.Match[str]) -> bool:
+    """Whether a match gives a clock time."""
+    return bool(m.group("clock") or m.group("pt") or m.group("noon"))
 
 
 def resolve_cn(
     m: re.Match[str], now_local: datetime, *, whole: bool, prefer_future: bool
 ) -> datetime | None:
-    """The local datetime a Chinese/numeric match means, or None if it is not a time."""
-    has_date = cn_has_date(m)
-    has_time = bool(m.group("clock") or m.group("pt"))
-    if not has_date and not has_time:
-        return None  # a bare period word ("晚上") or nothing at all
-    # "3.2" or "5号" alone inside a sentence is too often something else (an amount, an id).
-    if (m.group("md") or m.group("dom")) and not has_time and not whole:
-        return None
-    # "一点" without a date or period is mostly "a bit" (快一点), not one o'clock.
-    if m.group("ph") == "一" and not has_date and not m.group("period"):
-        return None
+    """The local datetime a Chinese/numeric match means, or None if it is not a time.
+
+    A clock without a day is its latest occurrence up to now (or the next one from now when
+    reading forwards); "3点" said without a part of the day may be 03:00 or 15:00.
+    """
+    text = m.string
+    has_date, has_time = cn_has_date(m), has_clock(m)
     period = m.group("period") or _period_of_day_word(m.group("rel"))
-    if m.group("ago"):
+    if not has_date and not has_time:
+        if not (whole and period):
+            return None  # a bare period word inside a sentence, or nothing at all
+        return _bare_part(PERIOD_PARTS[period], now_local, prefer_future)
+    if not _is_time(m, text, has_date, has_time, whole):
+        return None
+    if m.group("ago") or m.group("fewago"):
         ago = _ago(m, now_local)
         if ago is None:
             return None
         if not has_time and not period:
             # "2小时前" is a time; "3天前" only a day: its clock would be made up.
-            by_the_hour = m.group("agou") in ("小时", "钟头", "分钟") or m.group("agon") == "半"
-            return ago if by_the_hour else rough(ago.date(), Part.DAY, now_local)
+            exact = m.group("agou") in _BY_THE_HOUR or (m.group("agon") == "半" and (
+                m.group("agou") in ("小时", "钟头", "钟")))
+            return ago if exact else rough(ago.date(), Part.DAY, now_local)
         day = ago.date()
-    else:
+    elif has_date:
         resolved = cn_date(m, now_local.date(), prefer_future)
         if resolved is None:
             return None
         day = resolved
+        if prefer_future and now_local.hour < 3 and (m.group("rel") or "").startswith("明"):
+            # "明天上午10点" said at 00:40 means the morning after the night, which is today;
+            # by 03:00 the new day has begun for most people.
+            day -= timedelta(days=1)
+    else:
+        offsets = clock_offsets(m)
+        return pick_clock(offsets, now_local, prefer_future) if offsets else None
     if not has_time:
         # A day, or a part of one, without an hour: never a made-up 00:00.
-        return rough(day, _PERIOD_PARTS[period] if period else Part.DAY, now_local)
+        return rough(day, PERIOD_PARTS[period] if period else Part.DAY, now_local)
+    offsets = clock_offsets(m)
+    if not offsets:
+        return None
+    base = datetime(day.year, day.month, day.day, tzinfo=now_local.tzinfo)
+    return base + offsets[0]
+
+
+def _is_time(m: re.Match[str], text: str, has_date: bool, has_time: bool, whole: bool) -> bool:
+    """Whether a match is a time and not an amount, a count or an id."""
+    # "零点五元", "十点多块钱", "两点建议": a number, not a clock.
+    if m.group("pt") and not has_date and NOT_TIME_AFTER.match(text, m.end()):
+        return False
+    # "一点" without a date or period is mostly "a bit" (快一点), not one o'clock.
+    if m.group("ph") == "一" and not has_date and not m.group("period"):
+        return False
+    if has_time or whole:
+        return True
+    # "3.2" alone inside a sentence is too often something else (an amount, a version).
+    if m.group("md"):
+        return False
+    # "客服3号", "第5号": a number, not a day of the month.
+    return not (m.group("dom") and _NOT_A_DATE_BEFORE.search(text, 0, m.start()))
+
+
+def clock_offsets(m: re.Match[str]) -> tuple[timedelta, ...]:
+    """The clock as offsets from the day's midnight: two when a 12-hour clock is said without
+    a part of the day ("3点": 03:00 or 15:00), none when impossible."""
     hms = cn_clock(m)
     if hms is None:
-        return None
+        return ()
     hour, minute, second = hms
-    hour = _apply_period(hour, period)
-    base = datetime(day.year, day.month, day.day, tzinfo=now_local.tzinfo)
-    return base + timedelta(hours=hour, minutes=minute, seconds=second)
+    period = m.group("period") or _period_of_day_word(m.group("rel"))
+    rest = timedelta(minutes=minute, seconds=second)
+    if period:
+        return (timedelta(hours=_apply_period(hour, period)) + rest,)
+    if m.group("pt") and 1 <= hour <= 11:
+        return (timedelta(hours=hour) + rest, timedelta(hours=hour + 12) + rest)
+    return (timedelta(hours=hour) + rest,)
+
+
+def pick_clock(
+    offsets: tuple[timedelta, ...], now_local: datetime, prefer_future: bool
+) -> datetime:
+    """The latest occurrence of a bare clock up to now, or the next one from now."""
+    today = now_local.replace(hour=0, minute=0, second=0, microsecond=0)
+    days = (0, 1, 2) if prefer_future else (0, -1, -2)
+    candidates = [
+        today + timedelta(days=d) + offset for d in days for offset in offsets
+    ]
+    if prefer_future:
+        return min((c for c in candidates if c >= now_local), default=candidates[0])
+    return max((c for c in candidates if c <= now_local), default=candidates[0])
 
 
 def rough(day: date, part: Part, now_local: datetime) -> RoughTime:
@@ -158,6 +172,16 @@ def rough(day: date, part: Part, now_local: datetime) -> RoughTime:
     return RoughTime.of(at, part)
 
 
+def _bare_part(part: Part, now_local: datetime, prefer_future: bool) -> RoughTime:
+    """A part of the day said alone ("中午"): today's, or the nearest one that fits."""
+    today = now_local.date()
+    begins, _ = PART_HOURS[part]
+    started = now_local.hour >= begins
+    if prefer_future:
+        return rough(today if not started else today + timedelta(days=1), part, now_local)
+    return rough(today if started else today - timedelta(days=1), part, now_local)
+
+
 def _period_of_day_word(word: str | None) -> str | None:
     """The period folded into a day word: 昨晚 is 昨天 + 晚上."""
     if not word:
@@ -171,54 +195,83 @@ def _period_of_day_word(word: str | None) -> str | None:
     return None
 
 
-_DAY_OFFSETS = {
-    "大前天": -3, "前天": -2, "前晚": -2, "昨天": -1, "昨日": -1, "昨儿": -1, "昨晚": -1,
-    "昨夜": -1, "今天": 0, "今日": 0, "今儿": 0, "今早": 0, "今晨": 0, "今晚": 0, "今夜": 0,
-    "明天": 1, "明日": 1, "明早": 1, "明晚": 1, "后天": 2,
-}  # fmt: skip
-
-
-_YEAR_OFFSETS = {"今年": 0, "去年": -1, "前年": -2, "明年": 1, "后年": 2}
-
-
-_WEEKDAYS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "日": 7, "天": 7}
-
-
-_WEEK_SHIFT = {"上上": -14, "上": -7, "这": 0, "本": 0, "下": 7}
-
-
 def cn_date(m: re.Match[str], today: date, prefer_future: bool) -> date | None:
     """The calendar date of a Chinese/numeric match (today when it names none)."""
     try:
-        if m.group("ymd"):
-            month, day = cn_number(m.group("m")), cn_number(m.group("d"))
-            if month is None or day is None:
-                return None
-            if m.group("y"):
-                year = cn_number(m.group("y"))
-                return date(year, month, day) if year else None
-            if m.group("yw"):
-                return date(today.year + _YEAR_OFFSETS[m.group("yw")], month, day)
-            return _yearless(month, day, today, prefer_future)
-        if m.group("iso"):
-            return date(int(m.group("iy")), int(m.group("im")), int(m.group("id")))
-        if m.group("md"):
-            return _yearless(int(m.group("mdm")), int(m.group("mdd")), today, prefer_future)
-        if m.group("rel"):
-            return today + timedelta(days=_DAY_OFFSETS[m.group("rel")])
-        if m.group("wk"):
-            return _weekday(m.group("wkrel"), m.group("wkd"), today, prefer_future)
-        if m.group("dom"):
-            day = cn_number(m.group("domd"))
-            return _day_of_month(day, today, prefer_future) if day else None
+        return _date_of(m, today, prefer_future)
     except ValueError:
         return None  # 2月30日 and friends
+
+
+def _date_of(m: re.Match[str], today: date, prefer_future: bool) -> date | None:
+    """The calendar date; ValueError when the calendar has no such day."""
+    if m.group("ymd"):
+        month, day = cn_number(m.group("m")), cn_number(m.group("d"))
+        if month is None or day is None:
+            return None
+        year = _year(m, today)
+        return date(year, month, day) if year else yearless(month, day, today, prefer_future)
+    if m.group("iso"):
+        return date(int(m.group("iy")), int(m.group("im")), int(m.group("id")))
+    if m.group("compact"):
+        return date(int(m.group("cy")), int(m.group("cm")), int(m.group("cd")))
+    if m.group("md"):
+        return yearless(int(m.group("mdm")), int(m.group("mdd")), today, prefer_future)
+    if m.group("mrel"):
+        day = cn_number(m.group("mreld"))
+        year, month = _month_shift(today, _MONTH_SHIFT[m.group("mrelw")])
+        return date(year, month, day) if day else None
+    if m.group("eom"):
+        year, month = _month_shift(today, _MONTH_SHIFT[m.group("eomw") or "这"])
+        return date(year, month, 1 if m.group("eomk") == "初" else monthrange(year, month)[1])
+    if m.group("rel"):
+        return today + timedelta(days=_DAY_OFFSETS[m.group("rel")])
+    if m.group("wk"):
+        return _weekday(m.group("wkrel"), m.group("wkd"), today, prefer_future)
+    if m.group("fest"):
+        month, day = FESTIVALS[m.group("festn")]
+        if m.group("fy"):
+            return date(int(m.group("fy")), month, day)
+        if m.group("fyw"):
+            return date(today.year + _YEAR_OFFSETS[m.group("fyw")], month, day)
+        return yearless(month, day, today, prefer_future)
+    if m.group("dom"):
+        day = cn_number(m.group("domd"))
+        return day_of_month(day, today, prefer_future) if day else None
     return today
 
 
-def _yearless(month: int, day: int, today: date, prefer_future: bool) -> date:
+def _year(m: re.Match[str], today: date) -> int | None:
+    """The year a full date names: 2024年, 二〇二四年, 24年, 零七年, 今年, 去年."""
+    if m.group("y"):
+        return cn_number(m.group("y"))
+    if m.group("y2"):
+        short = cn_number(m.group("y2"))
+        if short is None:
+            return None
+        year = 2000 + short
+        return year if year <= today.year + 1 else 1900 + short
+    if m.group("yw"):
+        return today.year + _YEAR_OFFSETS[m.group("yw")]
+    return None
+
+
+def _month_shift(today: date, months: int) -> tuple[int, int]:
+    """(year, month) `months` away from today's month."""
+    year, month = divmod(today.year * 12 + today.month - 1 + months, 12)
+    return year, month + 1
+
+
+def yearless(month: int, day: int, today: date, prefer_future: bool) -> date:
     """A month and day without a year: the most recent past one (or next future one)."""
-    candidate = date(today.year, month, day)
+    candidate = date(today.year, month, day) if is_date(today.year, month, day) else None
+    if candidate is None:  # 2月29日 in a common year: the nearest leap year's
+        step = 1 if prefer_future else -1
+        years = (today.year + step * k for k in range(1, 9))
+        leap = next((date(y, month, day) for y in years if is_date(y, month, day)), None)
+        if leap is None:
+            raise ValueError(f"no {month}/{day} in any year")
+        return leap
     if not prefer_future and candidate > today:
         return date(today.year - 1, month, day)
     if prefer_future and candidate < today:
@@ -226,7 +279,7 @@ def _yearless(month: int, day: int, today: date, prefer_future: bool) -> date:
     return candidate
 
 
-def _day_of_month(day: int, today: date, prefer_future: bool) -> date:
+def day_of_month(day: int, today: date, prefer_future: bool) -> date:
     """A bare day of month (5号): this month's, or the nearest month before (after) it that
     has that day (30号 typed in February is January's)."""
     step = 1 if prefer_future else -1
@@ -236,56 +289,54 @@ def _day_of_month(day: int, today: date, prefer_future: bool) -> date:
             candidate = date(year, month, day)
             if (candidate >= today) if prefer_future else (candidate <= today):
                 return candidate
-        year, month = divmod(year * 12 + month - 1 + step, 12)
-        month += 1
+        year, month = _month_shift(date(year, month, 1), step)
     raise ValueError(f"no month has day {day}")
 
 
 def _weekday(rel: str | None, name: str, today: date, prefer_future: bool) -> date:
-    """上周五 / 本周一 / 下周三 by calendar week (Monday first); bare 周五 the nearest one."""
+    """上周五 / 本周一 / 下周三 by calendar week (Monday first); bare 周五 the nearest one
+    before today (a user would call today 今天) or, reading forwards, from today on."""
     target = int(name) if name.isdigit() else _WEEKDAYS[name]
     if rel is None:
-        # A bare weekday points back in a story and forward in a deadline.
         if prefer_future:
             return today + timedelta(days=(target - today.isoweekday()) % 7)
-        return today - timedelta(days=(today.isoweekday() - target) % 7)
+        return today - timedelta(days=(today.isoweekday() - target - 1) % 7 + 1)
     monday = today - timedelta(days=today.isoweekday() - 1)
-    return monday + timedelta(days=_WEEK_SHIFT[rel] + target - 1)
+    day = monday + timedelta(days=_WEEK_SHIFT[rel] + target - 1)
+    if prefer_future and rel in ("这", "本") and day < today:
+        # "这周五" said on a Sunday, forwards: the Friday to come (the engine asks to confirm).
+        day += timedelta(days=7)
+    return day
 
 
 def _ago(m: re.Match[str], now_local: datetime) -> datetime | None:
-    """Now minus a span: 3天前, 2小时前, 半小时前."""
+    """Now minus a span: 3天前, 2小时前, 半小时前, 一个半小时前, 半个月前, 前两天."""
+    if m.group("fewago"):
+        n = cn_number(m.group("fewn"))
+        return now_local - timedelta(days=n) if n else None
     raw, unit = m.group("agon"), m.group("agou")
-    if raw == "半":
-        halves = {"小时": timedelta(minutes=30), "钟头": timedelta(minutes=30),
-                  "天": timedelta(hours=12), "日": timedelta(hours=12)}  # fmt: skip
-        return now_local - halves[unit] if unit in halves else None
-    n = cn_number(raw)
+    n = 0 if raw == "半" else cn_number(raw)
     if n is None:
         return None
-    if unit == "月":
-        return _months_back(now_local, n)
-    per_unit = {
-        "天": timedelta(days=1), "日": timedelta(days=1), "周": timedelta(weeks=1),
-        "星期": timedelta(weeks=1), "礼拜": timedelta(weeks=1), "小时": timedelta(hours=1),
-        "钟头": timedelta(hours=1), "分钟": timedelta(minutes=1),
-    }  # fmt: skip
-    return now_local - n * per_unit[unit]
+    half = raw == "半" or bool(m.group("agoh"))
+    if unit in ("月", "年"):
+        months = n * (12 if unit == "年" else 1)
+        back = _months_back(now_local, months)
+        return back - timedelta(days=15 if unit == "月" else 182) if half else back
+    span = n * _AGO_UNITS[unit] + (_AGO_UNITS[unit] / 2 if half else timedelta(0))
+    return now_local - span if span else None
 
 
 def _months_back(dt: datetime, n: int) -> datetime:
     """The same day-of-month n months earlier, clamped to the month's length."""
-    year, month = divmod(dt.year * 12 + dt.month - 1 - n, 12)
-    for day in range(dt.day, 27, -1):
-        try:
-            return dt.replace(year=year, month=month + 1, day=day)
-        except ValueError:
-            continue
-    return dt.replace(year=year, month=month + 1, day=min(dt.day, 28))
+    year, month = _month_shift(dt.date(), -n)
+    return dt.replace(year=year, month=month, day=min(dt.day, monthrange(year, month)[1]))
 
 
 def cn_clock(m: re.Match[str]) -> tuple[int, int, int] | None:
     """(hour, minute, second) of the time part, validated; hour is still 12-hour if so given."""
+    if m.group("noon"):
+        return 12, 0, 0
     if m.group("clock"):
         hour, minute = int(m.group("ch")), int(m.group("cmi"))
         second = int(m.group("cs") or 0)
@@ -296,6 +347,7 @@ def cn_clock(m: re.Match[str]) -> tuple[int, int, int] | None:
         hour, second = h, 0
         if m.group("half"):
             minute = 30
+            second = cn_number(m.group("hs") or "0") or 0
         elif m.group("qtr"):
             minute = 15 if m.group("qtr") in "一1" else 45
         elif m.group("pmi") or m.group("pmx"):
@@ -308,15 +360,15 @@ def cn_clock(m: re.Match[str]) -> tuple[int, int, int] | None:
     return hour, minute, second
 
 
-def _apply_period(hour: int, period: str | None) -> int:
+def _apply_period(hour: int, period: str) -> int:
     """24-hour clock from a 12-hour one and its period; may exceed 23 (past midnight)."""
-    if period is None or hour > 12:
+    if hour > 12:
         return hour
     if period in ("凌晨", "清晨", "早上", "早晨", "上午", "早"):
         return 0 if period == "凌晨" and hour == 12 else hour
     if period == "中午":
         return hour + 12 if hour <= 3 else hour  # 中午1点 is 13:00
-    if period in ("午后", "下午", "傍晚"):
+    if period in ("午后", "下午", "傍晚", "黄昏"):
         return hour if hour == 12 else hour + 12
     if period in ("半夜", "深夜", "午夜"):
         if hour == 12:

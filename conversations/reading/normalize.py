@@ -170,7 +170,7 @@ def _aligned(pieces: list[_Piece], after: str) -> list[_Piece]:
     matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
-            out.extend((after[j1 + k], pieces[i1 + k][1], pieces[i1 + k][2]) for k in range(i2 - i1))
+            out.extend((after[j1 + k], *pieces[i1 + k][1:]) for k in range(i2 - i1))
         elif j2 > j1:
             start = pieces[i1][1] if i1 < i2 else (pieces[i1 - 1][2] if i1 else 0)
             end = pieces[i2 - 1][2] if i1 < i2 else start
@@ -188,8 +188,8 @@ _CANTONESE: tuple[tuple[str, str], ...] = (
     ("听晚", "明晚"), ("今朝", "今早"), ("朝早", "早上"), ("晏昼", "下午"), ("下昼", "下午"),
     ("上昼", "上午"), ("挨晚", "傍晚"), ("夜晚", "晚上"), ("成日", "一直"), ("前晚黑", "前晚"),
     ("今晚黑", "今晚"), ("琴晚黑", "昨晚"), ("夜晚黑", "晚上"), ("晚黑", "晚上"),
-    ("上个礼拜", "上个礼拜"), ("呢个礼拜", "这个礼拜"), ("呢个月", "这个月"), ("呢个星期", "这个星期"),
-    ("个几钟", "一个多小时"),
+    ("呢个礼拜", "这个礼拜"), ("今个礼拜", "这个礼拜"), ("呢个星期", "这个星期"),
+    ("今个星期", "这个星期"), ("呢个月", "这个月"), ("今个月", "这个月"), ("个几钟", "一个多小时"),
 )  # fmt: skip
 
 

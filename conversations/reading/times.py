@@ -11,15 +11,22 @@ from conversations.model import (
     Part,
     RoughTime,
 )
+from conversations.reading.cn_patterns import CN_EXPR, CN_NUM, YEAR_WORDS
 from conversations.reading.cn_times import (
-    CN_EXPR,
-    CN_NUM,
     PART_HOURS,
-    YEAR_WORDS,
+    clock_offsets,
     cn_has_date,
+    has_clock,
     resolve_cn,
 )
-from conversations.reading.en_times import DATELIKE, EN_BARE_CLOCK, EN_EXPR, EN_MONTH_DAY, dateparse
+from conversations.reading.en_times import (
+    EN_EXPR,
+    EN_MONTH_DAY,
+    dateparse,
+    en_clock_offsets,
+    en_has_day,
+    resolve_en,
+)
 from conversations.reading.normalize import normalise, read
 from conversations.reading.numbers import EN_NUMBERS, cn_number
 from conversations.reading.spans import non_overlapping, trimmed
@@ -29,6 +36,14 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+# A machine time with its zone, as pasted from a log or an e-mail header.
+_ISO_WITH_ZONE = re.compile(
+    r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})"
+)
+# Worth handing to dateparser: words ("Nov 3rd 2024", "last Tuesday"); numbers alone that no
+# pattern here took are not dates ("1-2-3", "12.53%", "Version 1.1.3").
+_WORDS = re.compile(r"[a-z]{3,}", re.I)
+_ON = re.compile(r"on\s+(?=\S)", re.I)
 
 
 _JUST_NOW = re.compile(r"刚才|刚刚|方才|\bjust\s+now\b|\bright\s+now\b|\ba\s+moment\s+ago\b", re.I)
@@ -113,6 +128,8 @@ class _Found:
     at: datetime  # local
     dated: bool  # it names a day (else it is a bare clock time)
     yearless: bool = False  # a month and day without a year
+    clock: tuple[timedelta, ...] = ()  # a bare clock's readings, as offsets from midnight
+    same_month: bool = False  # "同月9号": the month of the date told before
 
 
 def _parse_local(
@@ -123,10 +140,12 @@ def _parse_local(
         return None
     if _JUST_NOW.fullmatch(t):
         return now_local
+    if _ISO_WITH_ZONE.fullmatch(t):
+        return datetime.fromisoformat(t.replace("Z", "+00:00")).astimezone(tz)
     m = CN_EXPR.fullmatch(t)
     if m and (dt := resolve_cn(m, now_local, whole=True, prefer_future=prefer_future)):
         return dt
-    if not _CJK.search(t) and DATELIKE.search(t):
+    if not _CJK.search(t) and (_WORDS.search(t) or EN_EXPR.fullmatch(t)):
         dt = dateparse(t, now_local, tz, prefer_future=prefer_future)
         if dt:
             return dt
@@ -144,18 +163,19 @@ def _scan_dated(
         start, end = trimmed(text, m.start(), m.end())
         dt = resolve_cn(m, now_local, whole=False, prefer_future=prefer_future)
         if dt:
-            named_year = m.group("y") or m.group("yw")
-            yearless = bool(m.group("md") or (m.group("ymd") and not named_year))
-            found.append((start, end, _Found(start, end, dt, cn_has_date(m), yearless)))
-        elif start < end:
+            found.append((start, end, _cn_found(m, start, end, dt)))
+        elif start < end and impossible(text[start:end], now_local.date()):
             rejected.append((start, end))
     for m in EN_EXPR.finditer(text):
-        dt = dateparse(m.group(0), now_local, tz, prefer_future=prefer_future)
+        start, end = trimmed(text, m.start(), m.end())
+        if lead := _ON.match(text, start, end):
+            start = lead.end()  # "on Nov 3": the preposition is not part of the time
+        dt = resolve_en(m, now_local, tz, prefer_future=prefer_future)
         # The clock of an impossible date ("2月30日 10:00") is not a time of its own.
-        if dt and not any(m.start() < e and s < m.end() for s, e in rejected):
-            dated = not EN_BARE_CLOCK.fullmatch(m.group(0))
-            yearless = _is_yearless(m.group(0))
-            found.append((m.start(), m.end(), _Found(m.start(), m.end(), dt, dated, yearless)))
+        if dt and not any(start < e and s < end for s, e in rejected):
+            dated = en_has_day(m)
+            clock = () if dated else en_clock_offsets(m)
+            found.append((start, end, _Found(start, end, dt, dated, _is_yearless(m[0]), clock)))
     found.extend(
         (m.start(), m.end(), _Found(m.start(), m.end(), now_local, True))
         for m in _JUST_NOW.finditer(text)
@@ -163,22 +183,52 @@ def _scan_dated(
     return [f for _, _, f in non_overlapping(found)]
 
 
+def _cn_found(m: re.Match[str], start: int, end: int, at: datetime) -> _Found:
+    """A Chinese expression found, with what inheriting a date needs to know of it."""
+    named_year = m.group("y") or m.group("y2") or m.group("yw")
+    yearless = bool(
+        m.group("md") or (m.group("ymd") and not named_year)
+        or (m.group("fest") and not (m.group("fy") or m.group("fyw")))
+    )
+    dated = cn_has_date(m)
+    clock = clock_offsets(m) if not dated and has_clock(m) else ()
+    same = m.group("mrelw") in ("同", "当")
+    return _Found(start, end, at, dated, yearless, clock, same)
+
+
 def _inherit_dates(found: list[_Found], today: date) -> list[_Found]:
     """Bare clock times moved to the day of the dated expression before them, and yearless
     dates to the first such day since it ("2024年11月3日 … 11月5日" is 2024-11-05)."""
     out: list[_Found] = []
-    last_day: date | None = None
+    last: datetime | None = None
     for f in found:
         at = f.at
-        if f.yearless and last_day is not None:
-            at = _since(at, last_day, today)
-        if f.dated:
-            last_day = at.date()
-        elif last_day is not None:
-            # Keep the bare time's own day shift (晚上12点 is the next day's 00:00).
-            at = at + (last_day - today)
+        if last is not None and f.same_month:
+            at = _in_month_of(at, last)
+        if f.yearless and last is not None:
+            at = _since(at, last.date(), today)
+        if f.clock and last is not None:
+            at = _clock_after(f.clock, last)
         out.append(replace(f, at=at))
+        last = at
     return out
+
+
+def _clock_after(clock: tuple[timedelta, ...], last: datetime) -> datetime:
+    """A bare clock on the day of the time told before it: the first reading not before that
+    time ("下午2点买的，3点发现" is 15:00), else the latest."""
+    midnight = datetime(last.year, last.month, last.day, tzinfo=last.tzinfo)
+    readings = [midnight + offset for offset in clock]
+    return min((r for r in readings if r >= last), default=max(readings))
+
+
+def _in_month_of(at: datetime, last: datetime) -> datetime:
+    """"同月9号": the day in the month of the date told before."""
+    try:
+        moved = at.replace(year=last.year, month=last.month)
+    except ValueError:
+        return at
+    return RoughTime.of(moved, at.part) if isinstance(at, RoughTime) else moved
 
 
 def _since(dt: datetime, anchor: date, today: date) -> datetime:
@@ -208,7 +258,7 @@ def _is_yearless(text: str) -> bool:
     return bool(_CN_MONTH_DAY.search(text) or EN_MONTH_DAY.search(text))
 
 
-_A_YEAR = re.compile(rf"\d{{4}}|[零〇一二三四五六七八九]{{4}}\s*年|{YEAR_WORDS}")
+_A_YEAR = re.compile(rf"\d{{4}}|[零〇一二三四五六七八九\d]{{2,4}}\s*年|{YEAR_WORDS}")
 
 
 _CN_MONTH_DAY = re.compile(
@@ -221,12 +271,13 @@ def _is_bare_clock(text: str) -> bool:
     m = CN_EXPR.fullmatch(text)
     if m:
         return not cn_has_date(m)
-    return bool(EN_BARE_CLOCK.fullmatch(text))
+    en = EN_EXPR.fullmatch(text)
+    return bool(en and en.group("clock") and not en_has_day(en))
 
 
 _CN_SPAN = re.compile(
     rf"""(?<![月\d])(?P<n>{CN_NUM}{{1,3}}|半)\s*个?\s*(?P<half>半)?\s*
-    (?P<u>分钟|小时|钟头|天|日|周|星期|礼拜|月)
+    (?P<u>分钟|小时|钟头|刻钟|钟|天|日|周|星期|礼拜|月)
     \s*(?:之后|以后|后|之内|以内|内)""",
     re.VERBOSE,
 )
@@ -234,7 +285,7 @@ _CN_SPAN = re.compile(
 
 _EN_SPAN = re.compile(
     r"""\b(?:(?:in|within|after)\s+(?P<n1>\d+|an?|one|two|three|four|five|six|seven|eight|nine
-        |ten|twelve|fifteen|twenty|thirty)\s+(?P<u1>minutes?|mins?|hours?|hrs?|days?|weeks?)\b
+        |ten|twelve|fifteen|twenty|thirty|half\s+an?)\s+(?P<u1>minutes?|mins?|hours?|hrs?|days?|weeks?)\b
       |(?P<n2>\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty
         |thirty)\s+(?P<u2>minutes?|mins?|hours?|hrs?|days?|weeks?)\s+(?:later|from\s+now)\b)""",
     re.VERBOSE | re.I,
@@ -248,7 +299,8 @@ def _span_from_now(text: str) -> timedelta | None:
         unit = m.group("u")
         if m.group("n") == "半":
             halves = {"小时": timedelta(minutes=30), "钟头": timedelta(minutes=30),
-                      "天": timedelta(hours=12), "日": timedelta(hours=12)}  # fmt: skip
+                      "钟": timedelta(minutes=30), "天": timedelta(hours=12),
+                      "日": timedelta(hours=12)}  # fmt: skip
             return halves.get(unit)
         n = cn_number(m.group("n"))
         if not n:
@@ -257,6 +309,7 @@ def _span_from_now(text: str) -> timedelta | None:
             return None  # months differ in length: read as a date instead
         per_unit = {
             "分钟": timedelta(minutes=1), "小时": timedelta(hours=1), "钟头": timedelta(hours=1),
+            "钟": timedelta(hours=1), "刻钟": timedelta(minutes=15),
             "天": timedelta(days=1), "日": timedelta(days=1), "周": timedelta(weeks=1),
             "星期": timedelta(weeks=1), "礼拜": timedelta(weeks=1),
         }  # fmt: skip
@@ -268,6 +321,8 @@ def _span_from_now(text: str) -> timedelta | None:
     if m:
         raw = m.group("n1") or m.group("n2")
         unit = m.group("u1") or m.group("u2")
+        if raw.lower().startswith("half"):
+            return timedelta(minutes=30) if unit.lower().startswith("h") else None
         n = int(raw) if raw.isdigit() else EN_NUMBERS.get(raw.lower())
         if not n:
             return None

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from conversations.model import (
     Window,
     WindowUnit,
 )
-from conversations.reading.cn_times import CN_EXPR, CN_NUM, resolve_cn
-from conversations.reading.en_times import EN_CLOCK_RE, EN_WHEN, dateparse
+from conversations.reading.cn_patterns import CN_EXPR, CN_NUM
+from conversations.reading.cn_times import resolve_cn
+from conversations.reading.en_times import EN_EXPR, EN_WHEN, dateparse, en_has_clock
 from conversations.reading.normalize import Norm, read
 from conversations.reading.numbers import EN_NUMBERS, cn_number
 from conversations.reading.spans import non_overlapping, trimmed
@@ -69,10 +70,14 @@ def scan_promises(
     return non_overlapping(scan_windows(text, made_at, tz) + _relative_windows(text, loose=True))
 
 
+_CN_UNITS_TEXT = r"(?:分钟|小时|钟头|h(?![a-z])|天|日|个?工作日|个?工作天|周|星期|礼拜)"
+# A range ("3到5个工作日", "3天——8天") is as long as its end: that is when the promise is due.
+_CN_RANGE = rf"(?:(?P<n0>{CN_NUM}{{1,3}})\s*(?:个?\s*{_CN_UNITS_TEXT})?\s*(?:-|~|到|至)\s*)"
 _CN_REL_WINDOW = re.compile(
     rf"""(?<![0-9])
+    {_CN_RANGE}?
     (?P<n>{CN_NUM}{{1,3}}|半)\s*个?\s*(?P<half>半)?\s*
-    (?P<u>分钟|小时|钟头|h(?![a-z])|天|日|个?工作日|周|星期|礼拜)
+    (?P<u>{_CN_UNITS_TEXT})
     \s*(?:(?P<suffix>之内|以内|内)|(?P<after>之后|以后|后))?
     (?!\s*(?:以前|之前|前))""",
     re.VERBOSE | re.I,
@@ -81,8 +86,9 @@ _CN_REL_WINDOW = re.compile(
 
 _EN_REL_WINDOW = re.compile(
     r"""\b(?P<pre>within|in\s+the\s+next|in|under)?\s*
+    (?:\d+\s*(?:-|~|to)\s*)?
     (?P<n>\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty
-       |thirty|forty-eight|seventy-two)
+       |thirty|forty-eight|seventy-two|half\s+an?)
     \s*(?P<u>(?:working|business)\s+days?|minutes?|mins?|hours?|hrs?|h|days?|weeks?)\b
     (?!\s+ago)""",
     re.VERBOSE | re.I,
@@ -154,7 +160,7 @@ def _cn_window_amount(raw: str, half: bool, unit: str) -> tuple[int, WindowUnit]
         return n, WindowUnit.MINUTES
     if unit in ("小时", "钟头", "h"):
         return n, WindowUnit.HOURS
-    if unit == "工作日":
+    if unit in ("工作日", "工作天"):
         return n, WindowUnit.WORKING_DAYS
     if unit in ("周", "星期", "礼拜"):
         return n * 7, WindowUnit.DAYS
@@ -163,6 +169,8 @@ def _cn_window_amount(raw: str, half: bool, unit: str) -> tuple[int, WindowUnit]
 
 def _en_window_amount(raw: str, unit: str) -> tuple[int, WindowUnit] | None:
     """(amount, unit) of an English relative window."""
+    if raw.lower().startswith("half") and unit.lower().startswith("h"):
+        return 30, WindowUnit.MINUTES
     n = int(raw) if raw.isdigit() else EN_NUMBERS.get(raw.lower())
     if not n:
         return None
@@ -181,8 +189,26 @@ def _en_window_amount(raw: str, unit: str) -> tuple[int, WindowUnit] | None:
 def _absolute_windows(
     text: str, now_local: datetime, tz: ZoneInfo
 ) -> list[tuple[int, int, Window]]:
-    """Deadlines: "明天下午6点前", "今日18点前", "by tomorrow 6 pm", "before 18:00 today"."""
-    return _cn_deadlines(text, now_local) + _en_deadlines(text, now_local, tz)
+    """Deadlines: "明天下午6点前", "今日18点前", "本周内", "by tomorrow 6 pm", "before 18:00"."""
+    return (
+        _cn_deadlines(text, now_local)
+        + _cn_week_deadlines(text, now_local)
+        + _en_deadlines(text, now_local, tz)
+    )
+
+
+_CN_THIS_WEEK = re.compile(r"(?P<w>本|这|下)\s*个?\s*(?:周|星期|礼拜)\s*(?:之内|以内|内)")
+
+
+def _cn_week_deadlines(text: str, now_local: datetime) -> list[tuple[int, int, Window]]:
+    """"本周内", "下周内": by the end of that calendar week's Sunday."""
+    out: list[tuple[int, int, Window]] = []
+    for m in _CN_THIS_WEEK.finditer(text):
+        sunday = now_local + timedelta(days=7 - now_local.isoweekday())
+        if m.group("w") == "下":
+            sunday += timedelta(days=7)
+        out.append((m.start(), m.end(), Window(m.group(0), until=_utc(_end_of_day(sunday)))))
+    return out
 
 
 def _cn_deadlines(text: str, now_local: datetime) -> list[tuple[int, int, Window]]:
@@ -214,7 +240,8 @@ def _en_deadlines(text: str, now_local: datetime, tz: ZoneInfo) -> list[tuple[in
             dt: datetime | None = _end_of_day(now_local)
         else:
             dt = dateparse(when, now_local, tz, prefer_future=True)
-            if dt and not EN_CLOCK_RE.search(when):
+            found = EN_EXPR.fullmatch(" ".join(when.split()))
+            if dt and not (found and en_has_clock(found)):
                 dt = _end_of_day(dt)
         if dt:
             out.append((m.start(), m.end(), Window(m.group(0), until=_utc(dt))))
