@@ -725,6 +725,7 @@ def _on_story(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
         platform=facts.platform or case.platform,
         order_no=facts.order_no or case.order_no,
         product=facts.product or case.product,
+        quantity=facts.quantity or case.quantity,
         amount_cents=facts.amount_cents or case.amount_cents,
         purchased_at=facts.purchased_at or case.purchased_at,
         issue_type=facts.issue_type or case.issue_type,

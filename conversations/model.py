@@ -369,6 +369,7 @@ class Case:
     platform: str | None = None
     order_no: str | None = None
     product: str | None = None
+    quantity: int | None = None  # how many codes or cards, when the user said
     amount_cents: int | None = None
     purchased_at: datetime | None = None
     issue_type: IssueType | None = None
@@ -442,6 +443,7 @@ class Case:
             platform=d.get("platform"),
             order_no=d.get("order_no"),
             product=d.get("product"),
+            quantity=d.get("quantity"),
             amount_cents=d.get("amount_cents"),
             purchased_at=_dt_in(d.get("purchased_at")),
             issue_type=IssueType(d["issue_type"]) if d.get("issue_type") else None,
@@ -479,6 +481,7 @@ class StoryFacts:
     platform: str | None = None
     order_no: str | None = None
     product: str | None = None
+    quantity: int | None = None
     amount_cents: int | None = None
     purchased_at: datetime | None = None
     issue_type: IssueType | None = None

@@ -19,6 +19,7 @@ import yaml
 from conversations.engine import Ctx, Outcome, Session, step
 from conversations.events import Command, Text
 from conversations.model import Case, Contact, RoughTime, Window, WindowUnit
+from conversations.reading.normalize import normalise
 from conversations.reading.times import parse_future_time, parse_time
 from conversations.reading.windows import find_window, promise_window
 
@@ -144,9 +145,17 @@ def _same(name: str, want: Any, got: Any) -> bool:
         return _plain(str(got)) in {_plain(str(o)) for o in options}
     if name == "amount":
         return abs(float(want) - float(got)) < 0.005
-    if name in ("contact.agent", "contact.ticket", "order_no", "platform"):
+    if name == "platform":
+        return _platform(str(want)) == _platform(str(got))
+    if name in ("contact.agent", "contact.ticket", "order_no"):
         return _plain(str(want)) == _plain(str(got))
     return str(want) == str(getattr(got, "value", got))
+
+
+def _platform(name: str) -> str:
+    """A shop's name in one spelling: simplified characters; the pinyin of 未来卡盟 is it."""
+    plain = _plain(normalise(name))
+    return "未来卡盟" if plain == "weilaikameng" else plain
 
 
 def _plain(s: str) -> str:

@@ -105,8 +105,8 @@ def extract_story(text: str, now: datetime, tz: ZoneInfo = SHANGHAI) -> StoryFac
 
 
 _FACT_FIELDS = (
-    "platform", "order_no", "product", "amount_cents", "purchased_at", "issue_type", "events",
-    "contacts", "demand_action", "demand_text", "demand_deadline", "demand_vague",
+    "platform", "order_no", "product", "quantity", "amount_cents", "purchased_at", "issue_type",
+    "events", "contacts", "demand_action", "demand_text", "demand_deadline", "demand_vague",
     "rule_citation",
 )  # fmt: skip
 
