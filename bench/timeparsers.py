@@ -28,7 +28,8 @@ point), or None. The fair reading of each output format:
   PREFER_DATES_FROM); where it returns several values or a bare clock time (Recognizers-Text),
   the one on the sense's side of `now` is taken.
 - Grain: a one-day span, Duckling's grain "Day", a date-only value, Time-NLP's 00:00:00 is a
-  day; a minute / second / hour span or grain is an exact time.
+  day, and so is Duckling's instant at now's clock a whole number of days away ("两天前");
+  a minute / second / hour span or grain is an exact time.
 - Parts of the day are calibrated, not guessed: each parser reads 今天凌晨 … 今天深夜 and this
   morning / afternoon / evening once, and whatever it returns for a part word (JioNLP's span,
   Duckling's partOfDay, the Recognizers timex TMO/TAF/TEV/TNI, the clock Time-NLP and
@@ -46,6 +47,7 @@ point), or None. The fair reading of each output format:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import importlib.metadata
 import importlib.util
@@ -61,7 +63,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
 import yaml
@@ -139,7 +141,8 @@ def relative(text: str, amounts: dict[str, float]) -> Window | None:
     if not amounts or set(amounts) - set(UNITS):
         return None
     if "workday" in amounts:
-        return Window(text, int(amounts["workday"]), WindowUnit.WORKING_DAYS) if len(amounts) == 1 else None
+        only = len(amounts) == 1
+        return Window(text, int(amounts["workday"]), WindowUnit.WORKING_DAYS) if only else None
     minutes = amounts.get("minute", 0) + 60 * amounts.get("hour", 0) + 1440 * amounts.get("day", 0)
     if minutes <= 0 or minutes != int(minutes):
         return None
@@ -287,7 +290,8 @@ class JioNLP(Adapter):
         if s.time() == datetime.min.time() and e == s + timedelta(days=1, seconds=-1):
             return day(s)
         if length < 86400 and raw.get("definition") != "blur":  # "3小时前": [now-4h, now-3h]
-            return exact(min((s, e), key=lambda t: abs((t - now).total_seconds())).replace(second=0))
+            nearest = min((s, e), key=lambda t: abs((t - now).total_seconds()))
+            return exact(nearest.replace(second=0))
         return None
 
     @staticmethod
@@ -295,13 +299,17 @@ class JioNLP(Adapter):
         keys = {k for k, v in delta.items() if v}
         if not keys or keys - {"day", "hour", "minute", "second", "week"}:
             return None
-        span = timedelta(days=delta.get("day", 0) + 7 * delta.get("week", 0), hours=delta.get("hour", 0),
-                         minutes=delta.get("minute", 0), seconds=delta.get("second", 0))  # fmt: skip
+        span = timedelta(
+            days=delta.get("day", 0) + 7 * delta.get("week", 0), hours=delta.get("hour", 0),
+            minutes=delta.get("minute", 0), seconds=delta.get("second", 0),
+        )  # fmt: skip
         at = now - span if sense == "past" else now + span
         return day(at) if keys <= {"day", "week"} else exact(at)
 
     @staticmethod
-    def _deadline(s: datetime | None, e: datetime | None, now: datetime, text: str) -> Window | None:
+    def _deadline(
+        s: datetime | None, e: datetime | None, now: datetime, text: str
+    ) -> Window | None:
         if e is None:
             return None
         if e.time() == datetime.max.time().replace(microsecond=0):  # 23:59:59: the whole day
@@ -317,8 +325,12 @@ class JioNLP(Adapter):
 class Duckling(Adapter):
     """duckling-chinese (Xiaomi's Duckling on a JVM): Time and Duration entities with a grain."""
 
-    GRAINS = {"Second": "exact", "Minute": "exact", "Hour": "exact", "Day": "day"}
-    DURATION_UNITS = {"Minute": "minute", "Hour": "hour", "Day": "day", "Week": "week"}
+    GRAINS: ClassVar[dict[str, str]] = {
+        "Second": "exact", "Minute": "exact", "Hour": "exact", "Day": "day",
+    }  # fmt: skip
+    DURATION_UNITS: ClassVar[dict[str, str]] = {
+        "Minute": "minute", "Hour": "hour", "Day": "day", "Week": "week",
+    }  # fmt: skip
 
     def __init__(self) -> None:
         super().__init__()
@@ -327,7 +339,7 @@ class Duckling(Adapter):
         dims = {mod.DucklingDimension.TIME, mod.DucklingDimension.DURATION}
         self.options = {
             future: self.d.gen_options(targets=dims, time_options=self.d.gen_time_options(
-                always_in_future=future, recent_in_future=future, inherit_grain_of_duration=True))
+                always_in_future=future, recent_in_future=future))
             for future in (False, True)
         }  # fmt: skip
 
@@ -353,7 +365,9 @@ class Duckling(Adapter):
         if "instant" in tv:
             at, grain = self._point(tv["instant"])
             if sense == "window":
-                return until_day(text, at) if grain == "day" else until(text, at) if grain else None
+                return self._until_end(at, str(tv["instant"].get("grain")), text)
+            if grain == "exact" and at.time() == now.time() and at.date() != now.date():
+                return day(at)  # now ± whole days ("两天前", "三个月前"): known to the day
             return None if grain is None else day(at) if grain == "day" else exact(at)
         start, end = tv.get("start"), tv.get("end")
         if sense == "window":
@@ -379,12 +393,24 @@ class Duckling(Adapter):
             return None
         return {unit: float(amount)}
 
+    @staticmethod
+    def _until_end(at: datetime, grain: str, text: str) -> Window | None:
+        """A day, week or month named as a deadline runs to its end; a clock time is itself."""
+        if grain == "Day":
+            return until_day(text, at)
+        if grain == "Week":
+            return until(text, at + timedelta(days=7))
+        if grain == "Month":
+            return until(text, (at.replace(day=1) + timedelta(days=32)).replace(day=1))
+        return until(text, at) if grain in ("Second", "Minute", "Hour") else None
+
     def _deadline(self, start: Any, end: Any, direction: Any, now: datetime, text: str) -> Reading:
         if start is not None and end is not None:
             s, grain = self._point(start)
             e, _ = self._point(end)
-            floor = {"Minute": now.replace(second=0), "Hour": now.replace(minute=0, second=0),
-                     "Day": now.replace(hour=0, minute=0, second=0)}.get(str(start.get("grain")))  # fmt: skip
+            floors = {"Minute": now.replace(second=0), "Hour": now.replace(minute=0, second=0),
+                      "Day": now.replace(hour=0, minute=0, second=0)}  # fmt: skip
+            floor = floors.get(str(start.get("grain")))
             if floor is not None and s == floor:  # from now: a relative window
                 unit = str(start.get("grain")).lower()
                 size = {"minute": 60, "hour": 3600, "day": 86400}[unit]
@@ -399,18 +425,21 @@ class Duckling(Adapter):
 class Recognizers(Adapter):
     """Microsoft Recognizers-Text (ms-recognizers-text-date-time), zh-cn or en by the script."""
 
-    TIMEX_PART = re.compile(r"T(MO|AF|EV|NI|DT)$")
+    TIMEX_PART = re.compile(r"T(MO|MI|AF|EV|NI|DT)$")
+    TIMEX_SPAN = re.compile(r"\(.*,P(T?)(\d+(?:\.\d+)?)([DWHM])\)")
 
     def __init__(self) -> None:
         super().__init__()
         mod = importlib.import_module("ms_recognizers_date_time")
         culture = importlib.import_module("ms_recognizers_text").Culture
-        self.models = {zh: mod.DateTimeRecognizer(c).get_datetime_model(c)
-                       for zh, c in ((True, culture.Chinese), (False, culture.English))}  # fmt: skip
+        self.models = {
+            zh: mod.DateTimeRecognizer(c).get_datetime_model(c)
+            for zh, c in ((True, culture.Chinese), (False, culture.English))
+        }
 
     def raw(self, text: str, now: datetime, sense: str) -> Any:
-        found = self.models[bool(CJK.search(text))].parse(text, now)
-        return max(found, key=lambda m: len(m.text)) if found else None
+        found = list(enumerate(self.models[bool(CJK.search(text))].parse(text, now)))
+        return max(found, key=lambda im: (len(im[1].text), im[0]))[1] if found else None
 
     def signature(self, raw: Any) -> Hashable | None:
         values = raw.resolution.get("values") or [{}]
@@ -421,9 +450,11 @@ class Recognizers(Adapter):
         values: list[dict[str, Any]] = raw.resolution.get("values") or []
         if not values:
             return None
-        kind = str(values[0].get("type"))
-        if kind == "duration":
-            m = re.fullmatch(r"P(T?)(\d+(?:\.\d+)?)([DWHM])", str(values[0].get("timex")))
+        kind, timex = str(values[0].get("type")), str(values[0].get("timex"))
+        span = self.TIMEX_SPAN.fullmatch(timex)  # "未来48小时": (now,now+48h,PT48H)
+        from_now = span is not None and naive_ts(values[0].get("start")) == now
+        if kind == "duration" or (sense == "window" and from_now):
+            m = span or re.fullmatch(r"P(T?)(\d+(?:\.\d+)?)([DWHM])", timex)
             if m is None:
                 return None
             unit = {"D": "day", "W": "week", "H": "hour", "M": "minute" if m.group(1) else "month"}
@@ -432,9 +463,15 @@ class Recognizers(Adapter):
                 return relative(text, amounts)
             return JioNLP._moved(amounts, now, sense)
         p = self.part_of(raw)
+        side = "future" if sense == "window" else sense
         if kind in ("date", "datetime", "time"):
-            at = pick([t for v in values for t in self._instants(v, kind, now)], now,
-                      "future" if sense == "window" else sense)  # fmt: skip
+            instants = [self._instants(v, kind, now) for v in values]
+            if kind == "time":  # a bare clock time: the nearest on the sense's side
+                at = pick([t for ts in instants for t in ts], now, side)
+            else:  # alternatives in the library's order (9:08 before 21:08): the first that fits
+                firsts = [ts[0] for ts in instants if ts]
+                fits = [t for t in firsts if (t <= now if side == "past" else t >= now)]
+                at = (fits or firsts)[0] if firsts else None
             if at is None:
                 return None
             if sense == "window":
@@ -451,7 +488,9 @@ class Recognizers(Adapter):
         return None
 
     @staticmethod
-    def _instants(v: dict[str, Any], kind: str, now: datetime, key: str = "value") -> list[datetime]:
+    def _instants(
+        v: dict[str, Any], kind: str, now: datetime, key: str = "value"
+    ) -> list[datetime]:
         raw = v.get(key)
         if raw is None:
             return []
@@ -496,7 +535,7 @@ class TimeNLP(Adapter):
             at = span[-1] if sense == "window" else span[0]
         else:
             return None
-        if at is None or self._wall_clock(at):
+        if at is None or at == now or self._wall_clock(at):  # its answers when it finds nothing
             return None
         midnight = at.time() == datetime.min.time()
         if sense == "window":
@@ -544,7 +583,9 @@ class TimeParserZh(Adapter):
             if dur and dur.get("value"):
                 return relative(text, {str(dur["unit"]): float(dur["value"])})
             at = naive_ts(d.get("value"))
-            return None if at is None else until_day(text, at) if d.get("value_type") == "date" else until(text, at)
+            if at is None:
+                return None
+            return until_day(text, at) if d.get("value_type") == "date" else until(text, at)
         if name == "rel":
             at = naive_ts(d.get("resolved_at"))
             if at is None:
@@ -579,10 +620,8 @@ class DateParser(Adapter):
 
     def raw(self, text: str, now: datetime, sense: str) -> Any:
         if self.cn2an is not None:
-            try:
+            with contextlib.suppress(Exception):
                 text = str(self.cn2an.transform(text, "cn2an"))
-            except Exception:
-                pass
         prefer = "past" if sense == "past" else "future"
         parser = self.parsers.get((now, prefer))
         if parser is None:
@@ -691,10 +730,11 @@ def child(name: str) -> dict[str, Any]:
 
 def run_child(cand: Candidate) -> dict[str, Any] | str:
     """One parser's figures from its own subprocess, or why there are none."""
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+    command = [sys.executable, "-m", "bench.timeparsers", "--child", cand.name]
     try:
-        proc = subprocess.run([sys.executable, "-m", "bench.timeparsers", "--child", cand.name],
-                              cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)  # fmt: skip
+        proc = subprocess.run(command, cwd=ROOT, env=dict(os.environ, PYTHONPATH=path),
+                              capture_output=True, text=True, timeout=900)  # fmt: skip
     except subprocess.TimeoutExpired:
         return "timed out after 900 s"
     for line in reversed(proc.stdout.splitlines()):
@@ -729,30 +769,36 @@ def pct(right: int, total: int) -> str:
     return f"{right / total:6.1%}" if total else "     -"
 
 
-def report(results: list[tuple[Candidate, dict[str, Any]]], skipped: list[str], misses: bool) -> None:
+def report(
+    results: list[tuple[Candidate, dict[str, Any]]], skipped: list[str], misses: bool
+) -> None:
     """Print the figures."""
     items: list[Item] = yaml.safe_load(CORPUS.read_text("utf-8"))
     zh = {i["id"] for i in items if CJK.search(str(i["text"]))}
     print(f"Time parsers on {CORPUS.relative_to(ROOT)}: {len(items)} expressions "
-          f"({len(zh)} Chinese, {len(items) - len(zh)} English); Python {platform.python_version()}, "
-          f"{os.cpu_count()} cores\n")  # fmt: skip
-    print(f"{'parser':19} {'label':9} {'version':10} {'all':>6} {'zh':>6} {'en':>6} {'import':>8} "
-          f"{'1st':>8} {'p50':>8} {'p99':>8} {'mean':>8} {'+MiB imp':>9} {'+1st':>6} {'+corpus':>7} "
-          f"{'crash':>5}")  # fmt: skip
+          f"({len(zh)} Chinese, {len(items) - len(zh)} English); "
+          f"Python {platform.python_version()}, {os.cpu_count()} cores\n")  # fmt: skip
+    print(f"{'parser':19} {'label':9} {'version':10} {'all':>6} {'zh':>6} {'en':>6} "
+          f"{'import':>8} {'1st':>8} {'p50':>8} {'p99':>8} {'mean':>8} "
+          f"{'+MiB imp':>9} {'+1st':>6} {'+corpus':>7} {'raised':>6}")  # fmt: skip
     for cand, r in results:
         ok = r["ok"]
         zh_right = sum(ok[i] for i in zh)
         en_right = sum(v for k, v in ok.items() if k not in zh)
+        ms = {k: r[k] * 1e3 for k in ("first_s", "p50_s", "p99_s", "mean_s")}
         print(f"{cand.name:19} {cand.label:9} {version(cand):10} "
               f"{pct(r['right'].get('all', 0), r['total']['all'])} {pct(zh_right, len(zh))} "
-              f"{pct(en_right, len(ok) - len(zh))} {r['import_s']:7.2f}s {r['first_s'] * 1e3:6.1f}ms "
-              f"{r['p50_s'] * 1e3:6.2f}ms {r['p99_s'] * 1e3:6.2f}ms {r['mean_s'] * 1e3:6.2f}ms "
-              f"{r['import_mib']:9.1f} {r['first_mib']:6.1f} {r['corpus_mib']:7.1f} {r['crashes']:5}")  # fmt: skip
+              f"{pct(en_right, len(ok) - len(zh))} {r['import_s']:7.2f}s {ms['first_s']:6.1f}ms "
+              f"{ms['p50_s']:6.2f}ms {ms['p99_s']:6.2f}ms {ms['mean_s']:6.2f}ms "
+              f"{r['import_mib']:9.1f} {r['first_mib']:6.1f} {r['corpus_mib']:7.1f} "
+              f"{r['crashes']:6}")  # fmt: skip
     for note in skipped:
         print(f"skipped: {note}")
     print("\nimport: wall time of everything done once before the first parse; 1st: the first "
-          "parse; p50 / p99 / mean: per expression over the corpus after it.\n+MiB: VmRSS added "
-          "by the import, by the import and the first parse, and after the whole corpus.\n")  # fmt: skip
+          "parse; p50 / p99 / mean: per expression over the corpus after it.\n+MiB: VmRSS "
+          "added by the import, by the import and the first parse, and after the whole corpus."
+          "\nraised: calls that raised (read as nothing; JioNLP raises when it finds no time)."
+          "\n")  # fmt: skip
 
     categories = sorted({str(i["category"]) for i in items})
     print("Accuracy by category (right / total; the best figure of each row marked *)")
@@ -793,8 +839,10 @@ def report(results: list[tuple[Candidate, dict[str, Any]]], skipped: list[str], 
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.timeparsers", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.timeparsers", description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )  # fmt: skip
     parser.add_argument("--only", nargs="+", metavar="NAME",
                         help="these parsers only (ours is always run first)")  # fmt: skip
     parser.add_argument("--misses", action="store_true", help="list every parser's misses")

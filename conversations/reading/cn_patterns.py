@@ -16,6 +16,12 @@ DAY_WORDS = (
     "前晚|昨晚|昨夜|今早|今晨|今晚|今夜|明早|明晨|明晚"
 )
 YEAR_WORDS = "今年|去年|前年|明年|后年"
+# Days counted from the day told before ("第二天早上", "当天晚上"), not from today.
+RELATIVE_DAYS = {
+    "当天": 0, "当日": 0, "同一天": 0, "同日": 0, "那天": 0, "那一天": 0, "第二天": 1,
+    "第2天": 1, "第二日": 1, "次日": 1, "隔天": 1, "翌日": 1, "第三天": 2, "第3天": 2,
+}  # fmt: skip
+RELATIVE_DAY_WORDS = "|".join(sorted(RELATIVE_DAYS, key=len, reverse=True))
 # Longer words first: the regex alternation takes the first that matches.
 PERIODS = (
     "凌晨|清晨|早上|早晨|上午|中午|午后|下午|傍晚|黄昏|晚上|晚间|夜里|夜间|半夜|深夜|午夜|白天|早|晚"
@@ -51,6 +57,7 @@ _DATE = rf"""
   |(?P<ago>(?P<agon>{CN_NUM}{{1,3}}|半)\s*个?\s*(?P<agoh>半)?\s*
       (?P<agou>天|日|周|星期|礼拜|小时|钟头|钟|分钟|刻钟|月|年)\s*(?:以前|之前|前))
   |(?P<fewago>前\s*(?P<fewn>两|三|2|3)\s*天)
+  |(?P<relday>{RELATIVE_DAY_WORDS})
   |(?P<rel>{DAY_WORDS})
   |(?P<wk>(?:(?P<wkrel>上上|上|这|本|下下|下)\s*个?\s*)?(?:周|星期|礼拜)(?P<wkd>[一二三四五六日天1-7]))
   |(?P<fest>(?:(?P<fy>\d{{4}})\s*年\s*|(?P<fyw>{YEAR_WORDS})\s*)?(?P<festn>{_FESTIVAL}))
@@ -80,7 +87,7 @@ NOT_TIME_AFTER = re.compile(
 # festival.
 _START = (
     "[0-9零〇一二两三四五六七八九十廿卅半大前昨今明后去上这本下同当周星礼凌清早中午傍黄晚夜深白"
-    "正元情妇劳儿国双光平圣月]"
+    "正元情妇劳儿国双光平圣月第次隔翌那]"
 )
 # Not inside a token such as an order number (WL20240302001) or an amount (¥1.5, $2.5).
 CN_EXPR = re.compile(
@@ -93,5 +100,5 @@ CN_EXPR = re.compile(
     (?!\d)""",
     re.VERBOSE,
 )
-DATE_GROUPS = ("ymd", "iso", "compact", "md", "mrel", "eom", "ago", "fewago", "rel", "wk",
-               "fest", "dom")  # fmt: skip
+DATE_GROUPS = ("ymd", "iso", "compact", "md", "mrel", "eom", "ago", "fewago", "relday", "rel",
+               "wk", "fest", "dom")  # fmt: skip

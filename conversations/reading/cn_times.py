@@ -7,7 +7,12 @@ from calendar import monthrange
 from datetime import date, datetime, timedelta
 
 from conversations.model import Part, RoughTime
-from conversations.reading.cn_patterns import DATE_GROUPS, FESTIVALS, NOT_TIME_AFTER
+from conversations.reading.cn_patterns import (
+    DATE_GROUPS,
+    FESTIVALS,
+    NOT_TIME_AFTER,
+    RELATIVE_DAYS,
+)
 from conversations.reading.numbers import cn_number
 
 PERIOD_PARTS = {
@@ -224,6 +229,9 @@ def _date_of(m: re.Match[str], today: date, prefer_future: bool) -> date | None:
     if m.group("eom"):
         year, month = _month_shift(today, _MONTH_SHIFT[m.group("eomw") or "这"])
         return date(year, month, 1 if m.group("eomk") == "初" else monthrange(year, month)[1])
+    if m.group("relday"):
+        # Counted from today here; a story moves it to the day told before it.
+        return today + timedelta(days=RELATIVE_DAYS[m.group("relday")])
     if m.group("rel"):
         return today + timedelta(days=_DAY_OFFSETS[m.group("rel")])
     if m.group("wk"):

@@ -44,7 +44,9 @@ _CLOCK = rf"""(?P<clock>
    |(?:(?<=\bat\s)|(?<=\baround\s)|(?<=\babout\s))(?P<h6>{_HOUR})
       (?!\s*(?:%|yuan|rmb|usd|dollars?|percent|[.:]\d|[a-z]))
 )"""
-_DAY = rf"""(?P<day>(?:the\s+)?day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow|yesterday
+_DAY = rf"""(?P<day>(?P<erel>the\s+(?:next|following)\s+(?:day|morning|afternoon|evening|night)
+       |(?:the\s+same|later\s+that)\s+day|that\s+(?:same\s+)?(?:day|morning|afternoon|evening|night))
+    |(?:the\s+)?day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow|yesterday
     |today|tomorrow|tonight|last\s+night
     |(?:last|this|next|on|past|this\s+past|this\s+coming|coming)\s+{_WD}|{_WD}
     |(?:on\s+)?{_MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?
@@ -58,13 +60,15 @@ _AT = r"(?:(?:at|around|about|@|by\s+around)\s+)"
 _BARE_WEEKDAY = re.compile(
     rf"(?:(?:last|this|next|on|past|this\s+past|this\s+coming|coming)\s+)?{_WD}", re.I
 )
+# The same day pattern said after a clock ("at 9pm yesterday"), its groups renamed.
+_DAY_AFTER = _DAY.replace("day>", "day2>").replace("ordinal", "ordinal2").replace("erel", "erel2")
 EN_WHEN = rf"""(?:
     {_AGO}
    |(?=\S)(?:{_DAY})?
       (?:\s*,?\s*{_PART})?
       (?:\s*,?\s*{_AT}?{_CLOCK})?
       (?:\s*{_PART.replace("part", "part2")})?
-      (?:\s*,?\s*(?:on\s+)?{_DAY.replace("day>", "day2>").replace("ordinal", "ordinal2")})?
+      (?:\s*,?\s*(?:on\s+)?{_DAY_AFTER})?
 )"""
 EN_EXPR = re.compile(rf"\b{EN_WHEN}(?![\w:])", re.I | re.X)
 EN_MONTH_DAY = re.compile(
@@ -97,6 +101,14 @@ def dateparse(
 def en_has_clock(m: re.Match[str]) -> bool:
     """Whether an English match gives a clock time (or an exact "2 hours ago")."""
     return bool(m.group("clock")) or _exact_ago(m)
+
+
+def en_relative_days(m: re.Match[str]) -> int | None:
+    """Days after the day told before: 1 for "the next morning", 0 for "that evening"."""
+    words = " ".join((m.group("erel") or m.group("erel2") or "").lower().split())
+    if not words:
+        return None
+    return 1 if words.startswith(("the next", "the following")) else 0
 
 
 def en_has_day(m: re.Match[str]) -> bool:
@@ -147,7 +159,11 @@ def _day(
             return day_of_month(int(ordinal), now_local.date(), prefer_future)
         except ValueError:
             return None
-    words = text.lower()
+    words = " ".join(text.lower().split())
+    relative = en_relative_days(m)
+    if relative is not None:
+        # Counted from today here; a story moves it to the day told before it.
+        return now_local.date() + timedelta(days=relative)
     if words in ("tonight", "last night"):
         return now_local.date() - timedelta(days=1 if words == "last night" else 0)
     numeric = re.fullmatch(r"(?:on\s+)?(\d{1,2})/(\d{1,2})", words)
@@ -186,7 +202,10 @@ def _part_words(m: re.Match[str]) -> str:
     """The words naming a part of the day, "tonight" and "last night" included."""
     words = (m.group("part") or m.group("part2") or "").lower()
     day = " ".join((m.group("day") or m.group("day2") or "").lower().split())
-    return words or (day if day in ("tonight", "last night") else "")
+    if words or day in ("tonight", "last night"):
+        return words or day
+    last = day.split()[-1] if day else ""
+    return f"in the {last}" if last in ("morning", "afternoon", "evening", "night") else ""
 
 
 def _part_day(m: re.Match[str], today: date) -> date | None:

@@ -11,7 +11,7 @@ from conversations.model import (
     Part,
     RoughTime,
 )
-from conversations.reading.cn_patterns import CN_EXPR, CN_NUM, YEAR_WORDS
+from conversations.reading.cn_patterns import CN_EXPR, CN_NUM, RELATIVE_DAYS, YEAR_WORDS
 from conversations.reading.cn_times import (
     PART_HOURS,
     clock_offsets,
@@ -25,6 +25,7 @@ from conversations.reading.en_times import (
     dateparse,
     en_clock_offsets,
     en_has_day,
+    en_relative_days,
     resolve_en,
 )
 from conversations.reading.normalize import normalise, read
@@ -64,9 +65,20 @@ def parse_time(
     t = normalise(text).strip()
     now_local = now.astimezone(tz)
     local = _parse_local(t, now_local, tz, prefer_future=False)
-    if local is not None and after is not None and _is_yearless(t):
+    if local is not None and _is_relative(t, now_local, tz):
+        # "第二天早上": the day after the purchase, when it is known; else not readable.
+        if after is None:
+            return None
+        local = _shift_days(local, (after.astimezone(tz).date() - now_local.date()).days)
+    elif local is not None and after is not None and _is_yearless(t):
         local = _since(local, after.astimezone(tz).date(), now_local.date())
     return local.astimezone(UTC) if local else None
+
+
+def _is_relative(t: str, now_local: datetime, tz: ZoneInfo) -> bool:
+    """Whether an answer counts its day from the day told before ("第二天", "that night")."""
+    found = _scan_dated(t, now_local, tz)
+    return bool(found) and found[0].relative is not None
 
 
 def parse_future_time(text: str, now: datetime, tz: ZoneInfo = SHANGHAI) -> datetime | None:
@@ -130,6 +142,7 @@ class _Found:
     yearless: bool = False  # a month and day without a year
     clock: tuple[timedelta, ...] = ()  # a bare clock's readings, as offsets from midnight
     same_month: bool = False  # "同月9号": the month of the date told before
+    relative: int | None = None  # "第二天": days after the day told before
 
 
 def _parse_local(
@@ -175,7 +188,9 @@ def _scan_dated(
         if dt and not any(start < e and s < end for s, e in rejected):
             dated = en_has_day(m)
             clock = () if dated else en_clock_offsets(m)
-            found.append((start, end, _Found(start, end, dt, dated, _is_yearless(m[0]), clock)))
+            relative = en_relative_days(m)
+            fact = _Found(start, end, dt, dated, _is_yearless(m[0]), clock, relative=relative)
+            found.append((start, end, fact))
     found.extend(
         (m.start(), m.end(), _Found(m.start(), m.end(), now_local, True))
         for m in _JUST_NOW.finditer(text)
@@ -193,7 +208,8 @@ def _cn_found(m: re.Match[str], start: int, end: int, at: datetime) -> _Found:
     dated = cn_has_date(m)
     clock = clock_offsets(m) if not dated and has_clock(m) else ()
     same = m.group("mrelw") in ("同", "当")
-    return _Found(start, end, at, dated, yearless, clock, same)
+    relative = RELATIVE_DAYS[m.group("relday")] if m.group("relday") else None
+    return _Found(start, end, at, dated, yearless, clock, same, relative)
 
 
 def _inherit_dates(found: list[_Found], today: date) -> list[_Found]:
@@ -203,6 +219,10 @@ def _inherit_dates(found: list[_Found], today: date) -> list[_Found]:
     last: datetime | None = None
     for f in found:
         at = f.at
+        if f.relative is not None:
+            if last is None:
+                continue  # "第二天" with no day before it: nothing to count from
+            at = _shift_days(at, (last.date() - today).days)
         if last is not None and f.same_month:
             at = _in_month_of(at, last)
         if f.yearless and last is not None:
