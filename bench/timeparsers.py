@@ -9,7 +9,7 @@ the corpus's expected values. Ours is called through tests.reading_corpus.read_t
 figures are those of the code in the tree. Candidates that are not installed are skipped;
 none of them is a project dependency: install them by hand to measure (`.venv/bin/pip install
 jionlp duckling-chinese ms-recognizers-text-date-time time-parser-zh chinesetimenlp
-chinesedatetimenlp cntime-nlp cn2an`; duckling-chinese needs a JVM).
+chinesedatetimenlp cntime-nlp gggdtparser cn2an`; duckling-chinese needs a JVM).
 
 Each parser runs in a subprocess of its own (`--child NAME`) so memory figures do not mix:
 VmRSS (/proc/self/status) before the import, after it, after the first parse and after the
@@ -27,9 +27,9 @@ point), or None. The fair reading of each output format:
   always_in_future / recent_in_future, Time-NLP isPreferFuture, dateparser
   PREFER_DATES_FROM); where it returns several values or a bare clock time (Recognizers-Text),
   the one on the sense's side of `now` is taken.
-- Grain: a one-day span, Duckling's grain "Day", a date-only value, Time-NLP's 00:00:00 is a
-  day, and so is Duckling's instant at now's clock a whole number of days away ("两天前");
-  a minute / second / hour span or grain is an exact time.
+- Grain: a one-day span, Duckling's grain "Day", a date-only value, 00:00:00 where there is
+  no grain (Time-NLP, gggdtparser) is a day, and so is Duckling's instant at now's clock a
+  whole number of days away ("两天前"); a minute / second / hour span or grain is exact.
 - Parts of the day are calibrated, not guessed: each parser reads 今天凌晨 … 今天深夜 and this
   morning / afternoon / evening once, and whatever it returns for a part word (JioNLP's span,
   Duckling's partOfDay, the Recognizers timex TMO/TAF/TEV/TNI, the clock Time-NLP and
@@ -38,8 +38,9 @@ point), or None. The fair reading of each output format:
 - Windows: a duration (JioNLP time_delta, Duckling Duration, Recognizers duration, Time-NLP
   timedelta, time-parser-zh boundary with a duration) is a relative window (weeks as 7 days,
   a range as its end); a span from `now` whose end is `now` plus whole minutes is relative
-  too; anything else is a deadline at its end, a whole day ending at 24:00 and an hour given
-  as "18点前" read as 18:00.
+  too; anything else is a deadline at its end, a whole day ending at 24:00 (also "before" a
+  day: Duckling's "Before" a day, Recognizers' Mod "before" a date) and an hour given as
+  "18点前" read as 18:00.
 - JioNLP's spans for "N小时前/后" are an hour wide: the end nearest `now` is taken.
 - Time-NLP returns the machine's current time when it finds nothing: that reads as nothing.
 """
@@ -482,7 +483,10 @@ class Recognizers(Adapter):
             ends = [t for v in values for t in self._instants(v, kind, now, "end")]
             if sense == "window":
                 end = pick(ends, now, "future")
-                return until(text, end) if end is not None else None
+                if end is None:
+                    return None
+                before_day = values[0].get("Mod") == "before" and "T" not in timex
+                return until_day(text, end) if before_day else until(text, end)  # "by Friday"
             start = pick(starts, now, sense)
             return part(start, p) if p is not None and start is not None else None
         return None
@@ -649,6 +653,26 @@ class DateParser(Adapter):
         return day(at) if raw.period == "day" else exact(at)
 
 
+class Gggdtparser(Adapter):
+    """gggdtparser (dates on scraped pages): one datetime, no grain, no direction option."""
+
+    calibrated = False
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.g = importlib.import_module("gggdtparser")
+
+    def raw(self, text: str, now: datetime, sense: str) -> Any:
+        return self.g.parse(text, base_datetime=now)
+
+    def read(self, raw: Any, text: str, now: datetime, sense: str) -> Reading:
+        at: datetime = raw.replace(tzinfo=None)
+        midnight = at.time() == datetime.min.time()
+        if sense == "window":
+            return until_day(text, at) if midnight else until(text, at)
+        return day(at) if midnight else exact(at)
+
+
 @dataclass(frozen=True)
 class Candidate:
     """A parser to measure: how to build its adapter, and where it comes from."""
@@ -672,6 +696,7 @@ CANDIDATES: tuple[Candidate, ...] = (
     Candidate("ChineseDateTimeNLP", "cdtnlp", "ChineseDateTimeNLP", "ChineseDateTimeNLP",
               lambda: TimeNLP("ChineseDateTimeNLP")),
     Candidate("cntime-nlp", "cntnlp", "cntime-nlp", "cntimenlp", lambda: TimeNLP("cntimenlp")),
+    Candidate("gggdtparser", "gggdt", "gggdtparser", "gggdtparser", Gggdtparser),
     Candidate("dateparser", "dparser", "dateparser", "dateparser", DateParser),
     Candidate("cn2an+dateparser", "cn2an+dp", "cn2an", "cn2an", lambda: DateParser(cn2an=True)),
 )  # fmt: skip
@@ -764,6 +789,19 @@ def installed(cand: Candidate) -> bool:
         return False
 
 
+def our_revision() -> str:
+    """The commit ours was measured at, and whether conversations/reading had changes on top."""
+    git = ["git", "-C", str(ROOT)]
+    try:
+        rev = subprocess.run([*git, "rev-parse", "--short", "HEAD"],
+                             capture_output=True, text=True, check=True).stdout  # fmt: skip
+        dirty = subprocess.run([*git, "status", "--porcelain", "conversations"],
+                               capture_output=True, text=True, check=True).stdout  # fmt: skip
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return rev.strip() + (" with uncommitted changes in conversations/" if dirty.strip() else "")
+
+
 def pct(right: int, total: int) -> str:
     """A share as a percentage."""
     return f"{right / total:6.1%}" if total else "     -"
@@ -777,7 +815,8 @@ def report(
     zh = {i["id"] for i in items if CJK.search(str(i["text"]))}
     print(f"Time parsers on {CORPUS.relative_to(ROOT)}: {len(items)} expressions "
           f"({len(zh)} Chinese, {len(items) - len(zh)} English); "
-          f"Python {platform.python_version()}, {os.cpu_count()} cores\n")  # fmt: skip
+          f"Python {platform.python_version()}, {os.cpu_count()} cores; "
+          f"ours at {our_revision()}\n")  # fmt: skip
     print(f"{'parser':19} {'label':9} {'version':10} {'all':>6} {'zh':>6} {'en':>6} "
           f"{'import':>8} {'1st':>8} {'p50':>8} {'p99':>8} {'mean':>8} "
           f"{'+MiB imp':>9} {'+1st':>6} {'+corpus':>7} {'raised':>6}")  # fmt: skip

@@ -1,258 +1,240 @@
-"""The contacts with support a story tells of."""
+"""The contacts with support a story tells of: channel, time, agent, ticket and promise.
+
+A contact begins at a clause that says support was reached ("找了在线客服", "3月3号打了客服
+电话", "contacted support the next morning"). Later clauses tell more of the same contact
+until one names another channel, another day, another ticket, or says "again" (又, 再).
+What support promised is a window in the contact's clauses, said by support, not the user.
+"""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from conversations.model import (
-    Channel,
-    Contact,
-    Window,
-)
-from conversations.reading.ids import parse_ids
+from conversations.model import Channel, Contact, Window
+from conversations.reading.agents import TICKET, contact_ids
+from conversations.reading.clauses import Clause
 from conversations.reading.normalize import Norm
-from conversations.reading.sentences import Group, Sentence
-from conversations.reading.spans import Span, mask, trimmed
-from conversations.reading.windows import promise_window, scan_promises
+from conversations.reading.spans import Span
+from conversations.reading.windows import promise_window, scan_promises, scan_windows
 
-_EN_CLAUSE_END = re.compile(r"[，,。！？!?；;\n]|\.(?=\s)")
-
-
-_CONTACT = re.compile(
-    r"客服|工单|回复|答复|联系|咨询|反馈|售后|工号|打电话|致电|热线|邮件|邮箱"
-    r"|黑猫|聚投诉|12315|投诉了|提交了投诉"
-    r"|\b(?:support|customer\s+service|agents?|tickets?|repl(?:y|ied)|answered|contacted"
-    r"|reached\s+out|e-?mailed|called|phoned|chat(?:ted)?|hotline|complained|filed\s+a\s+complaint"
-    r"|staff|reported)\b",
-    re.I,
-)
-
-
+# Channels named outright, most specific first: a clause naming two ("客服电话") is the first.
 _CHANNELS: tuple[tuple[Channel, re.Pattern[str]], ...] = (
-    (Channel.EMAIL, re.compile(r"邮件|邮箱|e-?mail", re.I)),
+    (Channel.C12315, re.compile(r"12315|一二三一五|全国12315")),
+    (Channel.HEIMAO, re.compile(r"黑猫|black\s*cat|heimao", re.I)),
+    (Channel.JUTOUSU, re.compile(r"聚投诉|jutousu", re.I)),
+    (Channel.MEDIATION, re.compile(r"消协|消费者协会|市场监管|工商局|调解|consumer\s+association",
+                                   re.I)),
+    (Channel.EMAIL, re.compile(r"邮件|邮箱|电邮|e-?mail|\bmail(?:ed)?\b", re.I)),
     (Channel.PHONE, re.compile(
-        r"电话|致电|热线|\bphone|\bcalled\b|\bcall(?:ed)?\s+(?:them|the)", re.I)),
-    (Channel.C12315, re.compile(r"12315")),
-    (Channel.HEIMAO, re.compile(r"黑猫|black\s*cat", re.I)),
-    (Channel.JUTOUSU, re.compile(r"聚投诉")),
+        r"电话|致电|热线|打过去|打去|打俾|hotline|phone|\bcall(?:ed|ing)?\b|\brang\b", re.I)),
+    (Channel.OTHER, re.compile(r"(?:支付宝|微信支付|微信|wechat\s*pay|alipay)\s*(?:投诉|申诉|客服)"
+                               r"|(?:投诉|申诉)\s*(?:到|去)?\s*(?:支付宝|微信)", re.I)),
+    (Channel.PLATFORM_SUPPORT, re.compile(
+        r"在线客服|人工客服|平台客服|客服聊天|在线聊天|聊天窗口|站内信|工单|售后|机器人客服"
+        r"|online\s+(?:chat|support)|live\s+(?:chat|support)|chat\s+support|in-app|\bchat(?:ted)?\b"
+        r"|\bticket\b", re.I)),
 )  # fmt: skip
-
-
-# A threat ("否则我将向12315投诉") or a plan ("明天我会再打电话") is not a contact made.
+# Support reached, without the channel said ("找了客服", "问了", "contacted them").
+_REACHED = re.compile(
+    r"客服|售后|联系|找了|找过|搵|问了|问过|问咗|询问|再问|去问|咨询|反馈|催了|催过|催促|投诉了|投诉过|"
+    r"投诉咗|申诉|申请了?(?:退款|售后|退货|退费)|申请的退款|留言"
+    r"|\b(?:support|agent|customer\s+service|cs|staff|seller|merchant)\b"
+    r"|\b(?:contacted|reached\s+out|complained|asked|messaged|reported|wrote\s+to|emailed"
+    r"|opened\s+a|filed|raised|submitted|chased)\b",
+    re.I,
+)
+# A threat or a plan is not a contact made: "否则我就投诉到12315", "明天我会再打电话".
 _NOT_DONE = re.compile(
-    r"否则|不然|要不然|打算|准备|会再|将会|我将|我会|我要去"
-    r"|otherwise|\bI\s+will\b|\bI'll\b|going\s+to|plan\s+to|\bwill\s+(?:call|email|file|report)",
+    r"否则|不然|要不然|打算|准备|会再|将会|我将|我会|我要去|要去|我就去|我要投诉|想投诉|我想|如果|若是|"
+    r"再不|的话"
+    r"|otherwise|\bI\s+will\b|\bI'll\b|going\s+to|plan\s+to|\bif\b|\bor\s+I\b|\bwill\s+(?:call"
+    r"|email|file|report|complain)",
     re.I,
 )
-
-
-_PROMISE_VERB = re.compile(
-    r"\b(?:promised|said|told\s+(?:me|us)|assured(?:\s+me)?|stated|replied|answered|will|would)\b",
+_AGAIN = re.compile(r"又|再次|再|重新|第二次|又一次|\bagain\b|\banother\b|\bonce\s+more\b"
+                    r"|\bfollow(?:ed)?\s+up\b", re.I)  # fmt: skip
+# What support said: a window after these is their promise, not the user's.
+_SAID = re.compile(
+    r"说|称|表示|承诺|答应|保证|告知|告诉|回复|答复|话|讲|让我等|叫我等|要我等|让我|叫我|要等|需要|要"
+    r"|\b(?:said|says|told|promised|replied|responded|claimed|assured|answered|wrote\s+back"
+    r"|stated|saying|keeps?\s+saying|would|will|can\s+take|takes)\b",
     re.I,
 )
-
-
-_EN_PROMISE_FILLER = re.compile(
-    r"(?:(?:that|they|it|he|she|we|the\s+issue|this)\s+)?(?:(?:would|will)\s+)?(?:be\s+)?"
-    r"(?:to\s+)?",
-    re.I,
-)
-
-
-_ZH_PROMISE_TAIL = re.compile(
-    r"[^\s，,。！？!?；;、]{0,10}?(?=[\s，,。！？!?；;、]|但|可是|却|结果|然而|到现在|至今|$)"
-)
-
-
-# Channels named outright; platform support only by words that say it ("在线客服", not "客服",
-# which is also who answers the hotline).
-_PLATFORM_SUPPORT = re.compile(
-    r"在线客服|人工客服|平台客服|客服聊天|在线聊天|聊天窗口|站内信|工单|"
-    r"\b(?:online\s+chat|live\s+chat|chat(?:ted)?|tickets?)\b",
-    re.I,
-)
-
-
-# What support said it would do: the verbs a window without 内 is a promise after.
-_ZH_PROMISE_VERB = re.compile(r"说|承诺|答应|表示|保证|告知|回复|答复")
+# A duration that tells of time spent, not promised: "等了3天", "已经48小时了".
+_WAITED_BEFORE = re.compile(r"(?:等了|已经|已|过了|超过|快|近|都|waited|for|after|over)\s*$", re.I)
 
 
 @dataclass
-class _Cluster:
-    """The groups that tell of one contact."""
+class _Builder:
+    """A contact being read, clause by clause."""
 
-    groups: list[Group]
-    channel: Channel | None  # the channel named outright, if any
+    channel: Channel | None
+    clauses: list[Clause]
+    at: datetime | None = None
     windows: list[tuple[int, int, Window]] = field(default_factory=list)
-
-    @property
-    def span(self) -> Span:
-        """From the first group's start to the last one's end."""
-        return (self.groups[0].start, self.groups[-1].end) if self.groups else (0, 0)
+    ticket: str | None = None
 
 
 def story_contacts(
     norm: Norm,
     masked: str,
-    sentences: list[Sentence],
-    windows: list[tuple[int, int, Window]],
-    purchase: Group | None,
+    clauses: list[Clause],
+    times: list[tuple[int, int, datetime]],
+    purchase: Span | None,
     now: datetime,
     tz: ZoneInfo,
 ) -> tuple[Contact, ...]:
-    """Each contact with support the story tells of: channel, time, ids and promise.
+    """Each contact with support the story tells of, in story order.
 
-    A new contact starts where the story names another channel ("10月2日打电话…10月8日在线客服
-    …"), a second ticket, or a second promise made at a time of its own.
+    `masked` is the normalised text with the user's demand and rule citation blanked, so
+    their deadlines are not taken for promises; `times` are the story's past times.
     """
-    # Windows outside the demand and the rule citation are promises.
-    promises = [(s, e, w) for s, e, w in windows if masked[s:e].strip()]
-    clusters: list[_Cluster] = []
-    for group in _contact_groups(masked, sentences):
-        channel = _named_channel(masked, group)
-        group_windows = [w for w in promises if group.start <= w[0] < group.end]
-        current = clusters[-1] if clusters else None
-        if current is None or _starts_contact(masked, current, group, channel, group_windows):
-            clusters.append(_Cluster([group], channel, group_windows))
+    windows = [w for w in scan_windows(masked, now, tz) if not _waited(masked, w[0])]
+    built: list[_Builder] = []
+    current: _Builder | None = None
+    for clause in clauses:
+        told = masked[clause.start : clause.end]
+        reached = _REACHED.search(told) or _named(told)
+        if reached and not _NOT_DONE.search(told):
+            channel = _named(told)
+            at = _time_of(clause, clauses, times, purchase)
+            if current is None or _new_contact(masked, current, clause, channel, at):
+                current = _Builder(channel, [clause], at)
+                built.append(current)
+            else:
+                current.clauses.append(clause)
+                current.channel = _refined(current.channel, channel)
+                current.at = current.at or at
+        elif current is not None and clause.sentence == current.clauses[-1].sentence:
+            current.clauses.append(clause)  # more of what support said or did
+        else:
             continue
-        current.groups.append(group)
-        current.channel = current.channel or channel
-        current.windows += group_windows
-    # Ids told outside every contact group ("Agent ID 7731.") belong to the first contact.
-    ticket, agent = parse_ids(mask(masked, [c.span for c in clusters]))
-    loose_promises = [w for w in promises if not any(w in c.windows for c in clusters)]
-    if not clusters:
-        if not (ticket or agent or loose_promises):
-            return ()
-        clusters.append(_Cluster([], None, loose_promises))
-    elif loose_promises and not any(c.windows for c in clusters):
-        clusters[0].windows += loose_promises  # a promise told in a sentence of its own
-    return tuple(
-        _contact_of(norm, masked, c, purchase, now, tz, (ticket, agent) if i == 0 else None)
-        for i, c in enumerate(clusters)
-    )
+        current.windows += _promises(masked, clause, windows, current.at or now, tz)
+    _loose_tickets(norm, built, clauses)
+    return tuple(_contact(norm, b, tz) for b in built)
 
 
-def _starts_contact(
-    text: str,
-    current: _Cluster,
-    group: Group,
-    channel: Channel | None,
-    windows: list[tuple[int, int, Window]],
+def _named(text: str) -> Channel | None:
+    """The most specific channel a piece of text names, if any."""
+    return next((channel for channel, pattern in _CHANNELS if pattern.search(text)), None)
+
+
+def _refined(current: Channel | None, named: Channel | None) -> Channel | None:
+    """A contact's channel once a later clause names one: "客服" then "在线客服"."""
+    return current or named
+
+
+def _new_contact(
+    text: str, current: _Builder, clause: Clause, channel: Channel | None, at: datetime | None
 ) -> bool:
-    """Whether a contact group tells of a new contact rather than more of the current one."""
-    if channel is not None and channel is not (current.channel or Channel.PLATFORM_SUPPORT):
+    """Whether a clause reaching support tells of a new contact rather than the current one."""
+    told = text[clause.start : clause.end]
+    if channel is not None and current.channel is not None and channel is not current.channel:
         return True
-    current_ids = {parse_ids(text[g.start : g.end])[0] for g in current.groups} - {None}
-    ticket = parse_ids(text[group.start : group.end])[0]
-    if ticket and current_ids and ticket not in current_ids:
+    if channel is not None and channel is not Channel.PLATFORM_SUPPORT and current.channel is None:
+        return True  # "客服甩锅…打了他们电话": the phone is another contact
+    if at is not None and current.at is not None and at.date() != current.at.date():
         return True
-    return bool(windows and current.windows and group.times)
+    if at is not None and current.at is None and _AGAIN.search(told):
+        return True
+    if _AGAIN.search(told) and clause.sentence != current.clauses[-1].sentence:
+        return True
+    ticket = TICKET.search(told)
+    return bool(ticket and current.ticket and ticket.group("id") != current.ticket)
 
 
-def _contact_of(
-    norm: Norm,
-    masked: str,
-    cluster: _Cluster,
-    purchase: Group | None,
-    now: datetime,
+def _time_of(
+    clause: Clause,
+    clauses: list[Clause],
+    times: list[tuple[int, int, datetime]],
+    purchase: Span | None,
+) -> datetime | None:
+    """When a contact was made: a time in its clause, or in a clause of the same sentence just
+    before it that says nothing else ("3月3号，打了客服电话")."""
+    own = [t for s, e, t in times if clause.start <= s < clause.end and (s, e) != purchase]
+    if own:
+        return own[0]
+    i = clauses.index(clause)
+    before = clauses[i - 1] if i else None
+    if before is None or before.sentence != clause.sentence:
+        return None
+    alone = [(s, e, t) for s, e, t in times if (s, e) == (before.start, before.end)]
+    return alone[0][2] if alone and alone[0][:2] != purchase else None
+
+
+def _promises(
+    text: str,
+    clause: Clause,
+    windows: list[tuple[int, int, Window]],
+    made_at: datetime,
     tz: ZoneInfo,
-    fallback_ids: tuple[str | None, str | None] | None,
-) -> Contact:
-    """One contact from its groups; the ids found outside any group go to the first one."""
-    at = next((g.times[0][2] for g in cluster.groups if g.times and g is not purchase), None)
+) -> list[tuple[int, int, Window]]:
+    """The windows support promised in a clause: "3个工作日内给答复", "说要7个工作日"."""
+    said = _SAID.search(text, clause.start, clause.end)
+    found = [w for w in windows if clause.start <= w[0] < clause.end]
+    if said and not found:
+        # Without 内 / within: "客服说3个工作日给答复", "can take up to 30 minutes".
+        loose = scan_promises(text[said.end() : clause.end], made_at, tz)
+        found = [(said.end() + s, said.end() + e, w) for s, e, w in loose
+                 if not _waited(text, said.end() + s)]  # fmt: skip
+    return found[:1]
+
+
+def _waited(text: str, start: int) -> bool:
+    """Whether a duration tells of time already spent."""
+    return bool(_WAITED_BEFORE.search(text, max(0, start - 6), start))
+
+
+def _loose_tickets(norm: Norm, built: list[_Builder], clauses: list[Clause]) -> None:
+    """A ticket told in a clause of its own belongs to the contact told before it (or the
+    first one)."""
+    for clause in clauses:
+        if any(clause in b.clauses for b in built):
+            continue
+        m = TICKET.search(norm.text, clause.start, clause.end)
+        if not m or not any(c.isdigit() for c in m.group("id")):
+            continue
+        before = [b for b in built if b.clauses[0].start < clause.start] or built[:1]
+        if before and before[-1].ticket is None:
+            before[-1].ticket = m.group("id")
+
+
+def _contact(norm: Norm, b: _Builder, tz: ZoneInfo) -> Contact:
+    """The contact read, its promise counted from when it was made."""
     ticket = agent = None
-    for g in cluster.groups:
-        t, a = parse_ids(masked[g.start : g.end])
+    for clause in b.clauses:
+        t, a = contact_ids(norm, clause.start, clause.end)
         ticket, agent = ticket or t, agent or a
-    if fallback_ids:
-        ticket, agent = ticket or fallback_ids[0], agent or fallback_ids[1]
-    window: Window | None = None
     promise: str | None = None
-    if cluster.windows:
-        start, end, window = cluster.windows[0]
-    else:
-        start, end, window = _loose_promise(masked, cluster, at or now, tz) or (0, 0, None)
-    if window is not None:
-        window = replace(window, text=norm.quote(start, end))
-        promise = _promise_text(norm, start, end)
-    if window is not None and window.until is not None and at is not None:
-        # "客服说明天下午6点前处理": tomorrow from the contact, not from when the story is typed.
-        window = promise_window(window.text, at, tz) or window
+    window: Window | None = None
+    if b.windows:
+        start, end, window = b.windows[0]
+        promise = _promise_words(norm, b, start, end)
+        window = Window(norm.quote(start, end), window.amount, window.unit, window.until)
+        if window.until is not None and b.at is not None:
+            # "客服说明天下午6点前处理": tomorrow from the contact, not from the day of typing.
+            window = promise_window(window.text, b.at, tz) or window
     return Contact(
-        channel=cluster.channel or _channel(masked, cluster.groups),
-        at=at,
+        channel=b.channel or Channel.PLATFORM_SUPPORT,
+        at=b.at,
         promise=promise,
         window=window,
-        ticket=ticket,
+        ticket=b.ticket or ticket,
         agent=agent,
     )
 
 
-def _loose_promise(
-    masked: str, cluster: _Cluster, made_at: datetime, tz: ZoneInfo
-) -> tuple[int, int, Window] | None:
-    """A window without 内 after what support said: "客服说3个工作日给答复"."""
-    for g in cluster.groups:
-        verb = _ZH_PROMISE_VERB.search(masked, g.start, g.end) or _PROMISE_VERB.search(
-            masked, g.start, g.end
-        )
-        if not verb:
-            continue
-        for start, end, window in scan_promises(masked[verb.end() : g.end], made_at, tz):
-            return verb.end() + start, verb.end() + end, window
-    return None
+_PROMISE_END = re.compile(r"[,，。!?;\n]|但|可是|却|结果|然而|到现在|至今|\bbut\b|\bthen\b", re.I)
 
 
-def _contact_groups(text: str, sentences: list[Sentence]) -> list[Group]:
-    """Time groups that tell of a contact already made (not threatened or planned)."""
-    return [
-        g
-        for s in sentences
-        for g in s.groups
-        if _CONTACT.search(text, g.start, g.end) and not _NOT_DONE.search(text, g.start, g.end)
-    ]
-
-
-def _named_channel(text: str, group: Group) -> Channel | None:
-    """The channel a group names outright, platform support included; None if it names none."""
-    hits = [
-        (m.start(), channel)
-        for channel, pattern in (*_CHANNELS, (Channel.PLATFORM_SUPPORT, _PLATFORM_SUPPORT))
-        if (m := pattern.search(text, group.start, group.end))
-    ]
-    return min(hits)[1] if hits else None
-
-
-def _channel(text: str, groups: list[Group]) -> Channel:
-    """The first channel named in the contact groups; platform support when none is."""
-    for group in groups:
-        hits = [
-            (m.start(), channel)
-            for channel, pattern in _CHANNELS
-            if (m := pattern.search(text, group.start, group.end))
-        ]
-        if hits:
-            return min(hits)[1]
-    return Channel.PLATFORM_SUPPORT
-
-
-def _promise_text(norm: Norm, start: int, end: int) -> str:
-    """The promise around a window, in the user's words: "24小时内处理", "reply within 24
-    hours"."""
-    text = norm.text
-    if text[start:end].isascii():
-        clause_start = max([0] + [m.end() for m in _EN_CLAUSE_END.finditer(text, 0, start)])
-        verbs = list(_PROMISE_VERB.finditer(text, clause_start, start))
-        if not verbs:
-            return norm.quote(start, end)
-        # From the first verb: "said they would reply within…" keeps what was promised.
-        phrase_start, _ = trimmed(text, verbs[0].end(), end)
-        filler = _EN_PROMISE_FILLER.match(text, phrase_start, end)
-        phrase_start = filler.end() if filler and filler.end() < end else phrase_start
-        return norm.quote(*trimmed(text, phrase_start, end))
-    tail = _ZH_PROMISE_TAIL.match(text, end)
-    return norm.quote(start, tail.end() if tail else end)
+def _promise_words(norm: Norm, b: _Builder, start: int, end: int) -> str:
+    """What was promised, in the user's words: from what support said to the clause's end."""
+    clause = next(c for c in b.clauses if c.start <= start < c.end)
+    said = [m for m in _SAID.finditer(norm.text, clause.start, start)]
+    begin = said[-1].end() if said else start
+    stop = _PROMISE_END.search(norm.text, end, clause.end)
+    words = norm.quote(begin, stop.start() if stop else clause.end).strip(" ,，")
+    return words[:120] or norm.quote(start, end)

@@ -7,12 +7,9 @@ from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from conversations.model import (
-    DemandAction,
-    StoryFacts,
-    TimelineEvent,
-)
+from conversations.model import DemandAction, StoryFacts, TimelineEvent, Window
 from conversations.reading.amounts import parse_amount
+from conversations.reading.clauses import Clause, clause_at, split_clauses
 from conversations.reading.contacts import story_contacts
 from conversations.reading.demands import (
     PHRASE_END,
@@ -26,6 +23,7 @@ from conversations.reading.ids import parse_order_no
 from conversations.reading.issues import classify_issue
 from conversations.reading.names import find_platform, find_product
 from conversations.reading.normalize import Norm, read
+from conversations.reading.purchase import purchase_time
 from conversations.reading.rules import rule_citation_span
 from conversations.reading.sentences import Group, Sentence, clause_start_of, split_sentences
 from conversations.reading.spans import Span, mask
@@ -43,7 +41,7 @@ _PURCHASE = re.compile(
 
 
 _DEMAND_MARKER = re.compile(
-    r"要求|希望|请求|请(?!问)|我要|我想要|我想|务必|诉求|\bI\s+need\b"
+    r"要求|希望|请求|(?<![申邀聘])请(?!问|求)|我要|我想要|我想|想要|务必|诉求|(?<![要请需诉追寻])求|\bI\s+need\b"
     r"|\bdemand|\bwant\b|would\s+like|I'd\s+like|\bplease\b|\bexpect\b|\brequest|ask(?:ing)?\s+for",
     re.I,
 )
@@ -70,9 +68,13 @@ def extract_story(text: str, now: datetime, tz: ZoneInfo = SHANGHAI) -> StoryFac
         if t[2] <= now  # future times are deadlines or threats, not facts
     ]
     sentences = split_sentences(norm, times, [label for label, _ in form.values()])
+    clauses = split_clauses(norm, [(s, e) for s, e, _ in times + windows])
     demand = form["demand"][1] if "demand" in form else None
-    demand = demand or _find_demand_region(norm, sentences, citation)
-    purchase_group, purchased_at = _purchase(norm, sentences, form)
+    demand = demand or _find_demand_region(norm, clauses, windows, citation)
+    labelled = form["purchased"][1] if "purchased" in form else None
+    bought = purchase_time(norm, clauses, times, labelled)
+    purchase_span, purchased_at = bought if bought else (None, None)
+    purchase_group = _group_of(sentences, purchase_span)
     masked = mask(norm, [s for s in (citation, demand) if s])
 
     action, demand_text, deadline = (
@@ -93,7 +95,7 @@ def extract_story(text: str, now: datetime, tz: ZoneInfo = SHANGHAI) -> StoryFac
         purchased_at=purchased_at,
         issue_type=(classify_issue(issue_text) if issue_text else None) or classify_issue(masked),
         events=_events(n, mask(norm, [demand] if demand else []), sentences, purchase_group),
-        contacts=story_contacts(n, masked, sentences, windows, purchase_group, now, tz),
+        contacts=story_contacts(n, masked, clauses, times, purchase_span, now, tz),
         demand_action=action,
         demand_text=demand_text,
         demand_deadline=deadline,
@@ -111,26 +113,12 @@ _FACT_FIELDS = (
 )  # fmt: skip
 
 
-def _purchase(
-    text: str,
-    sentences: list[Sentence],
-    form: dict[str, tuple[Span, Span]],
-) -> tuple[Group | None, datetime | None]:
-    """The time group of the purchase, and its time: the form's 购买时间 field, or else the
-    first sentence naming a purchase."""
-    if "purchased" in form:
-        value_start = form["purchased"][1][0]
-        for group in (g for s in sentences for g in s.groups if g.times):
-            if group.start <= value_start < group.end:
-                return group, group.times[0][2]
-    for sentence in sentences:
-        verb = _PURCHASE.search(text, sentence.start, sentence.end)
-        timed = [g for g in sentence.groups if g.times]
-        if not verb or not timed:
-            continue
-        own = next((g for g in timed if g.start <= verb.start() < g.end), timed[0])
-        return own, own.times[0][2]
-    return None, None
+def _group_of(sentences: list[Sentence], span: Span | None) -> Group | None:
+    """The time group holding a span (the purchase's, which is no timeline event)."""
+    if span is None:
+        return None
+    groups = (g for sentence in sentences for g in sentence.groups)
+    return next((g for g in groups if g.start <= span[0] < g.end), None)
 
 
 def _events(
@@ -183,22 +171,56 @@ def _clip(s: str) -> str:
 
 
 def _find_demand_region(
-    text: str, sentences: list[Sentence], citation: Span | None
+    text: str,
+    clauses: list[Clause],
+    windows: list[tuple[int, int, Window]],
+    citation: Span | None,
 ) -> Span | None:
-    """From the user's demand marker to the end of its sentence; one with an action first."""
+    """From the user's demand marker to the end of its sentence, and a next line that only
+    says by when ("我要求补发\n3月10号之前"); the first one naming an action wins."""
     candidates: list[Span] = []
-    for sentence in sentences:
-        for m in _DEMAND_MARKER.finditer(text, sentence.start, sentence.end):
-            if citation and citation[0] <= m.start() < citation[1]:
-                continue
-            clause_start = clause_start_of(text, sentence.start, m.start())
-            if _OTHER_SUBJECT.search(text, clause_start, m.start()):
-                continue
-            candidates.append((m.start(), sentence.end))
-            break
+    for m in _DEMAND_MARKER.finditer(text):
+        clause = clause_at(clauses, m.start())
+        if clause is None or (citation and citation[0] <= m.start() < citation[1]):
+            continue
+        if _OTHER_SUBJECT.search(text, clause.start, m.start()) or _NOT_A_DEMAND.match(
+            text, m.end()
+        ):
+            continue  # "客服要求我提供截图", "我想投诉一下": not what the user asks for
+        sentence = [c for c in clauses if c.sentence == clause.sentence]
+        end = _deadline_after(text, clauses, windows, sentence[-1])
+        candidates.append((m.start(), end))
     with_action = [c for c in candidates if find_actions(text[c[0] : c[1]])]
     chosen = with_action or candidates
     return chosen[0] if chosen else None
+
+
+# After a marker, words that make it a wish to complain or ask, not a demand.
+_NOT_A_DEMAND = re.compile(r"\s*(?:投诉|咨询|问|反映|说|曝光|举报|complain|ask|report)", re.I)
+_DEADLINE_FILLER = re.compile(r"[\s,。!前之以为止内给我处理完成解决到账退款补发办好弄好]*")
+
+
+def _deadline_after(
+    text: str, clauses: list[Clause], windows: list[tuple[int, int, Window]], last: Clause
+) -> int:
+    """The demand's end: its sentence's, or the next sentence's when that says only by when."""
+    after = [c for c in clauses if c.sentence == last.sentence + 1]
+    if len(after) != 1:
+        return last.end
+    nxt = after[0]
+    inside = [w for w in windows if nxt.start <= w[0] < nxt.end]
+    rest = "".join(text[a:b] for a, b in _outside(nxt, inside))
+    return nxt.end if inside and _DEADLINE_FILLER.fullmatch(rest) else last.end
+
+
+def _outside(clause: Clause, windows: list[tuple[int, int, Window]]) -> list[Span]:
+    """The parts of a clause outside the given windows."""
+    spans, pos = [], clause.start
+    for start, end, _ in sorted(windows):
+        spans.append((pos, start))
+        pos = max(pos, end)
+    spans.append((pos, clause.end))
+    return spans
 
 
 def _vague_demand(

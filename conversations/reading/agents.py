@@ -1,0 +1,82 @@
+"""Who answered and under what number: agent names and ids, ticket and complaint numbers."""
+
+from __future__ import annotations
+
+import re
+
+from conversations.reading.normalize import Norm
+
+_SEP = r"(?:[\s:#是为]|\bis\b|\bno\.)*"
+_ID = r"[A-Za-z0-9][A-Za-z0-9_\-]{{{min},39}}(?![A-Za-z0-9_\-])"
+TICKET = re.compile(
+    rf"""(?:工单编号|工单号|工单|售后单号|售后单|投诉编号|投诉单号|投诉号|受理编号|受理号|案件编号
+        |\bticket\s*(?:no\b\.?|number|id\b|\#)?|\bcase\s*(?:id\b|no\b\.?|number|\#)
+        |\bcomplaint\s*(?:no\b\.?|number|id\b|\#)|\breference\s*(?:no\b\.?|number|\#)?)
+    {_SEP}(?P<id>{_ID.format(min=2)})""",
+    re.VERBOSE | re.I,
+)
+_AGENT_ID = re.compile(
+    rf"""(?:客服工号|工号|客服编号|客服号|员工号|\bagent\s*(?:id\b|no\b\.?|number|\#)
+        |\bstaff\s*(?:id\b|no\b\.?|number|\#)|\boperator\s*(?:id\b|\#))
+    {_SEP}(?P<id>{_ID.format(min=1)})
+    |(?:客服|agent|staff)\s*(?:[(]\s*(?:工号)?\s*:?\s*(?P<paren>[A-Za-z0-9_\-]{{2,20}})\s*[)]
+        |\#\s*(?P<hash>\d{{2,10}})\b
+        |(?P<numbered>\d{{3,10}})(?=\s*号|(?![\d小分元年月天日:.])))""",
+    re.VERBOSE | re.I,
+)
+# A name as people give an agent's: 小雨, 阿杰, 陈小姐, 林先生, Lily, 阿May.
+_CN_NAME = (
+    r"(?:小|阿)[\u4e00-\u9fff](?![\u4e00-\u9fff]{0,1}(?:时|天|号|点|张|块|元|时候|会儿))"
+    r"|阿[A-Z][a-z]+|[\u4e00-\u9fff](?:小姐|先生|女士|经理|主管|姐|哥)"
+)
+_EN_NAME = r"[A-Z][a-z]{2,14}"
+_STOP_AFTER = (
+    r"(?=\s*(?:说|话|讲|回复|回答|答复|表示|承诺|答应|告诉|跟|讲咗|话咗|,|。|的|\s|$|[A-Za-z]))"
+)
+_AGENT_NAME = re.compile(
+    rf"""叫(?:做)?\s*(?P<n1>{_CN_NAME}|{_EN_NAME}|[\u4e00-\u9fff]{{1,3}}?)\s*的(?:客服|人|小姐姐|小哥哥|专员|售后)
+    |(?:客服|售后|专员|人工)\s*(?P<n2>{_CN_NAME}|{_EN_NAME}){_STOP_AFTER}
+    |(?P<n3>{_CN_NAME})\s*(?:客服)
+    |\b(?:an?\s+|the\s+)?(?:agent|rep|representative|staff(?:\s+member)?|person|guy|girl|lady|woman
+        |man|operator|cs)\s+(?:called|named|by\s+the\s+name\s+of)\s+(?P<n4>{_EN_NAME})\b
+    |\b(?:agent|rep|representative|support)\s+(?P<n5>{_EN_NAME})\b(?!\s+(?:said|told)\s+me\s+to)
+    |\b(?P<n6>{_EN_NAME})\s+(?:from|at|in)\s+(?:customer\s+)?(?:support|service|cs)\b""",
+    re.VERBOSE,
+)
+_NOT_NAMES = frozenset({
+    "The", "They", "She", "Their", "Then", "This", "That", "Support", "Customer", "Service",
+    "Agent", "Team", "Staff", "Weilai", "Kameng", "Steam", "Apple", "Google", "Please",
+    "Online", "Live", "Chat", "Email", "Phone", "Order", "Ticket", "Tech", "Technical",
+    "小时", "小额", "小票", "阿里",
+})  # fmt: skip
+
+
+def contact_ids(norm: Norm, start: int, end: int) -> tuple[str | None, str | None]:
+    """(ticket, agent) told between start and end: the agent by id or by name as written."""
+    text = norm.text
+    ticket = next((m.group("id") for m in TICKET.finditer(text, start, end) if _digit(m[0])), None)
+    agent: str | None = None
+    for m in _AGENT_ID.finditer(text, start, end):
+        group = next(g for g in ("id", "paren", "hash", "numbered") if m.group(g))
+        if _digit(m.group(group)) and m.group(group) != ticket:
+            agent = m.group(group)
+            break
+    if agent is None:
+        agent = agent_name(norm, start, end)
+    return ticket, agent
+
+
+def agent_name(norm: Norm, start: int, end: int) -> str | None:
+    """An agent's name between start and end, in the user's own characters."""
+    for m in _AGENT_NAME.finditer(norm.text, start, end):
+        group = next(g for g in ("n1", "n2", "n3", "n4", "n5", "n6") if m.group(g))
+        name = m.group(group)
+        if name in _NOT_NAMES or not name.strip():
+            continue
+        return norm.quote(*m.span(group))
+    return None
+
+
+def _digit(s: str) -> bool:
+    """Whether an id has a digit (a word after 工单 is not a number)."""
+    return any(c.isdigit() for c in s)
