@@ -42,7 +42,9 @@ point), or None. The fair reading of each output format:
   day: Duckling's "Before" a day, Recognizers' Mod "before" a date) and an hour given as
   "18点前" read as 18:00.
 - JioNLP's spans for "N小时前/后" are an hour wide: the end nearest `now` is taken.
-- Time-NLP returns the machine's current time when it finds nothing: that reads as nothing.
+- Where a parser finds several entities (Duckling, Recognizers), the longest is read, the
+  later of equals ("3天——8天" is 8 days).
+- Time-NLP answers `now` or the machine's clock when it finds nothing: that reads as nothing.
 """
 
 from __future__ import annotations

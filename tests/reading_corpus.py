@@ -116,7 +116,9 @@ def story_value(case: Case, name: str) -> object:
     return getattr(case, name, None)
 
 
-def _score_contacts(story: dict[str, Any], got: tuple[Contact, ...], score: Score, style: str) -> None:
+def _score_contacts(
+    story: dict[str, Any], got: tuple[Contact, ...], score: Score, style: str
+) -> None:
     """Each expected contact's fields, in story order; the count is a field of its own."""
     want: list[dict[str, Any]] = story["expect"].get("contacts") or []
     count_ok = len(got) == len(want)
@@ -180,7 +182,8 @@ def same_time(want: str, got: datetime) -> bool:
     if clock:
         fmt = "%H:%M:%S" if clock.count(":") == 2 else "%H:%M"
         exact = not isinstance(got, RoughTime)
-        return exact and local.strftime(fmt) == clock and (clock.count(":") == 2 or local.second == 0)
+        seconds_ok = clock.count(":") == 2 or local.second == 0
+        return exact and local.strftime(fmt) == clock and seconds_ok
     rough = got.part.value if isinstance(got, RoughTime) else None
     return _PART_AS.get(rough, rough) == _PART_AS.get(part or "day", part or "day")
 
@@ -198,7 +201,8 @@ def same_window(want: str, got: Window) -> bool:
         local = got.until.astimezone(BEIJING)
         if len(when) == 10:  # a whole day: it ends at 24:00 (23:59 is read the same)
             end = local + timedelta(minutes=1) if local.strftime("%H:%M") == "23:59" else local
-            return end.strftime("%H:%M") == "00:00" and (end - timedelta(days=1)).date().isoformat() == when
+            day = (end - timedelta(days=1)).date().isoformat()
+            return end.strftime("%H:%M") == "00:00" and day == when
         return local.strftime("%Y-%m-%d %H:%M") == when
     amount, unit = want.split()
     units = {"hours": WindowUnit.HOURS, "minutes": WindowUnit.MINUTES, "days": WindowUnit.DAYS,

@@ -86,3 +86,20 @@ def clause_at(clauses: list[Clause], pos: int) -> Clause | None:
 def clauses_of_sentence(clauses: list[Clause], sentence: int) -> list[Clause]:
     """The clauses of one sentence, in order."""
     return [c for c in clauses if c.sentence == sentence]
+
+
+def distance(time: Span, word: Span) -> int:
+    """How far a time is from a word it may belong to; a time just before its verb ("5.29
+    问客服", "前天下的单") is nearer than one the same distance after it."""
+    if time[1] <= word[0]:
+        return word[0] - time[1]
+    if time[0] >= word[1]:
+        return time[0] - word[1] + 1
+    return 0
+
+
+def nearest(time: Span, anchors: list[tuple[Span, str]]) -> str | None:
+    """The kind of the anchor nearest to a time ("buy", "contact"…), or None without one."""
+    if not anchors:
+        return None
+    return min(anchors, key=lambda a: distance(time, a[0]))[1]

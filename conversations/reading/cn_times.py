@@ -46,6 +46,14 @@ _AGO_UNITS = {
     "刻钟": timedelta(minutes=15),
 }  # fmt: skip
 _BY_THE_HOUR = ("小时", "钟头", "钟", "分钟", "刻钟")
+_AMOUNT_BEFORE = re.compile(
+    r"(?:付|花|价|价格|实付|金额|支付|扣|余额|共|总共|一共|¥|\$|元|块|paid|price|total|v|version)"
+    r"\s*(?:了|是|为|:)?\s*$",
+    re.I,
+)
+_AMOUNT_AFTER = re.compile(
+    r"\s*(?:元|块|折|倍|%|张|个|次|份|件|套|天|小时|k\b|rmb|yuan|usd|刀|美元|w\b)", re.I
+)
 _NOT_A_DATE_BEFORE = re.compile(r"(?:客服|工号|编号|第|单号|订单|房间|座位|窗口)\s*$")
 
 
@@ -127,9 +135,9 @@ def _is_time(m: re.Match[str], text: str, has_date: bool, has_time: bool, whole:
         return False
     if has_time or whole:
         return True
-    # "3.2" alone inside a sentence is too often something else (an amount, a version).
+    # "5.29 问客服" is a day, but "付了9.9", "3.2折" and "v1.2" are not.
     if m.group("md"):
-        return False
+        return not (_AMOUNT_BEFORE.search(text, 0, m.start()) or _AMOUNT_AFTER.match(text, m.end()))
     # "客服3号", "第5号": a number, not a day of the month.
     return not (m.group("dom") and _NOT_A_DATE_BEFORE.search(text, 0, m.start()))
 

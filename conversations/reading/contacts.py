@@ -15,8 +15,9 @@ from zoneinfo import ZoneInfo
 
 from conversations.model import Channel, Contact, Window
 from conversations.reading.agents import TICKET, contact_ids
-from conversations.reading.clauses import Clause
+from conversations.reading.clauses import Clause, nearest
 from conversations.reading.normalize import Norm
+from conversations.reading.purchase import BUY as _BUY
 from conversations.reading.spans import Span
 from conversations.reading.windows import promise_window, scan_promises, scan_windows
 
@@ -27,7 +28,8 @@ _CHANNELS: tuple[tuple[Channel, re.Pattern[str]], ...] = (
     (Channel.JUTOUSU, re.compile(r"聚投诉|jutousu", re.I)),
     (Channel.MEDIATION, re.compile(r"消协|消费者协会|市场监管|工商局|调解|consumer\s+association",
                                    re.I)),
-    (Channel.EMAIL, re.compile(r"邮件|邮箱|电邮|e-?mail|\bmail(?:ed)?\b", re.I)),
+    (Channel.EMAIL, re.compile(
+        r"邮件|邮箱|电邮|信箱|寄信|来信|回信|e-?mail|\bmail(?:ed)?\b", re.I)),
     (Channel.PHONE, re.compile(
         r"电话|致电|热线|打过去|打去|打俾|hotline|phone|\bcall(?:ed|ing)?\b|\brang\b", re.I)),
     (Channel.OTHER, re.compile(r"(?:支付宝|微信支付|微信|wechat\s*pay|alipay)\s*(?:投诉|申诉|客服)"
@@ -39,7 +41,8 @@ _CHANNELS: tuple[tuple[Channel, re.Pattern[str]], ...] = (
 )  # fmt: skip
 # Support reached, without the channel said ("找了客服", "问了", "contacted them").
 _REACHED = re.compile(
-    r"客服|售后|联系|找了|找过|搵|问了|问过|问咗|询问|再问|去问|咨询|反馈|催了|催过|催促|投诉了|投诉过|"
+    r"客服|售后|联系|找了|找过|搵|揾|(?<!疑)问(?!题|号)|询问|咨询|反馈|催了|催过|催促|投诉了|投诉过|"
+    r"发消息|发信息|私信|发了消息|发了信息|"
     r"投诉咗|申诉|申请了?(?:退款|售后|退货|退费)|申请的退款|留言"
     r"|\b(?:support|agent|customer\s+service|cs|staff|seller|merchant)\b"
     r"|\b(?:contacted|reached\s+out|complained|asked|messaged|reported|wrote\s+to|emailed"
@@ -54,7 +57,7 @@ _NOT_DONE = re.compile(
     r"|email|file|report|complain)",
     re.I,
 )
-_AGAIN = re.compile(r"又|再次|再|重新|第二次|又一次|\bagain\b|\banother\b|\bonce\s+more\b"
+_AGAIN = re.compile(r"又|再次|再|重新|第[二三四2-4]次|又一次|\bagain\b|\banother\b|\bonce\s+more\b"
                     r"|\bfollow(?:ed)?\s+up\b", re.I)  # fmt: skip
 # What support said: a window after these is their promise, not the user's.
 _SAID = re.compile(
@@ -100,7 +103,7 @@ def story_contacts(
         reached = _REACHED.search(told) or _named(told)
         if reached and not _NOT_DONE.search(told):
             channel = _named(told)
-            at = _time_of(clause, clauses, times, purchase)
+            at = _time_of(masked, clause, clauses, times, purchase)
             if current is None or _new_contact(masked, current, clause, channel, at):
                 current = _Builder(channel, [clause], at)
                 built.append(current)
@@ -109,12 +112,21 @@ def story_contacts(
                 current.channel = _refined(current.channel, channel)
                 current.at = current.at or at
         elif current is not None and clause.sentence == current.clauses[-1].sentence:
-            current.clauses.append(clause)  # more of what support said or did
+            # More of what support said or did; "第一次10/23早上" says when.
+            at = _time_of(masked, clause, clauses, times, purchase)
+            if at is not None and current.at is not None and _AGAIN.search(told) and (
+                at.date() != current.at.date()
+            ):
+                current = _Builder(current.channel, [clause], at)
+                built.append(current)
+            else:
+                current.clauses.append(clause)
+                current.at = current.at or at
         else:
             continue
         current.windows += _promises(masked, clause, windows, current.at or now, tz)
     _loose_tickets(norm, built, clauses)
-    return tuple(_contact(norm, b, tz) for b in built)
+    return tuple(_contact(norm, masked, b, tz) for b in built)
 
 
 def _named(text: str) -> Channel | None:
@@ -147,6 +159,7 @@ def _new_contact(
 
 
 def _time_of(
+    text: str,
     clause: Clause,
     clauses: list[Clause],
     times: list[tuple[int, int, datetime]],
@@ -154,7 +167,13 @@ def _time_of(
 ) -> datetime | None:
     """When a contact was made: a time in its clause, or in a clause of the same sentence just
     before it that says nothing else ("3月3号，打了客服电话")."""
-    own = [t for s, e, t in times if clause.start <= s < clause.end and (s, e) != purchase]
+    cues = [(m.span(), "contact") for m in _REACHED.finditer(text, clause.start, clause.end)]
+    cues += [(m.span(), "buy") for m in _BUY.finditer(text, clause.start, clause.end)]
+    own = [
+        t for s, e, t in times
+        if clause.start <= s < clause.end and (s, e) != purchase
+        and nearest((s, e), cues) != "buy"  # "bought it last tuesday, support said…"
+    ]  # fmt: skip
     if own:
         return own[0]
     i = clauses.index(clause)
@@ -202,7 +221,7 @@ def _loose_tickets(norm: Norm, built: list[_Builder], clauses: list[Clause]) -> 
             before[-1].ticket = m.group("id")
 
 
-def _contact(norm: Norm, b: _Builder, tz: ZoneInfo) -> Contact:
+def _contact(norm: Norm, masked: str, b: _Builder, tz: ZoneInfo) -> Contact:
     """The contact read, its promise counted from when it was made."""
     ticket = agent = None
     for clause in b.clauses:
@@ -212,7 +231,7 @@ def _contact(norm: Norm, b: _Builder, tz: ZoneInfo) -> Contact:
     window: Window | None = None
     if b.windows:
         start, end, window = b.windows[0]
-        promise = _promise_words(norm, b, start, end)
+        promise = _promise_words(norm, masked, b, start, end)
         window = Window(norm.quote(start, end), window.amount, window.unit, window.until)
         if window.until is not None and b.at is not None:
             # "客服说明天下午6点前处理": tomorrow from the contact, not from the day of typing.
@@ -230,11 +249,12 @@ def _contact(norm: Norm, b: _Builder, tz: ZoneInfo) -> Contact:
 _PROMISE_END = re.compile(r"[,，。!?;\n]|但|可是|却|结果|然而|到现在|至今|\bbut\b|\bthen\b", re.I)
 
 
-def _promise_words(norm: Norm, b: _Builder, start: int, end: int) -> str:
+def _promise_words(norm: Norm, masked: str, b: _Builder, start: int, end: int) -> str:
     """What was promised, in the user's words: from what support said to the clause's end."""
     clause = next(c for c in b.clauses if c.start <= start < c.end)
     said = [m for m in _SAID.finditer(norm.text, clause.start, start)]
     begin = said[-1].end() if said else start
-    stop = _PROMISE_END.search(norm.text, end, clause.end)
-    words = norm.quote(begin, stop.start() if stop else clause.end).strip(" ,，")
+    stop = _PROMISE_END.search(masked, end, clause.end)
+    blank = next((i for i in range(end, clause.end) if masked[i] != norm.text[i]), clause.end)
+    words = norm.quote(begin, min(stop.start() if stop else clause.end, blank)).strip(" ,，")
     return words[:120] or norm.quote(start, end)

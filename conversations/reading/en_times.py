@@ -29,7 +29,7 @@ _HOUR_WORDS = {
 }  # fmt: skip
 _HOUR = r"(?:1[0-2]|0?[1-9]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
 _AMPM = r"(?P<ampm>am|pm|a\.m\.?|p\.m\.?)"
-_PART = r"""(?P<part>(?:in\s+the\s+)?(?:morning|afternoon|evening)|at\s+night|tonight
+_PART = r"""(?P<part>(?:in\s+the\s+)?(?:morning|afternoon|evening|night)|at\s+night|tonight
     |this\s+(?:morning|afternoon|evening)|last\s+night|(?:yesterday|tomorrow)\s+(?:morning
     |afternoon|evening|night))"""
 _CLOCK = rf"""(?P<clock>
@@ -56,7 +56,7 @@ _DAY = rf"""(?P<day>(?P<erel>the\s+(?:next|following)\s+(?:day|morning|afternoon
 _AGO = r"""(?P<ago>(?:(?:about|around|roughly|approximately|nearly|almost|over|like|just)\s+)?
     (?P<agon>\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|a\s+couple\s+of
     |a\s+few|couple\s+of)\s+(?P<agou>minutes?|mins?|hours?|hrs?|days?|weeks?|months?)\s+ago)"""
-_AT = r"(?:(?:at|around|about|@|by\s+around)\s+)"
+_AT = r"(?:(?:at\s+around|at\s+about|at|around|about|@|by\s+around)\s+)"
 _BARE_WEEKDAY = re.compile(
     rf"(?:(?:last|this|next|on|past|this\s+past|this\s+coming|coming)\s+)?{_WD}", re.I
 )

@@ -127,7 +127,7 @@ def scan_times(
     now_local = now.astimezone(tz)
     found = _scan_dated(text, now_local, tz)
     if inherit_date:
-        found = _inherit_dates(found, now_local.date())
+        found = _inherit_dates(found, now_local)
     return [(f.start, f.end, f.at.astimezone(UTC)) for f in found]
 
 
@@ -212,9 +212,10 @@ def _cn_found(m: re.Match[str], start: int, end: int, at: datetime) -> _Found:
     return _Found(start, end, at, dated, yearless, clock, same, relative)
 
 
-def _inherit_dates(found: list[_Found], today: date) -> list[_Found]:
+def _inherit_dates(found: list[_Found], now_local: datetime) -> list[_Found]:
     """Bare clock times moved to the day of the dated expression before them, and yearless
     dates to the first such day since it ("2024年11月3日 … 11月5日" is 2024-11-05)."""
+    today = now_local.date()
     out: list[_Found] = []
     last: datetime | None = None
     for f in found:
@@ -228,17 +229,21 @@ def _inherit_dates(found: list[_Found], today: date) -> list[_Found]:
         if f.yearless and last is not None:
             at = _since(at, last.date(), today)
         if f.clock and last is not None:
-            at = _clock_after(f.clock, last)
+            at = _clock_after(f.clock, last, now_local) or at
         out.append(replace(f, at=at))
         last = at
     return out
 
 
-def _clock_after(clock: tuple[timedelta, ...], last: datetime) -> datetime:
+def _clock_after(
+    clock: tuple[timedelta, ...], last: datetime, now_local: datetime
+) -> datetime | None:
     """A bare clock on the day of the time told before it: the first reading not before that
-    time ("下午2点买的，3点发现" is 15:00), else the latest."""
+    time ("下午2点买的，3点发现" is 15:00), else the latest; never one still to come."""
     midnight = datetime(last.year, last.month, last.day, tzinfo=last.tzinfo)
-    readings = [midnight + offset for offset in clock]
+    readings = [r for r in (midnight + offset for offset in clock) if r <= now_local]
+    if not readings:
+        return None
     return min((r for r in readings if r >= last), default=max(readings))
 
 
