@@ -229,12 +229,13 @@ def score_time(item: dict[str, Any], got: datetime | Window | None, score: Score
     elif isinstance(got, Window):
         ok = same_window(str(want), got)
     elif isinstance(got, datetime):
-        ok = _same_future(str(want), got) if item["sense"] == "future" else same_time(str(want), got)
+        future = item["sense"] == "future"
+        ok = _same_future(str(want), got) if future else same_time(str(want), got)
     else:
         ok = False
     shown = got if not isinstance(got, datetime) else got.astimezone(BEIJING)
-    score.add((item["category"], "all"), ok,
-              f"{item['id']} {item['text']!r} ({item['sense']}): want {want!r}, got {shown!r}")  # fmt: skip
+    miss = f"{item['id']} {item['text']!r} ({item['sense']}): want {want!r}, got {shown!r}"
+    score.add((item["category"], "all"), ok, miss)
 
 
 def _same_future(want: str, got: datetime) -> bool:
