@@ -11,7 +11,10 @@ from conversations.reading.normalize import read
     ("typed", "read_as"),
     [
         # A Chinese phone keyboard: full-width punctuation, digits and the yuan sign.
-        ("付款时间２０２４－０５－１２ ２１：０８，金额￥150.00！", "付款时间2024-05-12 21:08,金额¥150.00!"),
+        (
+            "付款时间２０２４－０５－１２ ２１：０８，金额￥150.00！",
+            "付款时间2024-05-12 21:08,金额¥150.00!",
+        ),
         ("（订单号：ＷＬ１２３）", "(订单号:WL123)"),
         # Traditional characters, by OpenCC.
         ("兩天前上週二買了點數卡", "两天前上周二买了点数卡"),
