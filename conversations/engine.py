@@ -26,6 +26,7 @@ from conversations.model import (
     Channel,
     Contact,
     DemandAction,
+    DoubtKind,
     EvidenceClaim,
     EvidenceGroup,
     EvidenceItem,
@@ -36,7 +37,17 @@ from conversations.model import (
     WindowUnit,
     utc,
 )
-from conversations.reading import amounts, demands, ids, issues, story, times, windows
+from conversations.reading import (
+    amounts,
+    demands,
+    doubts,
+    ids,
+    issues,
+    rules,
+    story,
+    times,
+    windows,
+)
 from conversations.replies import Button, Reply
 from conversations.states import EDITABLE, INTAKE_ORDER, State, Target, Trigger, target
 
@@ -61,6 +72,7 @@ MAX_SHORT = 200  # any other single answer
 MAX_EVENTS = model.MAX_EVENTS
 MAX_CONTACTS = 20
 MAX_AMOUNT_CENTS = 100_000_000  # 100万元: above that it is a typo, not a card code
+REPEAT_WINDOW = timedelta(minutes=1)  # the same text again within this changes nothing
 FUTURE_TOLERANCE = timedelta(minutes=2)  # clocks differ a little
 _ORDER_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{3,39}")  # a bare order number as typed
 _BARE_AMOUNT = re.compile(r"\s*(\d{1,9}(?:\.\d{1,2})?)\s*")  # "98" or "98.5" with no unit
@@ -85,6 +97,8 @@ class Session:
     focus: int | None = None  # the evidence item being described
     inbox: tuple[Evidence, ...] = ()  # evidence sent outside a case, until the user says whose
     albums: tuple[evidence.Album, ...] = ()  # the latest albums' tallies, for their one reply
+    last_text: str | None = None  # the user's last text, and when it came: a repeat within
+    last_at: datetime | None = None  # REPEAT_WINDOW is the same message delivered twice
 
 
 @dataclass(frozen=True)
@@ -159,7 +173,10 @@ def step(session: Session, cases: Mapping[int, Case], event: Event, ctx: Ctx) ->
             if case is not None and session.state is not State.IDLE:
                 replies.append(ask(session, case))
             return Outcome(session, replies=tuple(replies))
+        case Text(text=text) if _repeated(session, text, ctx):
+            return Outcome(session, replies=(Reply("repeat_ignored"),))
         case Text(text=text):
+            session = replace(session, last_text=text, last_at=ctx.now)
             if session.state is State.IDLE or case is None:
                 return Outcome(session, replies=(_idle_hint(cases),))
             limit = MAX_STORY if session.state is State.ASK_STORY else MAX_FIELD.get(
@@ -415,6 +432,12 @@ def _case_view(case: Case, ctx: Ctx) -> tuple[Reply, ...]:
         (Button("delete", str(case.no), label="btn.delete"),),
     )
     return (Reply("case_view", data, rows),)
+
+
+def _repeated(session: Session, text: str, ctx: Ctx) -> bool:
+    """The same text the user sent within the last minute: one message delivered twice."""
+    last = session.last_at
+    return session.last_text == text and last is not None and ctx.now - last < REPEAT_WINDOW
 
 
 def _settings(tz: str, quiet: bool) -> Reply:
@@ -742,9 +765,38 @@ def _on_story(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
         demand_vague=None if facts.demand_action or case.demand_action else facts.demand_vague,
         rule_citation=facts.rule_citation or case.rule_citation,
         rule_done=case.rule_done or facts.rule_citation is not None,
+        doubts=facts.doubts,
     )
     understood = Reply("story_understood", {"case": facts_case, "found": facts.found})
     return _Accepted(facts_case, Trigger.STORY, (understood,))
+
+
+# The question a doubt's field would ask: a typed answer to the doubt is read as its answer.
+_DOUBT_QUESTION = {
+    DoubtKind.DAY: State.ASK_PURCHASE_TIME,
+    DoubtKind.WEEKDAY: State.ASK_DEMAND_DEADLINE,
+    DoubtKind.AMOUNT: State.ASK_AMOUNT,
+}
+
+
+def _on_doubt(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
+    doubt, rest = case.doubts[0], case.doubts[1:]
+    settled = case.with_(doubts=rest)
+    if isinstance(ev, Text):
+        typed = _HANDLERS[_DOUBT_QUESTION[doubt.kind]](s, settled, ev, ctx)
+        if isinstance(typed, _Rejected):
+            return typed
+        return _Accepted(typed.case, Trigger.ANSWER, typed.replies)
+    if ev.action == "skip":
+        return _Accepted(settled, Trigger.SKIP)  # neither: the field's own question asks
+    if ev.action != "doubt" or not ev.value.isdigit() or int(ev.value) >= len(doubt.shown):
+        return _Rejected(Reply("use_buttons_or_text"))
+    i = int(ev.value)
+    if doubt.kind is DoubtKind.DAY:
+        return _Accepted(settled.with_(purchased_at=utc(doubt.times[i])), Trigger.ANSWER)
+    if doubt.kind is DoubtKind.WEEKDAY:
+        return _Accepted(settled.with_(demand_deadline=doubt.windows[i]), Trigger.ANSWER)
+    return _Accepted(settled.with_(amount_cents=doubt.amounts[i]), Trigger.ANSWER)
 
 
 def _on_platform(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
@@ -803,6 +855,11 @@ def _on_purchase_time(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Re
     at = _read_past_time(ev.text, ctx)
     if isinstance(at, _Rejected):
         return at
+    # "3号" on the 9th: this month's or last month's? Asked (once), not guessed.
+    asking = s.state is not State.ASK_DOUBT
+    doubt = doubts.day_doubt(ev.text, at, ctx.now, ctx.tz) if asking else None
+    if doubt is not None:
+        return _Accepted(case.with_(doubts=(doubt, *case.doubts)), Trigger.ANSWER)
     return _Accepted(case.with_(purchased_at=at), Trigger.ANSWER)
 
 
@@ -840,7 +897,7 @@ def _on_events(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
         return _Rejected(Reply("use_buttons_or_text"))
     found = times.find_times(ev.text, ctx.now, ctx.tz)
     if not found:
-        return _Rejected(Reply("reask_event"))
+        return _untimed_event(case, ev.text)
     phrase, at = found[0]
     if case.purchased_at is not None:
         at = times.parse_time(phrase, ctx.now, ctx.tz, after=case.purchased_at) or at
@@ -852,9 +909,21 @@ def _on_events(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
     if len(case.events) >= MAX_EVENTS:
         return _Rejected(Reply("too_many", {"limit": MAX_EVENTS}))
     event = TimelineEvent(at=utc(at), text=what)
-    events = tuple(sorted((*case.events, event), key=lambda e: e.at))
+    events = model.in_order((*case.events, event))
     added = Reply("event_added", {"event": event})
     return _Accepted(case.with_(events=events), Trigger.ADD, (added,))
+
+
+def _untimed_event(case: Case, text: str) -> _Result:
+    """An event the user gives without a time: kept, its time unknown (never made up)."""
+    what = _one_line(text)
+    if len(what) < 2:
+        return _Rejected(Reply("reask_event"))
+    if len(case.events) >= MAX_EVENTS:
+        return _Rejected(Reply("too_many", {"limit": MAX_EVENTS}))
+    event = TimelineEvent(at=None, text=what)
+    added = Reply("event_added", {"event": event})
+    return _Accepted(case.with_(events=(*case.events, event)), Trigger.ADD, (added,))
 
 
 def _drop(case: Case, field: str, value: str, template: str, name: str) -> _Result:
@@ -924,9 +993,16 @@ def _on_contact_promise(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _
         else:
             return _Rejected(Reply("use_buttons_or_text"))
     else:
-        promise = ev.text.strip()
+        promise: str | None = ev.text.strip()
+        made = s.pending.at or ctx.now
         # "明天下午6点前" is the day after the contact, not after the day it is typed.
-        window = windows.promise_window(promise, s.pending.at or ctx.now, ctx.tz)
+        window = windows.promise_window(ev.text.strip(), made, ctx.tz)
+        if window is None and times.only_a_time(ev.text):
+            # A bare time is when they promised to answer by, not what they promised.
+            by = times.parse_future_time(ev.text, made, ctx.tz)
+            if by is None or by <= made:
+                return _Rejected(Reply("reask_promise_time"))
+            promise, window = None, Window(ev.text.strip(), until=by)
         contact = replace(s.pending, promise=promise, window=window)
     saved = case.with_(contacts=(*case.contacts, contact))
     trigger = Trigger.SKIP if contact.promise is None and contact.window is None else Trigger.ANSWER
@@ -999,6 +1075,11 @@ def _on_demand_deadline(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _
         return _Rejected(Reply("reask_deadline"))
     if _future(window, ctx) is None:
         return _Rejected(Reply("deadline_in_past"))
+    # "这周五之前" on a Sunday: that Friday has passed; the coming one is confirmed first.
+    doubt = None if s.state is State.ASK_DOUBT else doubts.weekday_doubt(
+        window.text, window, ctx.now, ctx.tz)
+    if doubt is not None:
+        return _Accepted(case.with_(doubts=(doubt, *case.doubts)), Trigger.ANSWER)
     return _Accepted(case.with_(demand_deadline=window), Trigger.ANSWER)
 
 
@@ -1008,7 +1089,7 @@ def _on_rule(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
             return _Accepted(case.with_(rule_done=True), Trigger.SKIP)
         return _Rejected(Reply("use_buttons_or_text"))
     rule = _one_line(ev.text)
-    if len(rule) < 4:
+    if len(rule) < 4 or not rules.looks_like_rule(rule):
         return _Rejected(Reply("reask_rule"))
     return _Accepted(case.with_(rule_citation=rule, rule_done=True), Trigger.ANSWER)
 
@@ -1152,6 +1233,7 @@ def _on_review(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
 
 _HANDLERS: dict[State, _Handler] = {
     State.ASK_STORY: _on_story,
+    State.ASK_DOUBT: _on_doubt,
     State.ASK_PLATFORM: _on_platform,
     State.ASK_ORDER_NO: _on_order_no,
     State.ASK_PRODUCT: _on_product,
@@ -1186,6 +1268,7 @@ _HANDLERS: dict[State, _Handler] = {
 def _answered(state: State, case: Case) -> bool:
     """Whether the case already answers the question asked in `state`."""
     return {
+        State.ASK_DOUBT: not case.doubts,
         State.ASK_PLATFORM: case.platform is not None,
         State.ASK_ORDER_NO: case.order_no is not None,
         State.ASK_PRODUCT: case.product is not None,
@@ -1253,6 +1336,10 @@ def ask(session: Session, case: Case) -> Reply:
     rows: list[tuple[Button, ...]] = []
     if state is State.ASK_STORY:
         rows = [(b("btn.step_by_step", "steps"),)]
+    elif state is State.ASK_DOUBT and case.doubts:
+        rows = [(Button("doubt", str(i), text=shown, seq=seq),)
+                for i, shown in enumerate(case.doubts[0].shown)]
+        rows.append((b("btn.doubt_neither", "skip"),))
     elif state is State.ASK_PLATFORM:
         rows = [(b("btn.platform_default", "platform"),)]
     elif state is State.ASK_ISSUE_TYPE:

@@ -17,6 +17,7 @@ from conversations.model import (
     EvidenceGroup,
     EvidenceItem,
     TimelineEvent,
+    in_order,
     utc,
 )
 
@@ -110,7 +111,7 @@ def add(case: Case, ev: Evidence, now: datetime) -> tuple[Case, EvidenceItem]:
     if item.origin_at is not None and len(events) < MAX_EVENTS:
         # The seed's 沟通记录: who said what, when — from the forward's own date.
         event = TimelineEvent(item.origin_at, _event_line(item), evidence=item.id)
-        events = tuple(sorted((*events, event), key=lambda e: e.at))
+        events = in_order((*events, event))
     return case.with_(evidence=(*case.evidence, item), events=events, evidence_seq=no), item
 
 

@@ -118,12 +118,22 @@ class Entry:
     undated: bool = False  # a contact recorded without its time: placed at the case's start
 
 
+def _events(case: Case) -> list[Entry]:
+    """The timeline's events; one without a time stands after the one told before it."""
+    out: list[Entry] = []
+    last = case.purchased_at or case.created_at
+    for e in case.events:
+        last = e.at or last
+        out.append(Entry(last, "event", e, undated=e.at is None))
+    return out
+
+
 def timeline(case: Case) -> list[Entry]:
     """Everything that happened, newest last."""
     entries: list[Entry] = []
     if case.purchased_at:
         entries.append(Entry(case.purchased_at, "purchase", case))
-    entries += [Entry(e.at, "event", e) for e in case.events]
+    entries += _events(case)
     entries += [
         Entry(contact_start(case, c), "contact", c, undated=c.at is None) for c in case.contacts
     ]

@@ -225,6 +225,50 @@ class RoughTime(datetime):
         return f"RoughTime.of({self.exact()!r}, {self.part!r})"
 
 
+class DoubtKind(StrEnum):
+    """What a story can say two ways."""
+
+    DAY = "day"  # "3号": this month's or last month's
+    WEEKDAY = "weekday"  # "这周五之前" said on a weekend: that Friday has passed
+    AMOUNT = "amount"  # two sums, neither said to be the one paid
+
+
+@dataclass(frozen=True)
+class Doubt:
+    """A fact a story gives two ways: the bot asks which one was meant instead of guessing."""
+
+    kind: DoubtKind
+    said: str  # the user's own words
+    shown: tuple[str, ...]  # each option as a button shows it ("2026-12-03", "¥88.00")
+    times: tuple[datetime, ...] = ()  # DAY: the purchase time meant
+    windows: tuple[Window, ...] = ()  # WEEKDAY: the deadline meant
+    amounts: tuple[int, ...] = ()  # AMOUNT: the sum paid, in fen
+
+    def to_json(self) -> dict[str, Any]:
+        """Serialise for storage."""
+        return {
+            "kind": self.kind.value,
+            "said": self.said,
+            "shown": list(self.shown),
+            "times": [_dt_out(t) for t in self.times],
+            "windows": [w.to_json() for w in self.windows],
+            "amounts": list(self.amounts),
+        }
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> Doubt:
+        """Deserialise from storage."""
+        times = tuple(t for t in (_dt_in(x) for x in d.get("times", [])) if t is not None)
+        return cls(
+            kind=DoubtKind(d["kind"]),
+            said=d["said"],
+            shown=tuple(d.get("shown", [])),
+            times=times,
+            windows=tuple(Window.from_json(w) for w in d.get("windows", [])),
+            amounts=tuple(int(a) for a in d.get("amounts", [])),
+        )
+
+
 class WindowUnit(StrEnum):
     """The unit of a relative response window."""
 
@@ -265,9 +309,9 @@ class Window:
 
 @dataclass(frozen=True)
 class TimelineEvent:
-    """One timestamped thing that happened."""
+    """One thing that happened, with its time when the user knows it."""
 
-    at: datetime  # UTC
+    at: datetime | None  # UTC; None when the user does not remember (never made up)
     text: str
     evidence: int | None = None  # the forwarded item this event came from, removed with it
 
@@ -281,9 +325,17 @@ class TimelineEvent:
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> TimelineEvent:
         """Deserialise from storage."""
-        at = _dt_in(d["at"])
-        assert at is not None
-        return cls(at=at, text=d["text"], evidence=d.get("evidence"))
+        return cls(at=_dt_in(d.get("at")), text=d["text"], evidence=d.get("evidence"))
+
+
+def in_order(events: tuple[TimelineEvent, ...]) -> tuple[TimelineEvent, ...]:
+    """Events by time; one without a time stays right after the event told before it."""
+    keyed: list[tuple[datetime, int, TimelineEvent]] = []
+    last = datetime.min.replace(tzinfo=UTC)
+    for i, event in enumerate(events):
+        last = event.at if event.at is not None else last
+        keyed.append((last, i, event))
+    return tuple(e for _, _, e in sorted(keyed, key=lambda k: (k[0], k[1])))
 
 
 @dataclass(frozen=True)
@@ -386,6 +438,7 @@ class Case:
     rule_done: bool = False  # the user answered or skipped the rule question
     evidence_claims: tuple[EvidenceClaim, ...] = ()
     evidence_done: bool = False
+    doubts: tuple[Doubt, ...] = ()  # what a story said two ways, asked before anything else
     company_name: str | None = None  # the respondent, for 12315 and mediation
     company_code: str | None = None  # 统一社会信用代码
     company_address: str | None = None
@@ -462,6 +515,7 @@ class Case:
             rule_done=bool(d.get("rule_done")),
             evidence_claims=tuple(EvidenceClaim(e) for e in d.get("evidence_claims", [])),
             evidence_done=bool(d.get("evidence_done")),
+            doubts=tuple(Doubt.from_json(x) for x in d.get("doubts", [])),
             company_name=d.get("company_name"),
             company_code=d.get("company_code"),
             company_address=d.get("company_address"),
@@ -492,6 +546,7 @@ class StoryFacts:
     demand_deadline: Window | None = None
     demand_vague: str | None = None  # the user's demand when it names no concrete action
     rule_citation: str | None = None
+    doubts: tuple[Doubt, ...] = ()  # facts said two ways, left out above until asked
     found: tuple[str, ...] = field(default_factory=tuple)  # names of the fields found
 
 

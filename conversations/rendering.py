@@ -194,9 +194,16 @@ def window_text(w: Window | None, labels: dict[str, str], lang: Lang | None = No
     if w is None:
         return ""
     foreign = lang is not None and has_cjk(w.text) != (lang is Lang.ZH)
+    if w.unit is None and w.until is not None and not _BY_WORDS.search(w.text):
+        # A promise given only as a time ("2023年10月1日 14:02"): by then.
+        return labels["window.by"].replace("T", w.text)
     if w.unit is None or (w.text and not foreign):
         return w.text
     return labels[f"unit.{w.unit}"].replace("N", str(w.amount))
+
+
+# Words that already make a time a deadline.
+_BY_WORDS = re.compile(r"前|为止|以内|之内|内|\b(?:by|before|until|till|within)\b", re.I)
 
 
 def has_cjk(text: str | None) -> bool:

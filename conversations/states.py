@@ -11,6 +11,7 @@ class State(StrEnum):
 
     IDLE = "idle"
     ASK_STORY = "ask_story"
+    ASK_DOUBT = "ask_doubt"  # which of two readings of the story was meant
     ASK_PLATFORM = "ask_platform"
     ASK_ORDER_NO = "ask_order_no"
     ASK_PRODUCT = "ask_product"
@@ -75,6 +76,7 @@ class Target(StrEnum):
 
 # The intake asks these in order; NEXT skips the ones the case already answers.
 INTAKE_ORDER: tuple[State, ...] = (
+    State.ASK_DOUBT,
     State.ASK_PLATFORM,
     State.ASK_ORDER_NO,
     State.ASK_PRODUCT,
@@ -91,7 +93,9 @@ INTAKE_ORDER: tuple[State, ...] = (
 )
 
 # Questions the review can send the user back to.
-EDITABLE: tuple[State, ...] = tuple(s for s in INTAKE_ORDER if s is not State.ASK_ISSUE_DETAIL)
+EDITABLE: tuple[State, ...] = tuple(
+    s for s in INTAKE_ORDER if s not in (State.ASK_DOUBT, State.ASK_ISSUE_DETAIL)
+)
 
 # Every state other than IDLE asks a question that /cancel or /new can leave.
 _ASKING: tuple[State, ...] = tuple(s for s in State if s is not State.IDLE)
@@ -103,6 +107,8 @@ TRANSITIONS: dict[tuple[State, Trigger], State | Target] = {
     (_S.IDLE, _T.RESUME): Target.NEXT,
     (_S.ASK_STORY, _T.STORY): Target.NEXT,
     (_S.ASK_STORY, _T.STEP_BY_STEP): Target.NEXT,
+    (_S.ASK_DOUBT, _T.ANSWER): Target.NEXT,
+    (_S.ASK_DOUBT, _T.SKIP): Target.NEXT,
     (_S.ASK_PLATFORM, _T.ANSWER): Target.NEXT,
     (_S.ASK_ORDER_NO, _T.ANSWER): Target.NEXT,
     (_S.ASK_PRODUCT, _T.ANSWER): Target.NEXT,

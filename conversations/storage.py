@@ -177,7 +177,8 @@ class Tx:
     async def session(self, user_id: int) -> Session:
         """A user's session; a fresh one if none is stored."""
         async with self._db.execute(
-            "SELECT state, seq, case_no, pending, focus, inbox, albums FROM sessions "
+            "SELECT state, seq, case_no, pending, focus, inbox, albums, last_text, last_at "
+            "FROM sessions "
             "WHERE user_id = ?",
             (user_id,),
         ) as cur:
@@ -187,7 +188,10 @@ class Tx:
         pending = Contact.from_json(json.loads(row[3])) if row[3] else None
         inbox = tuple(_evidence_in(e) for e in json.loads(row[5])) if row[5] else ()
         albums = tuple(Album.from_json(a) for a in json.loads(row[6])) if row[6] else ()
-        return Session(State(row[0]), int(row[1]), row[2], pending, row[4], inbox, albums)
+        last_at = datetime.fromisoformat(row[8]) if row[8] else None
+        return Session(
+            State(row[0]), int(row[1]), row[2], pending, row[4], inbox, albums, row[7], last_at
+        )
 
     async def save_session(self, user_id: int, s: Session) -> None:
         """Store a user's session."""
@@ -195,13 +199,15 @@ class Tx:
         inbox = json.dumps([_evidence_out(e) for e in s.inbox], ensure_ascii=False)
         albums = json.dumps([a.to_json() for a in s.albums], ensure_ascii=False)
         await self._db.execute(
-            "INSERT INTO sessions (user_id, state, seq, case_no, pending, focus, inbox, albums) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+            "INSERT INTO sessions (user_id, state, seq, case_no, pending, focus, inbox, albums, "
+            "last_text, last_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (user_id) DO UPDATE SET state = excluded.state, seq = excluded.seq, "
             "case_no = excluded.case_no, pending = excluded.pending, focus = excluded.focus, "
-            "inbox = excluded.inbox, albums = excluded.albums",
+            "inbox = excluded.inbox, albums = excluded.albums, last_text = excluded.last_text, "
+            "last_at = excluded.last_at",
             (user_id, s.state.value, s.seq, s.case_no, pending, s.focus,
-             inbox if s.inbox else None, albums if s.albums else None),
+             inbox if s.inbox else None, albums if s.albums else None, s.last_text,
+             utc(s.last_at).isoformat() if s.last_at else None),
         )
 
     async def cases(self, user_id: int) -> dict[int, Case]:

@@ -20,6 +20,7 @@ from conversations.model import (
     TimelineEvent,
     Window,
 )
+from conversations.reading.windows import states_a_window
 
 # Channels where the user talks to the platform; the others are complaints filed in writing.
 TALK_CHANNELS = frozenset({Channel.PLATFORM_SUPPORT, Channel.PHONE, Channel.OTHER})
@@ -114,6 +115,7 @@ class Rule:
     source: str  # 《虚拟商品售后规则》第5条, or the user's words when they name no 《》
     clause: str  # 卡密失效需在24小时内处理; empty when only the source was given
     named: bool  # the source is a 《》 title
+    window: bool = False  # the rule states a time ("24小时内处理"): a text may say it was missed
 
 
 @dataclass(frozen=True)
@@ -281,13 +283,14 @@ def split_rule(citation: str | None) -> Rule | None:
     if not citation:
         return None
     m = _RULE.match(citation)
+    window = states_a_window(citation)
     if m is None or (m.group(3) and not m.group(2)):
-        return Rule(citation.strip(), "", False)
+        return Rule(citation.strip(), "", False, window)
     source, clause = m.group(1).strip(), m.group(3).strip()
     if len(clause) >= 2 and clause[0] in _QUOTES and clause[-1] in _QUOTES:
         clause = clause[1:-1].strip()  # quoted once by the text, not twice
     clause = clause.rstrip("。.;；")
-    return Rule(source, clause, True)
+    return Rule(source, clause, True, window)
 
 
 def defect(case: Case) -> str | None:

@@ -22,6 +22,7 @@ from conversations.model import Case, Contact, RoughTime, Window, WindowUnit
 from conversations.reading.normalize import normalise
 from conversations.reading.times import parse_future_time, parse_time
 from conversations.reading.windows import find_window, promise_window
+from conversations.states import State
 
 CORPUS = Path(__file__).parent / "corpus"
 STORY_FILES = ("stories_zh_cn.yaml", "stories_zh_tw_en.yaml")
@@ -103,8 +104,10 @@ def score_story(story: dict[str, Any], out: Outcome, score: Score) -> None:
 
 def asked_about(out: Outcome) -> str | None:
     """What the bot asked to clarify after the story, if anything."""
-    doubt = getattr(out.session, "doubt", None)
-    return str(doubt.field) if doubt is not None else None
+    case = out.changed[0] if out.changed else None
+    if out.session.state is not State.ASK_DOUBT or case is None or not case.doubts:
+        return None
+    return case.doubts[0].kind.value
 
 
 def story_value(case: Case, name: str) -> object:

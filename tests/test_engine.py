@@ -173,7 +173,6 @@ BAD_INPUT = [
     (State.ASK_PURCHASE_TIME, Text("明天晚上8点"), "time_in_future"),
     (State.ASK_PURCHASE_TIME, Text("2月30日 10:00"), "reask_time"),
     (State.ASK_ISSUE_TYPE, Text("说不清"), "reask_issue_type"),
-    (State.ASK_EVENTS, Text("激活失败"), "reask_event"),
     (State.ASK_EVENTS, Text("明天上午10点 激活失败"), "time_in_future"),
     (State.ASK_DEMAND_ACTION, Text("你们必须处理"), "vague_demand"),
     (State.ASK_DEMAND_ACTION, Text("给个说法"), "vague_demand"),

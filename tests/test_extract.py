@@ -640,7 +640,8 @@ STORIES: list[tuple[str, StoryFacts]] = [
             contacts=(Contact(Channel.PLATFORM_SUPPORT, agent="8801"),),
         ),
     ),
-    (  # several contacts; a bare 下午3点 takes the day before it; vague demand with deadline
+    (  # several contacts; a bare 下午3点 takes the day before it (the same contact), 今天上午又问
+        # is another; vague demand with deadline
         "前天晚上11点半在未来卡盟充值了原神创世结晶，订单号WL20250303777，付款68元，一直没到账。"
         "昨天上午10点联系客服，客服说2小时内到账，下午3点再问，客服说已提交技术，今天上午又问，"
         "还是没有回复。根据《未来卡盟用户服务协议》第12条，充值未到账应在2小时内处理。"
@@ -656,12 +657,15 @@ STORIES: list[tuple[str, StoryFacts]] = [
                 ev(at(2025, 3, 4, 15), "再问，客服说已提交技术"),
                 ev(rough(2025, 3, 5, 10, Part.MORNING), "又问，还是没有回复"),
             ),
-            contacts=(Contact(
-                Channel.PLATFORM_SUPPORT,
-                at=at(2025, 3, 4, 10),
-                promise="2小时内到账",
-                window=rel("2小时内", 2, H),
-            ),),
+            contacts=(
+                Contact(
+                    Channel.PLATFORM_SUPPORT,
+                    at=at(2025, 3, 4, 10),
+                    promise="2小时内到账",
+                    window=rel("2小时内", 2, H),
+                ),
+                Contact(Channel.PLATFORM_SUPPORT, at=rough(2025, 3, 5, 10, Part.MORNING)),
+            ),
             demand_deadline=Window("今天18:00之前", until=at(2025, 3, 5, 18)),
             demand_vague="请在今天18:00之前处理完毕",
             rule_citation="《未来卡盟用户服务协议》第12条，充值未到账应在2小时内处理",
@@ -758,6 +762,8 @@ STORIES: list[tuple[str, StoryFacts]] = [
             product="面值100元的Steam卡",
             amount_cents=9500,
             purchased_at=day(2025, 2, 24),
+            # 第二天 is counted from the purchase
+            events=(ev(day(2025, 2, 25), "同样的卡降价到80元，客服答应补偿但一直没兑现"),),
             contacts=(Contact(Channel.PLATFORM_SUPPORT),),
             demand_action=DIFFERENCE,
             demand_text="退差价15元",
@@ -776,19 +782,24 @@ STORIES: list[tuple[str, StoryFacts]] = [
             purchased_at=day(2025, 2, 25),
             issue_type=IssueType.INVALID_CODE,
             events=(
+                ev(day(2025, 2, 25), "I reported it"),  # "the same day": the purchase's
                 ev(
                     at(2025, 2, 26, 11),
                     "the staff ID: S-22 said a new code would come in 2 "
                     "working days",
                 ),
             ),
-            contacts=(Contact(
-                Channel.PLATFORM_SUPPORT,
-                at=at(2025, 2, 26, 11),
-                agent="S-22",
-                promise="a new code would come in 2 working days",
-                window=rel("in 2 working days", 2, WD),
-            ),),
+            contacts=(
+                Contact(Channel.PLATFORM_SUPPORT, at=day(2025, 2, 25)),
+                # a promise made on a later day counts from then: a contact of its own
+                Contact(
+                    Channel.PLATFORM_SUPPORT,
+                    at=at(2025, 2, 26, 11),
+                    agent="S-22",
+                    promise="a new code would come in 2 working days",
+                    window=rel("in 2 working days", 2, WD),
+                ),
+            ),
             demand_action=REISSUE,
             demand_text="reissue the code or refund me",
         ),

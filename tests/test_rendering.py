@@ -26,6 +26,8 @@ from conversations.model import (
     Channel,
     Contact,
     DemandAction,
+    Doubt,
+    DoubtKind,
     EvidenceClaim,
     EvidenceGroup,
     EvidenceItem,
@@ -60,6 +62,7 @@ def _case(**changes: Any) -> Case:
         events=(
             TimelineEvent(datetime(2024, 3, 2, 2, 20, tzinfo=UTC), "激活提示卡密无效"),
             TimelineEvent(datetime(2024, 3, 3, 2, 12, tzinfo=UTC), "客服回复:已提交技术"),
+            TimelineEvent(None, "换了一台手机再试,还是提示无效"),  # the time not remembered
         ),
         events_done=True,
         contacts=(
@@ -94,6 +97,17 @@ CASES = {
         demand_deadline=Window("明天下午6点前", until=datetime(2024, 3, 4, 10, 0, tzinfo=UTC)),
     ),
     "draft_empty": Case(no=1, created_at=datetime(2024, 3, 2, tzinfo=UTC)),
+    # What a story said two ways, asked about before anything else; one draft per kind.
+    **{
+        f"doubt_{d.kind}": Case(no=1, created_at=datetime(2024, 3, 2, tzinfo=UTC), doubts=(d,))
+        for d in (
+            Doubt(DoubtKind.DAY, "3号" + NASTY, ("2024-03-03", "2024-02-03"), times=(
+                datetime(2024, 3, 2, 16, 0, tzinfo=UTC), datetime(2024, 2, 2, 16, 0, tzinfo=UTC))),
+            Doubt(DoubtKind.WEEKDAY, "这周五之前", ("2024-03-08",), windows=(
+                Window("这周五之前", until=datetime(2024, 3, 8, 15, 59, tzinfo=UTC)),)),
+            Doubt(DoubtKind.AMOUNT, "88还是79", ("¥88.00", "¥79.00"), amounts=(8800, 7900)),
+        )
+    },
 }
 ITEMS = (
     EvidenceItem(1, "photo", EvidenceGroup.ORDER, datetime(2024, 3, 2, 3, 0, tzinfo=UTC),

@@ -32,6 +32,7 @@ from conversations.model import (
     TimelineEvent,
     Window,
     WindowUnit,
+    in_order,
 )
 from conversations.rendering import ELLIPSIS, TEXT_LIMIT, OutMessage, Texts, fmt_time
 from conversations.replies import Reply
@@ -112,10 +113,9 @@ def _case(rng: random.Random, index: int) -> tuple[Case, datetime]:
     issue = rng.choice(list(IssueType))
     action = rng.choice(list(DemandAction))
     n_events = MAX_EVENTS if full else rng.choice([0, 1, 2, 5, rng.randint(0, MAX_EVENTS)])
-    events = tuple(sorted(
-        (TimelineEvent(past(), field(State.ASK_EVENTS, 2)) for _ in range(n_events)),
-        key=lambda e: e.at,
-    ))
+    events = in_order(
+        tuple(TimelineEvent(past(), field(State.ASK_EVENTS, 2)) for _ in range(n_events))
+    )
     n_contacts = MAX_CONTACTS if full else rng.choice([0, 0, 1, 2, rng.randint(0, MAX_CONTACTS)])
     contacts = tuple(
         Contact(

@@ -29,8 +29,10 @@ _SENTENCE_END = re.compile(
 )
 # Ends a clause inside a sentence.
 _CLAUSE_END = re.compile(
-    r"[,，:：]\s*(?!\d{3}\b)"  # not a thousands separator ("1,299")
-    r"|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff\dA-Za-z])"  # "实付98元 10:20 激活失败"
+    r"[,，]\s*(?!\d{3}\b)"  # not a thousands separator ("1,299"); a colon joins a label
+    r"|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])"
+    # "实付98元 10:20 激活失败", but not between a label and its value ("订单号 123")
+    r"|(?<=[\u4e00-\u9fff])(?<![号码额付款格品间期台单名])\s+(?=[\dA-Za-z])"
     r"|(?<=[\d%])\s+(?=[\u4e00-\u9fff])"
     r"|(?<=[A-Za-z])\s+(?=[\u4e00-\u9fff])"
 )

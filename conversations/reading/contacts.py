@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from conversations.model import Channel, Contact, Window
@@ -18,7 +18,7 @@ from conversations.reading.agents import TICKET, contact_ids
 from conversations.reading.clauses import Clause, nearest
 from conversations.reading.normalize import Norm
 from conversations.reading.purchase import BUY as _BUY
-from conversations.reading.spans import Span
+from conversations.reading.spans import Span, trimmed
 from conversations.reading.windows import promise_window, scan_promises, scan_windows
 
 # Channels named outright, most specific first: a clause naming two ("客服电话") is the first.
@@ -59,6 +59,15 @@ _NOT_DONE = re.compile(
 )
 _AGAIN = re.compile(r"又|再次|再|重新|第[二三四2-4]次|又一次|\bagain\b|\banother\b|\bonce\s+more\b"
                     r"|\bfollow(?:ed)?\s+up\b", re.I)  # fmt: skip
+_UTC = ZoneInfo("UTC")
+# The user reaching out, as against support answering.
+_USER_ACTS = re.compile(
+    r"联系|找|问|打|拨|发|投诉|申请|催|留言|咨询|反馈|搵|揾|寄|提交(?!技术|给技术|到技术)|开了"
+    r"|\b(?:contacted|called|emailed"
+    r"|asked|reported|wrote|messaged|chased|complained|filed|reached|opened|raised|submitted|rang"
+    r"|phoned|tried)\b",
+    re.I,
+)
 # What support said: a window after these is their promise, not the user's.
 _SAID = re.compile(
     r"说|称|表示|承诺|答应|保证|告知|告诉|回复|答复|话|讲|让我等|叫我等|要我等|让我|叫我|要等|需要|要"
@@ -149,13 +158,21 @@ def _new_contact(
     if channel is not None and channel is not Channel.PLATFORM_SUPPORT and current.channel is None:
         return True  # "客服甩锅…打了他们电话": the phone is another contact
     if at is not None and current.at is not None and at.date() != current.at.date():
-        return True
+        # "3月4日客服回复已提交技术" answers the contact before; a promise made then is new.
+        return bool(_USER_ACTS.search(told) or _promised_here(text, clause))
     if at is not None and current.at is None and _AGAIN.search(told):
         return True
     if _AGAIN.search(told) and clause.sentence != current.clauses[-1].sentence:
         return True
     ticket = TICKET.search(told)
     return bool(ticket and current.ticket and ticket.group("id") != current.ticket)
+
+
+def _promised_here(text: str, clause: Clause) -> bool:
+    """Whether support promises a time in this clause ("said a new code would come in 2
+    working days"): counted from then, it is a contact of its own."""
+    said = _SAID.search(text, clause.start, clause.end)
+    return bool(said and scan_promises(text[said.end() : clause.end], datetime.now(UTC), _UTC))
 
 
 def _time_of(
@@ -246,14 +263,21 @@ def _contact(norm: Norm, masked: str, b: _Builder, tz: ZoneInfo) -> Contact:
     )
 
 
+# "said that they would…": the promise starts after these.
+_FILLER = re.compile(r"(?:(?:that|they|it|he|she|we)\s+)?(?:(?:would|will)\s+)?(?:be\s+)?", re.I)
 _PROMISE_END = re.compile(r"[,，。!?;\n]|但|可是|却|结果|然而|到现在|至今|\bbut\b|\bthen\b", re.I)
 
 
 def _promise_words(norm: Norm, masked: str, b: _Builder, start: int, end: int) -> str:
     """What was promised, in the user's words: from what support said to the clause's end."""
     clause = next(c for c in b.clauses if c.start <= start < c.end)
-    said = [m for m in _SAID.finditer(norm.text, clause.start, start)]
-    begin = said[-1].end() if said else start
+    said = _SAID.search(norm.text, clause.start, start)
+    begin = said.end() if said else start
+    while said and (said := _SAID.match(norm.text, trimmed(norm.text, begin, start)[0], start)):
+        begin = said.end()  # "答复说…": after the last of the words for saying
+    begin = trimmed(norm.text, begin, start)[0]
+    filler = _FILLER.match(norm.text, begin, start)
+    begin = filler.end() if filler and filler.end() < start else begin
     stop = _PROMISE_END.search(masked, end, clause.end)
     blank = next((i for i in range(end, clause.end) if masked[i] != norm.text[i]), clause.end)
     words = norm.quote(begin, min(stop.start() if stop else clause.end, blank)).strip(" ,，")

@@ -29,14 +29,19 @@ _OVERCHARGE = re.compile(
 _ACTION_PATTERNS: tuple[tuple[DemandAction, re.Pattern[str]], ...] = (
     # The part charged twice is the part to give back: never more than the user asks for.
     (DemandAction.REFUND_DIFFERENCE, re.compile(
-        rf"退还差价|退差价|补差价|返还差价|差价|{_OVERCHARGE.pattern}"
-        r"|refund\s+(?:of\s+)?the\s+(?:price\s+)?difference|price\s+difference", re.I)),
+        rf"退还差价|退差价|补差价|返还差价|差价|{_OVERCHARGE.pattern}|退返多扣|多扣嗰"
+        r"|refund\s+(?:of\s+)?the\s+(?:price\s+)?difference|price\s+difference"
+        r"|(?:refund|return)\s+(?:of\s+)?the\s+(?:extra|duplicate|double|second)", re.I)),
     (DemandAction.FULL_REFUND, re.compile(
-        r"全额退款|退全款|退款|退钱|退费|退还|退回|返还|refund(?:ed)?|money\s+back", re.I)),
+        r"全额退款|退全款|退款|退钱|退费|退还|退回|返还|退返|(?<![撤后])退(?=到|给|我|了|回|款|钱)"
+        r"|refund(?:ed)?|money\s+back|(?:my|the|full)\s+(?:money|payment|[¥$]?\d+(?:\.\d+)?)"
+        r"\s+(?:returned|back)|pay\s+me\s+back|reimburse", re.I)),
     (DemandAction.REISSUE_CODE, re.compile(
-        r"补发|重发|重新发|补卡|换一张|换卡|重新发放"
-        r"|re-?issue|re-?send|replacement|new\s+code|replace\s+the\s+code", re.I)),
-    (DemandAction.COMPENSATION, re.compile(r"赔偿|补偿|赔付|compensat\w*", re.I)),
+        r"补发|重发|重新发|补卡|换一张|换卡|重新发放|补返|补回|补一张|补给我|再发|发卡密|发个新|"
+        r"发张新|换个新|换张新|给我新的|新的卡密|新卡密"
+        r"|re-?issue|re-?send|replacement|new\s+(?:code|card|pin|key)|replace\s+the\s+(?:code|card)"
+        r"|send\s+(?:me\s+)?(?:the|a|my)\s+(?:code|card)", re.I)),
+    (DemandAction.COMPENSATION, re.compile(r"赔偿|补偿|赔付|赔钱|compensat\w*", re.I)),
 )  # fmt: skip
 
 
@@ -53,8 +58,10 @@ VAGUE = re.compile(
 
 
 # Concrete wishes outside the four actions, typed by the user: not vague.
-_CONCRETE_OTHER = re.compile(
-    r"道歉|解释|说明原因|核实|查明|恢复|解封|开发票|书面|承诺|apolog|explain|investigat|restore",
+CONCRETE_OTHER = re.compile(
+    r"道歉|解释|说明原因|核实|查明|恢复|解封|解冻|提现|开发票|发票|书面|承诺|取消|撤销|提供|出示|发货|到账"
+    r"|apolog|explain|investigat|restore|unfreeze|unlock|withdraw|invoice|provide|cancel"
+    r"|records?\b|deliver",
     re.I,
 )
 
@@ -87,7 +94,7 @@ def is_vague_demand(text: str) -> bool:
     norm = normalise(text)
     if find_actions(norm):
         return False
-    return bool(VAGUE.search(norm)) or not _CONCRETE_OTHER.search(norm)
+    return bool(VAGUE.search(norm)) or not CONCRETE_OTHER.search(norm)
 
 
 def find_actions(text: str) -> list[tuple[int, int, DemandAction]]:

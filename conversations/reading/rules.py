@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from conversations.reading.normalize import read
+from conversations.reading.normalize import normalise, read
 from conversations.reading.spans import Span
 
 _RULE_NAME = re.compile(
@@ -48,3 +48,17 @@ def rule_citation_span(text: str) -> Span | None:
             end = stop.start()
         return m.start(), end
     return None
+
+
+# What a rule looks like: a named document, an article, or the words for rules and terms.
+_RULE_LIKE = re.compile(
+    r"[《「『“\"][^》」』”\"]{2,40}[》」』”\"]|第\s*[0-9零一二两三四五六七八九十百]+\s*[条款项章节]"
+    r"|规则|协议|条款|政策|规定|须知|细则|守则|公约|制度|承诺书|说明书?|公告"
+    r"|\b(?:policy|policies|terms|rules?|agreement|clause|section|article|§)\b",
+    re.I,
+)
+
+
+def looks_like_rule(text: str) -> bool:
+    """Whether an answer cites a rule ("《售后规则》第5条…") rather than telling of the case."""
+    return bool(_RULE_LIKE.search(normalise(text)))

@@ -7,17 +7,26 @@ from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from conversations.model import DemandAction, StoryFacts, TimelineEvent, Window
+from conversations.model import (
+    DemandAction,
+    Doubt,
+    StoryFacts,
+    TimelineEvent,
+    Window,
+    in_order,
+)
 from conversations.reading.amounts import parse_amount
 from conversations.reading.clauses import Clause, clause_at, split_clauses
 from conversations.reading.contacts import story_contacts
 from conversations.reading.demands import (
+    CONCRETE_OTHER,
     PHRASE_END,
     VAGUE,
     find_actions,
     is_vague_demand,
     parse_demand,
 )
+from conversations.reading.doubts import day_doubt, weekday_doubt
 from conversations.reading.forms import form_fields, form_order_no, form_product, form_value
 from conversations.reading.ids import parse_order_no
 from conversations.reading.issues import classify_issue
@@ -80,11 +89,23 @@ def extract_story(text: str, now: datetime, tz: ZoneInfo = SHANGHAI) -> StoryFac
     action, demand_text, deadline = (
         parse_demand(n.quote(*demand), now, tz) if demand else (None, None, None)
     )
+    if action is None and demand is not None:
+        action, demand_text = _custom_demand(n, demand, deadline)
     vague = _vague_demand(n, sentences, demand, action)
     amount = parse_amount(form_value(norm, form, "amount") or masked)
     if amount is None and action is DemandAction.FULL_REFUND and demand:
         amount = parse_amount(norm[demand[0] : demand[1]])  # "要求退款98元": the price paid
     issue_text = form_value(norm, form, "issue")
+    doubts: list[Doubt] = []
+    if purchased_at is not None and purchase_span is not None:
+        day = day_doubt(norm[purchase_span[0] : purchase_span[1]], purchased_at, now, tz)
+        if day is not None:
+            doubts.append(day)
+            purchased_at = None  # asked, not guessed
+    weekday = weekday_doubt(deadline.text, deadline, now, tz) if deadline else None
+    if weekday is not None:
+        doubts.append(weekday)
+        deadline = None
     facts = StoryFacts(
         platform=form_value(norm, form, "platform") or find_platform(norm),
         order_no=form_order_no(norm, form) or parse_order_no(norm),
@@ -101,6 +122,7 @@ def extract_story(text: str, now: datetime, tz: ZoneInfo = SHANGHAI) -> StoryFac
         demand_deadline=deadline,
         demand_vague=vague,
         rule_citation=n.quote(*citation).strip() if citation else None,
+        doubts=tuple(doubts),
     )
     found = tuple(name for name in _FACT_FIELDS if getattr(facts, name) not in (None, ()))
     return replace(facts, found=found)
@@ -132,7 +154,7 @@ def _events(
         for g in s.groups
         if g.times and g is not purchase
     ]
-    return tuple(sorted((e for e in events if e.text), key=lambda e: e.at))
+    return in_order(tuple(e for e in events if e.text))
 
 
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([,，。.;；:：])")
@@ -183,16 +205,17 @@ def _find_demand_region(
         clause = clause_at(clauses, m.start())
         if clause is None or (citation and citation[0] <= m.start() < citation[1]):
             continue
-        if _OTHER_SUBJECT.search(text, clause.start, m.start()) or _NOT_A_DEMAND.match(
-            text, m.end()
-        ):
+        before = max(clause.start, m.start() - 6)
+        if _OTHER_SUBJECT.search(text, before, m.start()) or _NOT_A_DEMAND.match(text, m.end()):
             continue  # "客服要求我提供截图", "我想投诉一下": not what the user asks for
         sentence = [c for c in clauses if c.sentence == clause.sentence]
         end = _deadline_after(text, clauses, windows, sentence[-1])
         candidates.append((m.start(), end))
     with_action = [c for c in candidates if find_actions(text[c[0] : c[1]])]
-    chosen = with_action or candidates
-    return chosen[0] if chosen else None
+    concrete = [c for c in candidates if CONCRETE_OTHER.search(text, *c)]
+    # A story ends with what the user wants: the last demand naming an action.
+    chosen = with_action or concrete or candidates
+    return chosen[-1] if chosen else None
 
 
 # After a marker, words that make it a wish to complain or ask, not a demand.
@@ -221,6 +244,29 @@ def _outside(clause: Clause, windows: list[tuple[int, int, Window]]) -> list[Spa
         pos = max(pos, end)
     spans.append((pos, clause.end))
     return spans
+
+
+def _custom_demand(
+    n: Norm, demand: Span, deadline: Window | None
+) -> tuple[DemandAction | None, str | None]:
+    """A concrete wish outside the four actions ("解冻账号", "提供交易记录"), in the user's words
+    and without its deadline."""
+    if not CONCRETE_OTHER.search(n.text, *demand):
+        return None, None
+    words = n.quote(*demand)
+    if deadline is not None:
+        words = words.replace(deadline.text, " ")
+    words = " ".join(words.split()).strip(" ,，。.!！?？；;、:：")
+    words = _DEMAND_LEAD.sub("", words)
+    return (DemandAction.CUSTOM, words[:120]) if len(words) >= 2 else (None, None)
+
+
+# The marker that opened the demand: "要求:", "我要求", "I'd like".
+_DEMAND_LEAD = re.compile(
+    r"^(?:我的)?(?:要求|希望|请求|诉求|我要|我想要|想要|请|求|I\s+(?:want|need|request|demand)"
+    r"|I'?d\s+like|please)\s*(?:是|:)?\s*(?:他们|你们|平台|把)?\s*",
+    re.I,
+)
 
 
 def _vague_demand(

@@ -120,6 +120,22 @@ def find_times(
     return [(norm.quote(s, e), dt) for s, e, dt in spans]
 
 
+def only_a_time(text: str) -> bool:
+    """Whether a whole answer is one time and nothing else ("2023年10月1日 14:02")."""
+    norm = read(text).text
+    found = _scan_dated(norm, datetime.now(SHANGHAI), SHANGHAI)  # only where, not when
+    if len(found) != 1:
+        return False
+    rest = norm[: found[0].start] + norm[found[0].end :]
+    return bool(_FILLER.fullmatch(rest))
+
+
+# What may stand around a time in an answer that is only a time.
+_FILLER = re.compile(
+    r"[\s,.。!?:;、~-]*(?:左右|前后|的时候|那天|那时|at|on|around|about)?[\s,.。!?]*", re.I
+)
+
+
 def scan_times(
     text: str, now: datetime, tz: ZoneInfo = SHANGHAI, *, inherit_date: bool = False
 ) -> list[tuple[int, int, datetime]]:

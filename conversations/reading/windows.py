@@ -7,10 +7,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from conversations.model import (
-    Window,
-    WindowUnit,
-)
+from conversations.model import Part, RoughTime, Window, WindowUnit
 from conversations.reading.cn_patterns import CN_EXPR, CN_NUM
 from conversations.reading.cn_times import resolve_cn
 from conversations.reading.en_times import EN_EXPR, EN_WHEN, dateparse, en_has_clock
@@ -46,6 +43,11 @@ def promise_window(text: str, made_at: datetime, tz: ZoneInfo = SHANGHAI) -> Win
     return _first(norm, scan_promises(norm.text, made_at, tz))
 
 
+def states_a_window(text: str) -> bool:
+    """Whether a text states a span of time ("24小时内处理", "within 3 working days")."""
+    return bool(_relative_windows(read(text).text, loose=True))
+
+
 def _first(norm: Norm, spans: list[tuple[int, int, Window]]) -> Window | None:
     """The first window found, in the user's own words."""
     if not spans:
@@ -70,11 +72,11 @@ def scan_promises(
     return non_overlapping(scan_windows(text, made_at, tz) + _relative_windows(text, loose=True))
 
 
-_CN_UNITS_TEXT = r"(?:分钟|小时|钟头|h(?![a-z])|天|日|个?工作日|个?工作天|周|星期|礼拜)"
+_CN_UNITS_TEXT = r"(?:分钟|小时|钟头|个钟|钟|h(?![a-z])|天|日|个?工作日|个?工作天|周|星期|礼拜)"
 # A range ("3到5个工作日", "3天——8天") is as long as its end: that is when the promise is due.
 _CN_RANGE = rf"(?:(?P<n0>{CN_NUM}{{1,3}})\s*(?:个?\s*{_CN_UNITS_TEXT})?\s*(?:-|~|到|至)\s*)"
 _CN_REL_WINDOW = re.compile(
-    rf"""(?<![0-9])
+    rf"""(?<![0-9月])
     {_CN_RANGE}?
     (?P<n>{CN_NUM}{{1,3}}|半)\s*个?\s*(?P<half>半)?\s*
     (?P<u>{_CN_UNITS_TEXT})
@@ -149,7 +151,7 @@ def _cn_window_amount(raw: str, half: bool, unit: str) -> tuple[int, WindowUnit]
     if n is None:
         return None
     if raw == "半" or half:
-        if unit in ("小时", "钟头", "h"):
+        if unit in ("小时", "钟头", "钟", "h"):
             return n * 60 + 30, WindowUnit.MINUTES
         if unit in ("天", "日"):
             return n * 24 + 12, WindowUnit.HOURS
@@ -158,7 +160,7 @@ def _cn_window_amount(raw: str, half: bool, unit: str) -> tuple[int, WindowUnit]
         return None
     if unit == "分钟":
         return n, WindowUnit.MINUTES
-    if unit in ("小时", "钟头", "h"):
+    if unit in ("小时", "钟头", "钟", "h"):
         return n, WindowUnit.HOURS
     if unit in ("工作日", "工作天"):
         return n, WindowUnit.WORKING_DAYS
@@ -225,7 +227,8 @@ def _cn_deadlines(text: str, now_local: datetime) -> list[tuple[int, int, Window
         if suffix.group(0).strip().endswith("内") and has_time:
             continue  # "8点内" is not a way to say a deadline
         if not has_time:
-            dt = _end_of_day(dt)
+            # "明天中午前" is by noon; "明天前" and "今晚前" by the end of the day.
+            dt = _end_of_part(dt) if isinstance(dt, RoughTime) else _end_of_day(dt)
         start, _ = trimmed(text, m.start(), m.end())
         out.append((start, suffix.end(), Window(text[start : suffix.end()], until=_utc(dt))))
     return out
@@ -246,6 +249,17 @@ def _en_deadlines(text: str, now_local: datetime, tz: ZoneInfo) -> list[tuple[in
         if dt:
             out.append((m.start(), m.end(), Window(m.group(0), until=_utc(dt))))
     return out
+
+
+# When a part of the day is over, for "…前" deadlines.
+_PART_ENDS = {Part.SMALL_HOURS: 6, Part.EARLY_MORNING: 9, Part.MORNING: 12, Part.NOON: 12,
+              Part.AFTERNOON: 18, Part.DUSK: 19}  # fmt: skip
+
+
+def _end_of_part(dt: RoughTime) -> datetime:
+    """The end of the part of the day a rough time names (the day's end for the evening)."""
+    hour = _PART_ENDS.get(dt.part)
+    return dt.replace(hour=hour, minute=0, second=0, microsecond=0) if hour else _end_of_day(dt)
 
 
 def _end_of_day(dt: datetime) -> datetime:

@@ -1,0 +1,233 @@
+"""The intake reads what it is given and never leaves the user stuck: doubts are asked,
+events without a time are kept, answers must fit their question, repeats count once."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from conversations.engine import Ctx, Outcome, Session, step
+from conversations.events import Command, Event, Press, Text
+from conversations.model import (
+    Case,
+    Channel,
+    DemandAction,
+    DoubtKind,
+    IssueType,
+    Lang,
+    RoughTime,
+    Window,
+)
+from conversations.rendering import Texts
+from conversations.replies import Reply
+from conversations.states import State
+from conversations.textfacts import split_rule
+
+SH = ZoneInfo("Asia/Shanghai")
+SUNDAY = datetime(2026, 12, 6, 15, 0, tzinfo=SH)
+TEXTS = Texts()
+
+
+class Dialog:
+    """A user at the engine, with a clock that moves only when told."""
+
+    def __init__(self, now: datetime = SUNDAY) -> None:
+        self.session = Session()
+        self.cases: dict[int, Case] = {}
+        self.now = now
+        self.last: Outcome | None = None
+
+    def send(self, event: Event) -> Outcome:
+        out = step(self.session, self.cases, event, Ctx(self.now, SH))
+        for c in out.changed:
+            self.cases[c.no] = c
+        self.session, self.last = out.session, out
+        return out
+
+    def text(self, text: str) -> Outcome:
+        return self.send(Text(text))
+
+    def press(self, action: str, value: str = "") -> Outcome:
+        return self.send(Press(self.session.seq, action, value))
+
+    @property
+    def case(self) -> Case:
+        assert self.session.case_no is not None
+        return self.cases[self.session.case_no]
+
+    def state(self) -> State:
+        return self.session.state
+
+    def templates(self) -> list[str]:
+        assert self.last is not None
+        return [r.template for r in self.last.replies]
+
+    def buttons(self) -> list[str]:
+        assert self.last is not None
+        ask = self.last.replies[-1]
+        return [b.text or b.label or "" for row in ask.buttons for b in row]
+
+
+def at_question(state: State, **facts: object) -> Dialog:
+    """A dialog whose draft answers everything before `state`."""
+    d = Dialog()
+    d.send(Command("new"))
+    d.press("steps")
+    base = d.case.with_(
+        platform="未来卡盟", order_no="WL20261201001", product="Steam充值卡", amount_cents=9800,
+        purchased_at=datetime(2026, 12, 1, 20, 0, tzinfo=SH), issue_type=IssueType.INVALID_CODE,
+        events_done=True, contacts_done=True,
+    )  # fmt: skip
+    d.cases[base.no] = base.with_(**facts)
+    d.session = Session(state, d.session.seq + 1, base.no)
+    return d
+
+
+# --- no dead ends ---------------------------------------------------------------------
+
+
+def test_an_event_without_a_time_is_kept_with_its_time_unknown() -> None:
+    d = at_question(State.ASK_EVENTS, events_done=False)
+    d.text("激活的时候提示卡密无效")
+    assert d.state() is State.ASK_EVENTS
+    assert [(e.at, e.text) for e in d.case.events] == [(None, "激活的时候提示卡密无效")]
+    assert d.last is not None
+    shown = TEXTS.render(d.last.replies[0], Lang.ZH, SH)[0].plain
+    assert "时间未记录" in shown and "不会替你编" in shown
+
+
+def test_an_event_without_a_time_stays_after_the_event_told_before_it() -> None:
+    d = at_question(State.ASK_EVENTS, events_done=False)
+    d.text("12月2日上午10点 激活提示卡密无效")
+    d.text("换了手机也不行")
+    d.text("12月1日晚上9点 收到卡密")
+    assert [e.text for e in d.case.events] == ["收到卡密", "激活提示卡密无效", "换了手机也不行"]
+    d.press("done")
+    assert d.state() is not State.ASK_EVENTS
+
+
+def test_a_purchase_time_can_be_given_roughly_and_is_never_made_up() -> None:
+    d = at_question(State.ASK_PURCHASE_TIME, purchased_at=None)
+    d.text("12月1日晚上")
+    assert isinstance(d.case.purchased_at, RoughTime)
+
+
+# --- answers must fit their question ----------------------------------------------------
+
+
+def test_an_account_of_events_is_not_taken_as_a_platform_rule() -> None:
+    d = at_question(State.ASK_RULE)
+    d.text("10月1日 14:10 激活时提示卡密无效")
+    assert d.templates() == ["reask_rule", "ask/ask_rule"]
+    assert d.case.rule_citation is None and d.state() is State.ASK_RULE
+    d.text("《虚拟商品售后规则》第5条:卡密失效需在24小时内处理")
+    assert d.case.rule_citation is not None and d.state() is not State.ASK_RULE
+
+
+def test_a_text_says_a_rule_was_missed_by_so_long_only_when_the_rule_names_a_time() -> None:
+    with_time = split_rule("《虚拟商品售后规则》第5条:卡密失效需在24小时内处理")
+    without = split_rule("《用户服务协议》第3条:平台保证卡密真实有效")
+    assert with_time is not None and with_time.window
+    assert without is not None and not without.window
+
+
+def test_a_promise_given_only_as_a_time_is_a_deadline() -> None:
+    d = at_question(State.ASK_CONTACT_CHANNEL, contacts_done=False)
+    d.press("channel", Channel.PLATFORM_SUPPORT)
+    d.text("12月2日上午10点")
+    d.press("skip")
+    d.text("12月3日 18:00")
+    contact = d.case.contacts[0]
+    assert contact.promise is None
+    assert contact.window == Window("12月3日 18:00", until=datetime(2026, 12, 3, 18, 0, tzinfo=SH))
+
+
+def test_a_promise_time_before_the_contact_is_asked_again() -> None:
+    d = at_question(State.ASK_CONTACT_CHANNEL, contacts_done=False)
+    d.press("channel", Channel.PLATFORM_SUPPORT)
+    d.text("12月2日上午10点")
+    d.press("skip")
+    d.text("2023年10月1日 14:02")
+    assert d.templates() == ["reask_promise_time", "ask/ask_contact_promise"]
+    assert d.case.contacts == ()
+
+
+# --- ambiguity is asked about, not guessed ----------------------------------------------
+
+
+def test_this_friday_said_on_a_sunday_is_confirmed_before_it_is_taken() -> None:
+    d = at_question(State.ASK_DEMAND_DEADLINE, demand_action=DemandAction.FULL_REFUND)
+    d.text("这周五之前")
+    assert d.state() is State.ASK_DOUBT
+    assert d.case.demand_deadline is None
+    assert d.buttons()[0] == "2026-12-11"
+    d.press("doubt", "0")
+    assert d.case.demand_deadline is not None
+    assert d.case.demand_deadline.until == datetime(2026, 12, 11, 23, 59, tzinfo=SH)
+    assert d.state() is not State.ASK_DOUBT
+
+
+def test_a_bare_day_of_the_month_that_fits_two_months_is_asked() -> None:
+    d = at_question(State.ASK_PURCHASE_TIME, purchased_at=None)
+    d.text("1号晚上8点")  # on the 6th: Dec 1 or Nov 1?
+    assert d.state() is State.ASK_DOUBT
+    assert d.buttons()[:2] == ["2026-12-01 20:00", "2026-11-01 20:00"]
+    d.press("doubt", "1")
+    assert d.case.purchased_at == datetime(2026, 11, 1, 20, 0, tzinfo=SH)
+
+
+def test_neither_reading_asks_the_question_itself() -> None:
+    d = at_question(State.ASK_PURCHASE_TIME, purchased_at=None)
+    d.text("1号晚上8点")
+    d.press("skip")
+    assert d.state() is State.ASK_PURCHASE_TIME and d.case.doubts == ()
+
+
+def test_a_typed_answer_to_a_doubt_settles_it() -> None:
+    d = at_question(State.ASK_PURCHASE_TIME, purchased_at=None)
+    d.text("1号晚上8点")
+    d.text("11月1日晚上8点")
+    assert d.case.purchased_at == datetime(2026, 11, 1, 20, 0, tzinfo=SH)
+    assert d.case.doubts == () and d.state() is not State.ASK_DOUBT
+
+
+def test_a_recent_bare_day_is_not_asked() -> None:
+    d = at_question(State.ASK_PURCHASE_TIME, purchased_at=None)
+    d.text("5号晚上8点")  # yesterday: clearly this month's
+    assert d.case.purchased_at == datetime(2026, 12, 5, 20, 0, tzinfo=SH)
+
+
+def test_a_pasted_story_asks_its_doubt_first() -> None:
+    d = Dialog()
+    d.send(Command("new"))
+    d.text("1号在未来卡盟买的Steam卡，订单号WL20261101001，实付98元，卡密无效，要求补发")
+    assert d.state() is State.ASK_DOUBT
+    assert [x.kind for x in d.case.doubts] == [DoubtKind.DAY]
+    assert d.case.purchased_at is None
+
+
+# --- the same message twice -------------------------------------------------------------
+
+
+def test_the_same_text_twice_within_a_minute_changes_the_case_once() -> None:
+    d = at_question(State.ASK_EVENTS, events_done=False)
+    d.text("12月2日上午10点 激活提示卡密无效")
+    d.now += timedelta(seconds=20)
+    d.text("12月2日上午10点 激活提示卡密无效")
+    assert d.templates() == ["repeat_ignored"]
+    assert len(d.case.events) == 1
+    d.now += timedelta(minutes=2)
+    d.text("12月2日上午10点 激活提示卡密无效")  # meant again, a while later
+    assert len(d.case.events) == 2
+
+
+def test_a_different_text_is_never_taken_for_a_repeat() -> None:
+    d = at_question(State.ASK_EVENTS, events_done=False)
+    d.text("12月2日上午10点 激活提示卡密无效")
+    d.text("12月2日上午11点 再试还是无效")
+    assert len(d.case.events) == 2
+
+
+def test_a_repeat_notice_renders_in_both_languages() -> None:
+    for lang in Lang:
+        assert TEXTS.render(Reply("repeat_ignored"), lang, SH)[0].plain
