@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from conversations.model import (
     DemandAction,
+    RoughTime,
     Window,
 )
 from conversations.reading.amounts import parse_amount
 from conversations.reading.normalize import Norm, normalise, read
 from conversations.reading.spans import Span, trimmed
-from conversations.reading.times import SHANGHAI
+from conversations.reading.times import SHANGHAI, scan_times
 from conversations.reading.windows import scan_windows
 
 # Money taken twice or too much: what to give back is that part, not the whole price.
@@ -31,16 +32,21 @@ _ACTION_PATTERNS: tuple[tuple[DemandAction, re.Pattern[str]], ...] = (
     (DemandAction.REFUND_DIFFERENCE, re.compile(
         rf"退还差价|退差价|补差价|返还差价|差价|{_OVERCHARGE.pattern}|退返多扣|多扣嗰"
         r"|refund\s+(?:of\s+)?the\s+(?:price\s+)?difference|price\s+difference"
-        r"|(?:refund|return)\s+(?:of\s+)?the\s+(?:extra|duplicate|double|second)", re.I)),
+        r"|(?:refund|return)\s+(?:of\s+)?the\s+(?:extra|duplicate|double|second)"
+        r"|the\s+(?:extra|duplicate|double|second)\s+(?:charge\s+|payment\s+|[¥$]?\d+\s+)?"
+        r"(?:back|refunded|returned)", re.I)),
     (DemandAction.FULL_REFUND, re.compile(
-        r"全额退款|退全款|退款|退钱|退费|退还|退回|返还|退返|(?<![撤后])退(?=到|给|我|了|回|款|钱)"
+        r"全额退款|退全款|退款|退钱|退费|退还|退回|返还|退返|(?<![撤后])退(?=到|给|我|了|回|款|钱|晒|返|俾)"
         r"|refund(?:ed)?|money\s+back|(?:my|the|full)\s+(?:money|payment|[¥$]?\d+(?:\.\d+)?)"
-        r"\s+(?:returned|back)|pay\s+me\s+back|reimburse", re.I)),
+        r"\s+(?:returned|back)|pay\s+me\s+back|reimburse"
+        r"|want\s+(?:my|the)\s+[¥$]\d+(?:\.\d+)?", re.I)),
     (DemandAction.REISSUE_CODE, re.compile(
         r"补发|重发|重新发|补卡|换一张|换卡|重新发放|补返|补回|补一张|补给我|再发|发卡密|发个新|"
-        r"发张新|换个新|换张新|给我新的|新的卡密|新卡密"
-        r"|re-?issue|re-?send|replacement|new\s+(?:code|card|pin|key)|replace\s+the\s+(?:code|card)"
-        r"|send\s+(?:me\s+)?(?:the|a|my)\s+(?:code|card)", re.I)),
+        r"发张新|换个新|换张新|给我新的|新的卡密|新卡密|(?:卡密|码|卡)\S{0,3}发给我|发给我|发卡(?!盟)"
+        r"|发下来|发货|补返|补番"
+        r"|re-?issue|re-?send|replacement|new\s+(?:code|card|pin|key)s?"
+        r"|replace\s+the\s+(?:code|card)|(?:working|valid|right|correct|new)\s+(?:\S+\s+)?codes?"
+        r"|send\s+(?:me\s+)?(?:it|them|the|a|my)\b|delivered|deliver\s+(?:it|them|the)", re.I)),
     (DemandAction.COMPENSATION, re.compile(r"赔偿|补偿|赔付|赔钱|compensat\w*", re.I)),
 )  # fmt: skip
 
@@ -49,7 +55,8 @@ _NEGATED = re.compile(r"(?:不要|不需要|不用|不接受|don'?t\s+want|\bnot
 
 
 VAGUE = re.compile(
-    r"必须处理|给(?:我)?个?说法|给(?:我)?个?交代|尽快解决|尽快处理|赶紧处理|赶快处理|马上处理|立即处理"
+    r"必须(?:给我)?(?:处理|解决|负责)|给我(?:处理|解决)|给(?:我)?个?说法|给(?:我)?个?交代|尽快解决|尽快处理"
+    r"|赶紧处理|赶快处理|马上处理|立即处理"
     r"|处理一下|解决一下|看着办|负责到底|必须解决|给个答复"
     r"|handle\s+it|fix\s+(?:this|it)|sort\s+(?:it|this)\s+out|deal\s+with\s+it|do\s+something"
     r"|resolve\s+(?:this|it)",
@@ -60,8 +67,9 @@ VAGUE = re.compile(
 # Concrete wishes outside the four actions, typed by the user: not vague.
 CONCRETE_OTHER = re.compile(
     r"道歉|解释|说明原因|核实|查明|恢复|解封|解冻|提现|开发票|发票|书面|承诺|取消|撤销|提供|出示|发货|到账"
+    r"|回电|打电话给我|回我电话"
     r"|apolog|explain|investigat|restore|unfreeze|unlock|withdraw|invoice|provide|cancel"
-    r"|records?\b|deliver",
+    r"|records?\b|deliver|call\s+me|call\s+back",
     re.I,
 )
 
@@ -74,7 +82,7 @@ def parse_demand(
 ) -> tuple[DemandAction | None, str | None, Window | None]:
     """(action, the demand phrase when it names several actions, deadline window)."""
     norm = read(text)
-    windows = scan_windows(norm.text, now, tz)
+    windows = scan_windows(norm.text, now, tz) or _said_day(norm.text, now, tz)
     deadline = replace(windows[0][2], text=norm.quote(*windows[0][:2])) if windows else None
     actions = find_actions(norm.text)
     if not actions:
@@ -87,6 +95,19 @@ def parse_demand(
     if len({a for _, _, a in actions}) < 2 and not own_words:
         return first, None, deadline
     return first, phrase, deadline
+
+
+def _said_day(text: str, now: datetime, tz: ZoneInfo) -> list[tuple[int, int, Window]]:
+    """A day or time said in a demand without 前 / by ("要求今天给我开发票", "want them
+    delivered today"): it is the deadline, to the end of that day (or that hour)."""
+    for start, end, at in scan_times(text, now, tz, forwards=True):
+        local = at.astimezone(tz)
+        if local < now.astimezone(tz).replace(hour=0, minute=0, second=0, microsecond=0):
+            continue  # a day already past is no deadline
+        if isinstance(local, RoughTime) or (local.hour, local.minute) == (0, 0):
+            local = local.replace(hour=23, minute=59, second=0, microsecond=0)
+        return [(start, end, Window(text[start:end], until=local.astimezone(UTC)))]
+    return []
 
 
 def is_vague_demand(text: str) -> bool:

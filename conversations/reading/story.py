@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from conversations.model import (
     DemandAction,
     Doubt,
+    IssueType,
     StoryFacts,
     TimelineEvent,
     Window,
@@ -31,7 +32,7 @@ from conversations.reading.forms import form_fields, form_order_no, form_product
 from conversations.reading.ids import parse_order_no
 from conversations.reading.issues import classify_issue
 from conversations.reading.names import find_platform, find_product
-from conversations.reading.normalize import Norm, read
+from conversations.reading.normalize import Norm, normalise, read
 from conversations.reading.purchase import purchase_time
 from conversations.reading.rules import rule_citation_span
 from conversations.reading.sentences import Group, Sentence, clause_start_of, split_sentences
@@ -50,9 +51,13 @@ _PURCHASE = re.compile(
 
 
 _DEMAND_MARKER = re.compile(
-    r"要求|希望|请求|(?<![申邀聘])请(?!问|求)|我要|我想要|我想|想要|务必|诉求|(?<![要请需诉追寻])求|\bI\s+need\b"
-    r"|\bdemand|\bwant\b|would\s+like|I'd\s+like|\bplease\b|\bexpect\b|\brequest|ask(?:ing)?\s+for",
-    re.I,
+    r"要求|希望|请求|(?<![申邀聘])请(?!问|求)|我要|我想要|我想|想要|想让|就要|必须给我|务必|诉求"
+    r"|(?<![要请需诉追寻])求|想(?=佢|他|她|你)"
+    r"|\bI\s+need\b|\bdemand|\bwant\b|would\s+like|I'd\s+like|\bplease\b|\bexpect\b"
+    r"|\brequest|ask(?:ing)?\s+for"
+    # an English sentence that begins with what to do: "REFUND ME IN FULL BY TOMORROW"
+    r"|(?:^|(?<=[.!?\n]\s)|(?<=\n))(?:refund|send|give|reissue|replace|return)\b",
+    re.I | re.M,
 )
 
 
@@ -124,6 +129,7 @@ def extract_story(text: str, now: datetime, tz: ZoneInfo = SHANGHAI) -> StoryFac
         rule_citation=n.quote(*citation).strip() if citation else None,
         doubts=tuple(doubts),
     )
+    facts = _double_charge_refund(facts, n.quote(*demand) if demand else "")
     found = tuple(name for name in _FACT_FIELDS if getattr(facts, name) not in (None, ()))
     return replace(facts, found=found)
 
@@ -133,6 +139,19 @@ _FACT_FIELDS = (
     "events", "contacts", "demand_action", "demand_text", "demand_deadline", "demand_vague",
     "rule_citation",
 )  # fmt: skip
+
+
+# "退还全部" / "full refund": the whole price after all, even for a double charge.
+_WHOLE = re.compile(r"全额|全部|全款|退晒|\bfull\b|\ball\b|\bentire\b|\bwhole\b", re.I)
+
+
+def _double_charge_refund(facts: StoryFacts, demand: str) -> StoryFacts:
+    """Charged twice and "退还200元": what is asked back is the second charge, not the price."""
+    if facts.issue_type is not IssueType.DOUBLE_CHARGE or facts.demand_action is not (
+        DemandAction.FULL_REFUND
+    ) or _WHOLE.search(normalise(demand)):
+        return facts
+    return replace(facts, demand_action=DemandAction.REFUND_DIFFERENCE)
 
 
 def _group_of(sentences: list[Sentence], span: Span | None) -> Group | None:

@@ -137,11 +137,17 @@ _FILLER = re.compile(
 
 
 def scan_times(
-    text: str, now: datetime, tz: ZoneInfo = SHANGHAI, *, inherit_date: bool = False
+    text: str,
+    now: datetime,
+    tz: ZoneInfo = SHANGHAI,
+    *,
+    inherit_date: bool = False,
+    forwards: bool = False,
 ) -> list[tuple[int, int, datetime]]:
-    """Like find_times in a normalised text, with (start, end) offsets instead of words."""
+    """Like find_times in a normalised text, with (start, end) offsets instead of words;
+    `forwards` reads them as times to come (a deadline's "周五" is the coming one)."""
     now_local = now.astimezone(tz)
-    found = _scan_dated(text, now_local, tz)
+    found = _scan_dated(text, now_local, tz, forwards)
     if inherit_date:
         found = _inherit_dates(found, now_local)
     return [(f.start, f.end, f.at.astimezone(UTC)) for f in found]
