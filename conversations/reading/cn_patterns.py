@@ -48,6 +48,8 @@ _DATE = rf"""
       (?P<m>{CN_NUM}{{1,3}})\s*月\s*(?P<d>{_GLUED_DAY}|{CN_NUM}{{1,3}})\s*[日号]?)
   |(?P<iso>(?P<iy>\d{{4}})\s*[-/.]\s*(?P<im>\d{{1,2}})\s*[-/.]\s*
       (?P<id>{_GLUED_DAY}|\d{{1,2}}(?!\d))\s*日?)
+  |(?P<spaced>(?P<sy>(?:19|20)\d{{2}})\s+(?P<sm>0?[1-9]|1[0-2])\s+(?P<sd>0?[1-9]|[12]\d|3[01])
+      (?:\s+(?P<sh>[01]?\d|2[0-3])\s+(?P<smi>[0-5]\d))?(?![\d:]))
   |(?P<compact>(?P<cy>(?:19|20)\d{{2}})(?P<cm>0[1-9]|1[0-2])(?P<cd>0[1-9]|[12]\d|3[01])
       (?=\d{{1,2}}:\d{{2}}))
   |(?P<md>(?P<mdm>\d{{1,2}})[-/.](?P<mdd>\d{{1,2}})(?![\d/.\-%]))
@@ -100,5 +102,5 @@ CN_EXPR = re.compile(
     (?!\d)""",
     re.VERBOSE,
 )
-DATE_GROUPS = ("ymd", "iso", "compact", "md", "mrel", "eom", "ago", "fewago", "relday", "rel",
-               "wk", "fest", "dom")  # fmt: skip
+DATE_GROUPS = ("ymd", "iso", "spaced", "compact", "md", "mrel", "eom", "ago", "fewago",
+               "relday", "rel", "wk", "fest", "dom")  # fmt: skip

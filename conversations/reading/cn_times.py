@@ -52,7 +52,9 @@ _AMOUNT_BEFORE = re.compile(
     re.I,
 )
 _AMOUNT_AFTER = re.compile(
-    r"\s*(?:元|块|折|倍|%|张|个|次|份|件|套|天|小时|k\b|rmb|yuan|usd|刀|美元|w\b)", re.I
+    r"\s*(?:元|块|折|倍|%|张|个|次|份|件|套|天|小时|工作日|k\b|rmb|yuan|usd|刀|美元|w\b"
+    r"|(?:business|working|days?|hours?|weeks?|mins?|minutes?)\b)",
+    re.I,
 )
 _NOT_A_DATE_BEFORE = re.compile(r"(?:客服|工号|编号|第|单号|订单|房间|座位|窗口)\s*$")
 
@@ -73,7 +75,7 @@ def cn_has_date(m: re.Match[str]) -> bool:
 
 def has_clock(m: re.Match[str]) -> bool:
     """Whether a match gives a clock time."""
-    return bool(m.group("clock") or m.group("pt") or m.group("noon"))
+    return bool(m.group("clock") or m.group("pt") or m.group("noon") or m.group("sh"))
 
 
 def resolve_cn(
@@ -226,6 +228,8 @@ def _date_of(m: re.Match[str], today: date, prefer_future: bool) -> date | None:
         return date(year, month, day) if year else yearless(month, day, today, prefer_future)
     if m.group("iso"):
         return date(int(m.group("iy")), int(m.group("im")), int(m.group("id")))
+    if m.group("spaced"):
+        return date(int(m.group("sy")), int(m.group("sm")), int(m.group("sd")))
     if m.group("compact"):
         return date(int(m.group("cy")), int(m.group("cm")), int(m.group("cd")))
     if m.group("md"):
@@ -353,6 +357,8 @@ def cn_clock(m: re.Match[str]) -> tuple[int, int, int] | None:
     """(hour, minute, second) of the time part, validated; hour is still 12-hour if so given."""
     if m.group("noon"):
         return 12, 0, 0
+    if m.group("sh"):  # "2026 06 18 20 15", dictated or typed without separators
+        return int(m.group("sh")), int(m.group("smi")), 0
     if m.group("clock"):
         hour, minute = int(m.group("ch")), int(m.group("cmi"))
         second = int(m.group("cs") or 0)

@@ -42,7 +42,8 @@ _CLOCK = rf"""(?P<clock>
       |yesterday|today|tomorrow))
    |(?P<h5>{_HOUR})\s*o'?clock
    |(?:(?<=\bat\s)|(?<=\baround\s)|(?<=\babout\s))(?P<h6>{_HOUR})
-      (?!\s*(?:%|yuan|rmb|usd|dollars?|percent|[.:]\d|[a-z]))
+      (?!\s*(?:%|[.:]\d|(?:yuan|rmb|usd|dollars?|percent|stores?|items?|cards?|codes?|times?
+        |pcs|pieces|days?|hours?|minutes?|mins?|weeks?)\b))
 )"""
 _DAY = rf"""(?P<day>(?P<erel>the\s+(?:next|following)\s+(?:day|morning|afternoon|evening|night)
        |(?:the\s+same|later\s+that)\s+day|that\s+(?:same\s+)?(?:day|morning|afternoon|evening|night))

@@ -12,19 +12,25 @@ BUY = re.compile(
     r"买|购买|购入|下单|下的单|下了单|付款|付的款|支付(?!宝)|充值(?!卡|失败|不|没|未|进)|订购|拍下|拍的"
     r"|入手|俾钱|畀钱|买咗|代充|储值|充了|充的"
     r"|\b(?:bought|buy|purchased?|ordered|paid|placed\s+(?:an?\s+|the\s+|my\s+)?order"
-    r"|topped\s+up|got)\b",
+    r"|topped\s+up|got)\b"
+    # the shop, said where the buying is told: "psn card from weilai kameng the 28th"
+    r"|卡盟|\bkameng\b|\bweilai\b",
     re.I,
 )
 # "付款时间2024-05-12", "下单时间：…", "order date: …".
 _TIME_LABEL = re.compile(
     r"(?:购买|下单|付款|支付|交易|订单|充值)(?:时间|日期)\s*(?:是|为|:)?\s*$"
-    r"|(?:purchase|order|payment)\s+(?:time|date)\s*(?:is|was|:)?\s*$",
+    r"|(?:purchase|order|payment)\s+(?:time|date)\s*(?:is|was|:)?\s*$"
+    # a form's bare "时间:" / "when:" line, at the start of its line
+    r"|(?:^|\n)\W{0,3}(?:时间|日期|when|date|time|bought|purchased)\s*:\s*$",
     re.I,
 )
 # Support reached: a time alone after this is the contact's, not the purchase's.
 _CONTACT = re.compile(
-    r"客服|联系|投诉|申请|打电话|邮件|找了|问了|搵|support|contact|called|email|agent", re.I
+    r"客服|联系|打电话|邮件|找了|问了|搵|揾|support|contact|called|email|agent", re.I
 )
+# What happened to the code or the account: a time alone before these is that event's.
+_EVENT = re.compile(r"被|提示|显示|发现|冻结|无效|失败|没到|未到|激活|兑换|用不了|充不|封", re.I)
 _FILLER = re.compile(r"\s*(?:左右|的时候|那天|那时|时|的|on|at|around|about)?\s*$", re.I)
 
 
@@ -61,16 +67,18 @@ def purchase_time(
 def _said_alone(
     text: str, clauses: list[Clause], times: list[tuple[int, int, datetime]]
 ) -> tuple[Span, datetime] | None:
-    """One fact per line: a line that is only a time, before support is reached."""
-    for clause in clauses:
+    """One fact per line, or no verbs at all: a time said alone, before support is reached,
+    not followed by what happened to the code ("3/18 突然被冻结")."""
+    for i, clause in enumerate(clauses):
         own = [t for t in times if clause.start <= t[0] < clause.end]
-        whole_line = sum(c.sentence == clause.sentence for c in clauses) == 1
-        if own and whole_line:
+        if own:
             start, end, at = own[0]
-            rest = text[clause.start : start] + text[end : clause.end]
-            if start - clause.start <= 2 and _FILLER.fullmatch(text[end : clause.end]):
-                return (start, end), at
-            if not rest.strip():
+            alone = start - clause.start <= 2 and _FILLER.fullmatch(text[end : clause.end])
+            after = clauses[i + 1] if i + 1 < len(clauses) else None
+            told_next = after is not None and after.sentence == clause.sentence and bool(
+                _EVENT.search(text, after.start, after.end)
+            )
+            if alone and not told_next:
                 return (start, end), at
         if _CONTACT.search(text, clause.start, clause.end):
             return None

@@ -240,7 +240,7 @@ def _inherit_dates(found: list[_Found], now_local: datetime) -> list[_Found]:
     today = now_local.date()
     out: list[_Found] = []
     last: datetime | None = None
-    for f in found:
+    for f in _joined(found):
         at = f.at
         if f.relative is not None:
             if last is None:
@@ -254,6 +254,26 @@ def _inherit_dates(found: list[_Found], now_local: datetime) -> list[_Found]:
             at = _clock_after(f.clock, last, now_local) or at
         out.append(replace(f, at=at))
         last = at
+    return out
+
+
+def _joined(found: list[_Found]) -> list[_Found]:
+    """A day and the clock right after it ("Friday 19 Sep, 8:30pm") are one time."""
+    out: list[_Found] = []
+    for f in found:
+        prev = out[-1] if out else None
+        if (
+            prev is not None and f.clock and not f.dated and f.start - prev.end <= 4
+            and isinstance(prev.at, RoughTime) and prev.at.part is Part.DAY
+        ):
+            midnight = prev.at.exact()
+            at = min(
+                (midnight + off for off in f.clock),
+                key=lambda t: abs((t - midnight - timedelta(hours=12)).total_seconds()),
+            ) if len(f.clock) > 1 else midnight + f.clock[0]
+            out[-1] = replace(prev, end=f.end, at=at)
+            continue
+        out.append(f)
     return out
 
 
