@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from conversations.reading.normalize import Norm
+from conversations.reading.numbers import cn_number
 
 _SEP = r"(?:[\s:#是为]|\bis\b|\bno\.)*"
 _ID = r"[A-Za-z0-9][A-Za-z0-9_\-]{{{min},39}}(?![A-Za-z0-9_\-])"
@@ -16,9 +17,9 @@ TICKET = re.compile(
     re.VERBOSE | re.I,
 )
 _AGENT_ID = re.compile(
-    rf"""(?:客服工号|工号|客服编号|客服号|员工号|\bagent\s*(?:id\b|no\b\.?|number|\#)
+    rf"""(?:客服工号|工号|客服编号|客服号|员工号|客服\s*id\b|\bagent\s*(?:id\b|no\b\.?|number|\#)
         |\bstaff\s*(?:id\b|no\b\.?|number|\#)|\boperator\s*(?:id\b|\#))
-    {_SEP}(?P<id>{_ID.format(min=1)})
+    {_SEP}(?:(?P<id>{_ID.format(min=1)})|(?P<cn>[零〇一二三四五六七八九]{{3,8}}))
     |(?:客服|agent|staff)\s*(?:[(]\s*(?:工号)?\s*:?\s*(?P<paren>[A-Za-z0-9_\-]{{2,20}})\s*[)]
         |\#\s*(?P<hash>\d{{2,10}})\b
         |(?P<numbered>\d{{3,10}})(?=\s*号|(?![\d小分元年月天日:.])))""",
@@ -30,13 +31,16 @@ _CN_NAME = (
     r"|阿[A-Z][a-z]+|[\u4e00-\u9fff](?:小姐|先生|女士|经理|主管|姐|哥)"
 )
 _EN_NAME = r"[A-Z][a-z]{2,14}"
+# What may follow a name: a verb of what the agent said or did, or the clause's end.
 _STOP_AFTER = (
-    r"(?=\s*(?:说|话|讲|回复|回答|答复|表示|承诺|答应|告诉|跟|讲咗|话咗|,|。|的|\s|$|[A-Za-z]))"
+    r"(?=\s*(?:[说话讲回答告跟让叫要同表称就也又都还已在给帮问承答应甩推拖]|,|。|的|\s|$|[A-Za-z]))"
 )
 _AGENT_NAME = re.compile(
     rf"""叫(?:做)?\s*(?P<n1>{_CN_NAME}|{_EN_NAME}|[\u4e00-\u9fff]{{1,3}}?)\s*的(?:客服|人|小姐姐|小哥哥|专员|售后)
     |(?:客服|售后|专员|人工)\s*(?P<n2>{_CN_NAME}|{_EN_NAME}){_STOP_AFTER}
     |(?P<n3>{_CN_NAME})\s*(?:客服)
+    |客服\s*(?:叫|名叫|名字叫|是)\s*(?P<n7>{_CN_NAME}|{_EN_NAME})
+    |(?:^|(?<=[,，。\s]))(?P<n8>(?:小|阿)[\u4e00-\u9fff]|{_EN_NAME})\s*(?:说|话|讲|表示|回复|said|told)
     |\b(?:an?\s+|the\s+)?(?:agent|rep|representative|staff(?:\s+member)?|person|guy|girl|lady|woman
         |man|operator|cs)\s+(?:called|named|by\s+the\s+name\s+of)\s+(?P<n4>{_EN_NAME})\b
     |\b(?:agent|rep|representative|support)\s+(?P<n5>{_EN_NAME})\b(?!\s+(?:said|told)\s+me\s+to)
@@ -57,9 +61,12 @@ def contact_ids(norm: Norm, start: int, end: int) -> tuple[str | None, str | Non
     ticket = next((m.group("id") for m in TICKET.finditer(text, start, end) if _digit(m[0])), None)
     agent: str | None = None
     for m in _AGENT_ID.finditer(text, start, end):
-        group = next(g for g in ("id", "paren", "hash", "numbered") if m.group(g))
-        if _digit(m.group(group)) and m.group(group) != ticket:
-            agent = m.group(group)
+        group = next(g for g in ("id", "cn", "paren", "hash", "numbered") if m.group(g))
+        value = m.group(group)
+        if group == "cn":  # "工号是八八零一", dictated
+            value = "".join(str(cn_number(c)) for c in value)
+        if _digit(value) and value != ticket:
+            agent = value
             break
     if agent is None:
         agent = agent_name(norm, start, end)
@@ -69,7 +76,7 @@ def contact_ids(norm: Norm, start: int, end: int) -> tuple[str | None, str | Non
 def agent_name(norm: Norm, start: int, end: int) -> str | None:
     """An agent's name between start and end, in the user's own characters."""
     for m in _AGENT_NAME.finditer(norm.text, start, end):
-        group = next(g for g in ("n1", "n2", "n3", "n4", "n5", "n6") if m.group(g))
+        group = next(g for g in ("n1", "n2", "n3", "n4", "n5", "n6", "n7", "n8") if m.group(g))
         name = m.group(group)
         if name in _NOT_NAMES or not name.strip():
             continue

@@ -133,7 +133,8 @@ def story_contacts(
                 current.at = current.at or at
         else:
             continue
-        current.windows += _promises(masked, clause, windows, current.at or now, tz)
+        spoken = any(_SAID.search(masked, c.start, c.end) for c in current.clauses[:-1])
+        current.windows += _promises(masked, clause, windows, current.at or now, tz, spoken)
     _loose_tickets(norm, built, clauses)
     return tuple(_contact(norm, masked, b, tz) for b in built)
 
@@ -207,16 +208,24 @@ def _promises(
     windows: list[tuple[int, int, Window]],
     made_at: datetime,
     tz: ZoneInfo,
+    spoken: bool,
 ) -> list[tuple[int, int, Window]]:
-    """The windows support promised in a clause: "3个工作日内给答复", "说要7个工作日"."""
+    """The windows support promised in a clause: "3个工作日内给答复", "说要7个工作日", and
+    after what support said ("说已提交技术，3个工作日给答复") a bare one too."""
     said = _SAID.search(text, clause.start, clause.end)
     found = [w for w in windows if clause.start <= w[0] < clause.end]
-    if said and not found:
+    if not found and (said or spoken):
         # Without 内 / within: "客服说3个工作日给答复", "can take up to 30 minutes".
-        loose = scan_promises(text[said.end() : clause.end], made_at, tz)
-        found = [(said.end() + s, said.end() + e, w) for s, e, w in loose
-                 if not _waited(text, said.end() + s)]  # fmt: skip
+        begin = said.end() if said and said.start() < _first_digit(text, clause) else clause.start
+        loose = scan_promises(text[begin : clause.end], made_at, tz)
+        found = [(begin + s, begin + e, w) for s, e, w in loose if not _waited(text, begin + s)]
     return found[:1]
+
+
+def _first_digit(text: str, clause: Clause) -> int:
+    """Where the first number of a clause is (a speech verb after it does not introduce it)."""
+    m = re.search(r"[\d一二两三四五六七八九十半]", text[clause.start : clause.end])
+    return clause.start + m.start() if m else clause.end
 
 
 def _waited(text: str, start: int) -> bool:
@@ -240,10 +249,8 @@ def _loose_tickets(norm: Norm, built: list[_Builder], clauses: list[Clause]) -> 
 
 def _contact(norm: Norm, masked: str, b: _Builder, tz: ZoneInfo) -> Contact:
     """The contact read, its promise counted from when it was made."""
-    ticket = agent = None
-    for clause in b.clauses:
-        t, a = contact_ids(norm, clause.start, clause.end)
-        ticket, agent = ticket or t, agent or a
+    # Over the contact's whole stretch: "12/4 客服 Amy 说…" may be cut into two clauses.
+    ticket, agent = contact_ids(norm, b.clauses[0].start, b.clauses[-1].end)
     promise: str | None = None
     window: Window | None = None
     if b.windows:

@@ -129,7 +129,8 @@ def _relative_windows(text: str, *, loose: bool) -> list[tuple[int, int, Window]
 
 # "等了3天", "已经48小时了", "waited 3 days": time already spent, not a window.
 _WAITED_BEFORE = re.compile(
-    r"(?:等了|等|已经|已|过了|超过|快|近|waited|for|after|over|already)\s*$", re.I
+    # not a bare 等: "让我等48小时" is a promise, "等了48小时" time spent
+    r"(?:等了|已经|已|过了|超过|快|近|waited|for|after|over|already)\s*$", re.I
 )
 
 
