@@ -31,7 +31,10 @@ _CHANNELS: tuple[tuple[Channel, re.Pattern[str]], ...] = (
     (Channel.EMAIL, re.compile(
         r"邮件|邮箱|电邮|信箱|寄信|来信|回信|e-?mail|\bmail(?:ed)?\b", re.I)),
     (Channel.PHONE, re.compile(
-        r"电话|致电|热线|打过去|打去|打俾|hotline|phone|\bcall(?:ed|ing)?\b|\brang\b", re.I)),
+        r"电话|致电|热线|打过去|打去|打俾|hotline|phone|\bcalling\b|\brang\b"
+        # "called them", not "an agent called Lily" or "a site called 星耀卡盟"
+        r"|\bcall(?:ed)?\s+(?:them|the|their|your|you|support|customer|hotline|back|him|her|it)\b",
+        re.I)),
     (Channel.OTHER, re.compile(r"(?:支付宝|微信支付|微信|wechat\s*pay|alipay)\s*(?:投诉|申诉|客服)"
                                r"|(?:投诉|申诉)\s*(?:到|去)?\s*(?:支付宝|微信)", re.I)),
     (Channel.PLATFORM_SUPPORT, re.compile(
@@ -45,7 +48,8 @@ _REACHED = re.compile(
     r"发消息|发信息|私信|发了消息|发了信息|"
     r"投诉咗|申诉|申请了?(?:退款|售后|退货|退费)|申请的退款|留言"
     r"|\b(?:support|agent|customer\s+service|cs|staff|seller|merchant)\b"
-    r"|\b(?:contacted|reached\s+out|complained|asked|messaged|reported|wrote\s+to|emailed"
+    r"|\b(?:contacted|reached\s+out|complained|asked|messaged|(?<!was\s)(?<!were\s)reported(?!\s+as)"
+    r"|wrote\s+to|emailed"
     r"|opened\s+a|filed|raised|submitted|chased)\b",
     re.I,
 )
@@ -57,6 +61,8 @@ _NOT_DONE = re.compile(
     r"|email|file|report|complain)",
     re.I,
 )
+# "第一次10/23早上，第二次今早": the times of repeated contacts told one after another.
+_ORDINAL = re.compile(r"第[一二三四五1-5]次|\b(?:first|second|third)\s+time\b", re.I)
 _AGAIN = re.compile(r"又|再次|再|重新|第[二三四2-4]次|又一次|\bagain\b|\banother\b|\bonce\s+more\b"
                     r"|\bfollow(?:ed)?\s+up\b", re.I)  # fmt: skip
 _UTC = ZoneInfo("UTC")
@@ -113,7 +119,8 @@ def story_contacts(
         if reached and not _NOT_DONE.search(told):
             channel = _named(told)
             at = _time_of(masked, clause, clauses, times, purchase)
-            if current is None or _new_contact(masked, current, clause, channel, at):
+            sentence_end = max(c.end for c in clauses if c.sentence == clause.sentence)
+            if current is None or _new_contact(masked, current, clause, channel, at, sentence_end):
                 current = _Builder(channel, [clause], at)
                 built.append(current)
             else:
@@ -122,7 +129,8 @@ def story_contacts(
                 current.at = current.at or at
         elif current is not None and clause.sentence == current.clauses[-1].sentence:
             # More of what support said or did; "第一次10/23早上" says when.
-            at = _time_of(masked, clause, clauses, times, purchase)
+            at = _time_of(masked, clause, clauses, times, purchase) if _ORDINAL.search(
+                told) else None
             if at is not None and current.at is not None and _AGAIN.search(told) and (
                 at.date() != current.at.date()
             ):
@@ -136,7 +144,26 @@ def story_contacts(
         spoken = any(_SAID.search(masked, c.start, c.end) for c in current.clauses[:-1])
         current.windows += _promises(masked, clause, windows, current.at or now, tz, spoken)
     _loose_tickets(norm, built, clauses)
-    return tuple(_contact(norm, masked, b, tz) for b in built)
+    # A mention that tells of no contact ("未来卡盟售后太慢了") gives way to real ones.
+    strong = [b for b in built if _told(masked, b)]
+    return tuple(_contact(norm, masked, b, tz) for b in (strong or built))
+
+
+# Support that does not answer: it was reached all the same.
+_NO_ANSWER = re.compile(
+    r"不理|不回|没回|没人回|没人理|不回复|没有回复|不接|没人接|踢皮球|推诿|敷衍|甩锅"
+    r"|ignor|no\s+reply|never\s+(?:replied|answered)|(?:doesn'?t|don'?t|won'?t)\s+(?:reply|answer)",
+    re.I,
+)
+
+
+def _told(text: str, b: _Builder) -> bool:
+    """Whether a contact's clauses tell of reaching support, not only name it."""
+    return bool(b.at or b.windows or b.ticket) or any(
+        pattern.search(text, c.start, c.end)
+        for c in b.clauses
+        for pattern in (_USER_ACTS, _SAID, _NO_ANSWER)
+    )
 
 
 def _named(text: str) -> Channel | None:
@@ -150,7 +177,12 @@ def _refined(current: Channel | None, named: Channel | None) -> Channel | None:
 
 
 def _new_contact(
-    text: str, current: _Builder, clause: Clause, channel: Channel | None, at: datetime | None
+    text: str,
+    current: _Builder,
+    clause: Clause,
+    channel: Channel | None,
+    at: datetime | None,
+    sentence_end: int,
 ) -> bool:
     """Whether a clause reaching support tells of a new contact rather than the current one."""
     told = text[clause.start : clause.end]
@@ -158,22 +190,27 @@ def _new_contact(
         return True
     if channel is not None and channel is not Channel.PLATFORM_SUPPORT and current.channel is None:
         return True  # "客服甩锅…打了他们电话": the phone is another contact
+    promised = _promised_here(text, clause, sentence_end)
     if at is not None and current.at is not None and at.date() != current.at.date():
         # "3月4日客服回复已提交技术" answers the contact before; a promise made then is new.
-        return bool(_USER_ACTS.search(told) or _promised_here(text, clause))
-    if at is not None and current.at is None and _AGAIN.search(told):
-        return True
+        return bool(_USER_ACTS.search(told) or promised)
+    if at is not None and current.at is None and (
+        _AGAIN.search(told)
+        or (clause.sentence != current.clauses[-1].sentence
+        and (_USER_ACTS.search(told) or promised))
+    ):
+        return True  # "客服先说需要申请…。12月22号提交了工单": a dated contact after an undated one
     if _AGAIN.search(told) and clause.sentence != current.clauses[-1].sentence:
         return True
     ticket = TICKET.search(told)
     return bool(ticket and current.ticket and ticket.group("id") != current.ticket)
 
 
-def _promised_here(text: str, clause: Clause) -> bool:
-    """Whether support promises a time in this clause ("said a new code would come in 2
-    working days"): counted from then, it is a contact of its own."""
-    said = _SAID.search(text, clause.start, clause.end)
-    return bool(said and scan_promises(text[said.end() : clause.end], datetime.now(UTC), _UTC))
+def _promised_here(text: str, clause: Clause, sentence_end: int) -> bool:
+    """Whether support promises a time from this clause to its sentence's end ("said a new
+    code would come in 2 working days"): counted from then, it is a contact of its own."""
+    said = _SAID.search(text, clause.start, sentence_end)
+    return bool(said and scan_promises(text[said.end() : sentence_end], datetime.now(UTC), _UTC))
 
 
 def _time_of(
