@@ -46,7 +46,7 @@ _CHANNELS: tuple[tuple[Channel, re.Pattern[str]], ...] = (
 _REACHED = re.compile(
     r"客服|售后|联系|找了|找过|搵|揾|(?<!疑)问(?!题|号)|询问|咨询|反馈|催了|催过|催促|投诉了|投诉过|"
     r"发消息|发信息|私信|发了消息|发了信息|"
-    r"投诉咗|申诉|申请了?(?:退款|售后|退货|退费)|申请的退款|留言"
+    r"投诉咗|申诉|申请|留言"
     r"|\b(?:support|agent|customer\s+service|cs|staff|seller|merchant)\b"
     r"|\b(?:contacted|reached\s+out|complained|asked|messaged|(?<!was\s)(?<!were\s)reported(?!\s+as)"
     r"|wrote\s+to|emailed"
@@ -115,6 +115,8 @@ def story_contacts(
     current: _Builder | None = None
     for clause in clauses:
         told = masked[clause.start : clause.end]
+        if _HEADER.match(masked, clause.end) and clause.end - clause.start <= 8:
+            continue  # "联系记录:", a form's heading, tells of no contact itself
         reached = _REACHED.search(told) or _named(told)
         if reached and not _NOT_DONE.search(told):
             channel = _named(told)
@@ -149,6 +151,7 @@ def story_contacts(
     return tuple(_contact(norm, masked, b, tz) for b in (strong or built))
 
 
+_HEADER = re.compile(r"\s*:\s*(?:\n|$)")
 # Support that does not answer: it was reached all the same.
 _NO_ANSWER = re.compile(
     r"不理|不回|没回|没人回|没人理|不回复|没有回复|不接|没人接|踢皮球|推诿|敷衍|甩锅"
@@ -233,10 +236,24 @@ def _time_of(
         return own[0]
     i = clauses.index(clause)
     before = clauses[i - 1] if i else None
-    if before is None or before.sentence != clause.sentence:
-        return None
-    alone = [(s, e, t) for s, e, t in times if (s, e) == (before.start, before.end)]
-    return alone[0][2] if alone and alone[0][:2] != purchase else None
+    if before is not None and before.sentence == clause.sentence:
+        alone = [
+            (s, e, t) for s, e, t in times
+            if before.start <= s < before.end and (s, e) != purchase
+            and _LEAD.fullmatch(text[before.start : s] + text[e : before.end])
+        ]  # fmt: skip
+        if alone:
+            return alone[0][2]
+    # A timeline line: "8.22 在线客服 说24小时", "Sept 22 - filed on 12315".
+    line_start = text.rfind("\n", 0, clause.start) + 1
+    first = next((t for t in times if t[0] >= line_start), None)
+    if first and first[0] - line_start <= 3 and first[1] <= clause.start and first[:2] != purchase:
+        return first[2]
+    return None
+
+
+# What may stand beside a time in the clause before a contact: "然后我今天上午，打了…".
+_LEAD = re.compile(r"[\s,]*(?:然后|后来|接着|我|就|那个|是|在|于|on|at|then|and|I)*[\s,:-]*", re.I)
 
 
 def _promises(
