@@ -118,7 +118,8 @@ def story_contacts(
         if _HEADER.match(masked, clause.end) and clause.end - clause.start <= 8:
             continue  # "联系记录:", a form's heading, tells of no contact itself
         reached = _REACHED.search(told) or _named(told)
-        if reached and not _NOT_DONE.search(told):
+        planned = _NOT_DONE.search(masked, _joined_start(masked, clauses, clause), clause.end)
+        if reached and not planned:
             channel = _named(told)
             at = _time_of(masked, clause, clauses, times, purchase)
             sentence_end = max(c.end for c in clauses if c.sentence == clause.sentence)
@@ -167,6 +168,17 @@ def _told(text: str, b: _Builder) -> bool:
         for c in b.clauses
         for pattern in (_USER_ACTS, _SAID, _NO_ANSWER)
     )
+
+
+def _joined_start(text: str, clauses: list[Clause], clause: Clause) -> int:
+    """Where a clause's thought begins: the clause before it when no punctuation stands between
+    ("明天下午我会再 | 打电话" is one plan)."""
+    i = clauses.index(clause)
+    before = clauses[i - 1] if i else None
+    if before is None or before.sentence != clause.sentence:
+        return clause.start
+    between = text[before.end : clause.start]
+    return before.start if not re.search(r"[,，。!?;\n]", between) else clause.start
 
 
 def _named(text: str) -> Channel | None:

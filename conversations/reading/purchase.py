@@ -77,6 +77,7 @@ def _said_alone(
             after = clauses[i + 1] if i + 1 < len(clauses) else None
             told_next = after is not None and after.sentence == clause.sentence and bool(
                 _EVENT.search(text, after.start, after.end)
+                or _CONTACT.search(text, after.start, after.end)  # "10月7日下午3点，联系了客服"
             )
             if alone and not told_next:
                 return (start, end), at
