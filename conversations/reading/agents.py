@@ -43,7 +43,7 @@ _AGENT_NAME = re.compile(
     |(?:^|(?<=[,，。\s]))(?P<n8>(?:小|阿)[\u4e00-\u9fff]|{_EN_NAME})\s*(?:说|话|讲|表示|回复|said|told)
     |\b(?:an?\s+|the\s+)?(?:agent|rep|representative|staff(?:\s+member)?|person|guy|girl|lady|woman
         |man|operator|cs)\s+(?:called|named|by\s+the\s+name\s+of)\s+(?P<n4>{_EN_NAME})\b
-    |\b(?:agent|rep|representative|support)\s+(?P<n5>{_EN_NAME})\b(?!\s+(?:said|told)\s+me\s+to)
+    |\b(?:agent|rep|representative|support)\s+["“]?(?P<n5>{_EN_NAME})\b["”]?(?!\s+(?:said|told)\s+me\s+to)
     |\b(?P<n6>{_EN_NAME})\s+(?:from|at|in)\s+(?:customer\s+)?(?:support|service|cs)\b""",
     re.VERBOSE,
 )

@@ -44,10 +44,10 @@ _CHANNELS: tuple[tuple[Channel, re.Pattern[str]], ...] = (
 )  # fmt: skip
 # Support reached, without the channel said ("找了客服", "问了", "contacted them").
 _REACHED = re.compile(
-    r"客服|售后|联系|找了|找过|搵|揾|(?<!疑)问(?!题|号)|询问|咨询|反馈|催了|催过|催促|投诉了|投诉过|"
+    r"客服|售后|联系|找了|找过|搵|揾|(?<![疑请])问(?!题|号)|询问|咨询|反馈|催了|催过|催促|投诉了|投诉过|"
     r"发消息|发信息|私信|发了消息|发了信息|"
     r"投诉咗|申诉|申请|留言"
-    r"|\b(?:support|agent|customer\s+service|cs|staff|seller|merchant)\b"
+    r"|(?<![A-Za-z])(?:support|agent|customer\s+service|cs|staff|seller|merchant)(?![A-Za-z])"
     r"|\b(?:contacted|reached\s+out|complained|asked|messaged|(?<!was\s)(?<!were\s)reported(?!\s+as)"
     r"|wrote\s+to|emailed"
     r"|opened\s+a|filed|raised|submitted|chased)\b",
@@ -68,7 +68,7 @@ _AGAIN = re.compile(r"又|再次|再|重新|第[二三四2-4]次|又一次|\baga
 _UTC = ZoneInfo("UTC")
 # The user reaching out, as against support answering.
 _USER_ACTS = re.compile(
-    r"联系|找|问|打|拨|发|投诉|申请|催|留言|咨询|反馈|搵|揾|寄|提交(?!技术|给技术|到技术)|开了"
+    r"联系|找|(?<![疑请])问(?!题)|打|拨|发|投诉|申请|催|留言|咨询|反馈|搵|揾|寄|提交(?!技术|给技术|到技术)|开了"
     r"|\b(?:contacted|called|emailed"
     r"|asked|reported|wrote|messaged|chased|complained|filed|reached|opened|raised|submitted|rang"
     r"|phoned|tried)\b",
@@ -147,15 +147,21 @@ def story_contacts(
         spoken = any(_SAID.search(masked, c.start, c.end) for c in current.clauses[:-1])
         current.windows += _promises(masked, clause, windows, current.at or now, tz, spoken)
     _loose_tickets(norm, built, clauses)
-    # A mention that tells of no contact ("未来卡盟售后太慢了") gives way to real ones.
+    # A mention that tells of no contact ("未来卡盟售后太慢了") gives way to real ones; alone,
+    # it counts only when it names support ("客服不理人"), not a channel ("the email got lost").
     strong = [b for b in built if _told(masked, b)]
-    return tuple(_contact(norm, masked, b, tz) for b in (strong or built))
+    weak = [b for b in built if any(_SUPPORT.search(masked, c.start, c.end) for c in b.clauses)]
+    return tuple(_contact(norm, masked, b, tz) for b in (strong or weak))
 
 
+_SUPPORT = re.compile(
+    r"客服|售后|(?<![A-Za-z])(?:support|customer\s+service|cs|agent)(?![A-Za-z])", re.I
+)
 _HEADER = re.compile(r"\s*:\s*(?:\n|$)")
 # Support that does not answer: it was reached all the same.
 _NO_ANSWER = re.compile(
-    r"不理|不回|没回|没人回|没人理|不回复|没有回复|不接|没人接|踢皮球|推诿|敷衍|甩锅"
+    r"不理|不回|没回|没人回|没人理|不回复|没有回复|不接|没人接|踢皮球|推诿|敷衍|甩锅|不处理|不管|不给处理"
+    r"|没处理|拖着|一直拖"
     r"|ignor|no\s+reply|never\s+(?:replied|answered)|(?:doesn'?t|don'?t|won'?t)\s+(?:reply|answer)",
     re.I,
 )
