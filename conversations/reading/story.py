@@ -102,7 +102,9 @@ def extract_story(text: str, now: datetime, tz: ZoneInfo = SHANGHAI) -> StoryFac
         amount = parse_amount(norm[demand[0] : demand[1]])  # "要求退款98元": the price paid
     issue_text = form_value(norm, form, "issue")
     doubts: list[Doubt] = []
-    if purchased_at is not None and purchase_span is not None:
+    if purchased_at is not None and purchase_span is not None and not _MONTH_SAID.search(
+        norm, max(0, purchase_span[0] - 14), purchase_span[0]
+    ):  # "last month (the 28th)" says which month
         day = day_doubt(norm[purchase_span[0] : purchase_span[1]], purchased_at, now, tz)
         if day is not None:
             doubts.append(day)
@@ -141,6 +143,7 @@ _FACT_FIELDS = (
 )  # fmt: skip
 
 
+_MONTH_SAID = re.compile(r"上个?月|这个?月|本月|last\s+month|this\s+month", re.I)
 # "退还全部" / "full refund": the whole price after all, even for a double charge.
 _WHOLE = re.compile(r"全额|全部|全款|退晒|\bfull\b|\ball\b|\bentire\b|\bwhole\b", re.I)
 
