@@ -53,7 +53,9 @@ _DAY = rf"""(?P<day>(?P<erel>the\s+(?:next|following)\s+(?:day|morning|afternoon
     |(?:on\s+)?{_MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?
     |(?:on\s+)?(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\.?(?:,?\s+\d{{4}})?
     |(?:on\s+)?\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?
-    |(?:on\s+)?the\s+(?P<ordinal>\d{{1,2}})(?:st|nd|rd|th))"""
+    |(?:on\s+)?the\s+(?P<ordinal>\d{{1,2}})(?:st|nd|rd|th)
+    |(?:on\s+)?(?P<feast>christmas\s+eve|christmas(?:\s+day)?|new\s+year'?s?\s+(?:eve|day)
+      |valentine'?s?\s+day|singles'?\s+day|double\s+eleven|national\s+day))"""
 _AGO = r"""(?P<ago>(?:(?:about|around|roughly|approximately|nearly|almost|over|like|just)\s+)?
     (?P<agon>\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|a\s+couple\s+of
     |a\s+few|couple\s+of)\s+(?P<agou>minutes?|mins?|hours?|hrs?|days?|weeks?|months?)\s+ago)"""
@@ -62,7 +64,16 @@ _BARE_WEEKDAY = re.compile(
     rf"(?:(?:last|this|next|on|past|this\s+past|this\s+coming|coming)\s+)?{_WD}", re.I
 )
 # The same day pattern said after a clock ("at 9pm yesterday"), its groups renamed.
-_DAY_AFTER = _DAY.replace("day>", "day2>").replace("ordinal", "ordinal2").replace("erel", "erel2")
+_DAY_AFTER = (
+    _DAY.replace("day>", "day2>").replace("ordinal", "ordinal2").replace("erel", "erel2")
+    .replace("feast", "feast2")
+)
+_HOLIDAYS = {
+    "christmas eve": (12, 24), "christmas": (12, 25), "christmas day": (12, 25),
+    "new years": (1, 1), "new year": (1, 1), "valentines day": (2, 14),
+    "valentine day": (2, 14), "singles day": (11, 11), "single day": (11, 11),
+    "double eleven": (11, 11), "national day": (10, 1),
+}  # fmt: skip
 EN_WHEN = rf"""(?:
     {_AGO}
    |(?=\S)(?:{_DAY})?
@@ -131,7 +142,7 @@ def resolve_en(
         return None
     day = day or _part_day(m, now_local.date())
     offsets = en_clock_offsets(m)
-    if m.group("clock") and not offsets:
+    if m.group("clock") and not offsets and not _ROUGH_NOON.search(m.group(0)):
         return None
     if not offsets:
         if day is None:
@@ -154,6 +165,10 @@ def _day(
         return None
     # "Sunday, Feb 10": the date decides, the weekday beside it is only read.
     text = next((t for t in named if not _BARE_WEEKDAY.fullmatch(t)), named[0])
+    holiday = m.group("feast") or m.group("feast2")
+    if holiday:
+        month, day = _HOLIDAYS[" ".join(holiday.lower().replace("'", "").split()[:2])]
+        return yearless(month, day, now_local.date(), prefer_future)
     ordinal = m.group("ordinal") or m.group("ordinal2")
     if ordinal:
         try:
@@ -202,6 +217,8 @@ def _weekday(words: str, today: date, prefer_future: bool) -> date | None:
 def _part_words(m: re.Match[str]) -> str:
     """The words naming a part of the day, "tonight" and "last night" included."""
     words = (m.group("part") or m.group("part2") or "").lower()
+    if not words and m.group("noon") and _ROUGH_NOON.search(m.group(0)):
+        return "noon"
     day = " ".join((m.group("day") or m.group("day2") or "").lower().split())
     if words or day in ("tonight", "last night"):
         return words or day
@@ -227,7 +244,12 @@ def _part(words: str) -> Part | None:
         return None
     if words in ("last night", "tonight"):
         return Part.EVENING if words == "tonight" else Part.NIGHT
+    if words in ("noon", "lunchtime", "midday"):
+        return Part.NOON
     return _PARTS.get(words.split()[-1])
+
+
+_ROUGH_NOON = re.compile(r"lunchtime|(?:around|about)\s+(?:noon|midday)", re.I)
 
 
 def en_clock_offsets(m: re.Match[str]) -> tuple[timedelta, ...]:
@@ -236,7 +258,8 @@ def en_clock_offsets(m: re.Match[str]) -> tuple[timedelta, ...]:
         return ()
     part_word = _part_words(m)
     if m.group("noon"):
-        return (timedelta(hours=12),)
+        # "lunchtime", "around noon": a part of the day; "at noon": twelve o'clock
+        return () if _ROUGH_NOON.search(m.group(0)) else (timedelta(hours=12),)
     if m.group("midnight"):
         return (timedelta(0),)
     minute = second = 0

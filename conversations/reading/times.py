@@ -44,7 +44,7 @@ _ISO_WITH_ZONE = re.compile(
 # Worth handing to dateparser: words ("Nov 3rd 2024", "last Tuesday"); numbers alone that no
 # pattern here took are not dates ("1-2-3", "12.53%", "Version 1.1.3").
 _WORDS = re.compile(r"[a-z]{3,}", re.I)
-_ON = re.compile(r"on\s+(?=\S)", re.I)
+_ON = re.compile(r"[,\s]*(?:on\s+)?(?=\S)", re.I)
 
 
 _JUST_NOW = re.compile(r"刚才|刚刚|方才|\bjust\s+now\b|\bright\s+now\b|\ba\s+moment\s+ago\b", re.I)
@@ -149,7 +149,7 @@ def scan_times(
     now_local = now.astimezone(tz)
     found = _scan_dated(text, now_local, tz, forwards)
     if inherit_date:
-        found = _inherit_dates(found, now_local)
+        found = _inherit_dates(found, now_local, text)
     return [(f.start, f.end, f.at.astimezone(UTC)) for f in found]
 
 
@@ -204,7 +204,7 @@ def _scan_dated(
     for m in EN_EXPR.finditer(text):
         start, end = trimmed(text, m.start(), m.end())
         if lead := _ON.match(text, start, end):
-            start = lead.end()  # "on Nov 3": the preposition is not part of the time
+            start = lead.end()  # "on Nov 3", ",8/29": what leads in is not part of the time
         dt = resolve_en(m, now_local, tz, prefer_future=prefer_future)
         # The clock of an impossible date ("2月30日 10:00") is not a time of its own.
         if dt and not any(start < e and s < end for s, e in rejected):
@@ -234,13 +234,13 @@ def _cn_found(m: re.Match[str], start: int, end: int, at: datetime) -> _Found:
     return _Found(start, end, at, dated, yearless, clock, same, relative)
 
 
-def _inherit_dates(found: list[_Found], now_local: datetime) -> list[_Found]:
+def _inherit_dates(found: list[_Found], now_local: datetime, text: str) -> list[_Found]:
     """Bare clock times moved to the day of the dated expression before them, and yearless
     dates to the first such day since it ("2024年11月3日 … 11月5日" is 2024-11-05)."""
     today = now_local.date()
     out: list[_Found] = []
     last: datetime | None = None
-    for f in _joined(found):
+    for f in _joined(found, text):
         at = f.at
         if f.relative is not None:
             if last is None:
@@ -257,13 +257,18 @@ def _inherit_dates(found: list[_Found], now_local: datetime) -> list[_Found]:
     return out
 
 
-def _joined(found: list[_Found]) -> list[_Found]:
+# What may stand between a day and its clock: "Friday 19 Sep, 8:30pm", "saturday at like 10pm".
+_BETWEEN = re.compile(r"[\s,]*(?:(?:at|around|about|like|maybe|~|on)\s*)*", re.I)
+
+
+def _joined(found: list[_Found], text: str) -> list[_Found]:
     """A day and the clock right after it ("Friday 19 Sep, 8:30pm") are one time."""
     out: list[_Found] = []
     for f in found:
         prev = out[-1] if out else None
         if (
-            prev is not None and f.clock and not f.dated and f.start - prev.end <= 4
+            prev is not None and f.clock and not f.dated
+            and _BETWEEN.fullmatch(text[prev.end : f.start])
             and isinstance(prev.at, RoughTime) and prev.at.part is Part.DAY
         ):
             midnight = prev.at.exact()
