@@ -12,15 +12,16 @@ _ID = r"[A-Za-z0-9][A-Za-z0-9_\-]{{{min},39}}(?![A-Za-z0-9_\-])"
 TICKET = re.compile(
     rf"""(?:工单编号|工单号|工单|售后单号|售后单|投诉编号|投诉单号|投诉号|受理编号|受理号|案件编号
         |\bticket\s*(?:no\b\.?|number|id\b|\#)?|\bcase\s*(?:id\b|no\b\.?|number|\#)
-        |\bcomplaint\s*(?:no\b\.?|number|id\b|\#)|\breference\s*(?:no\b\.?|number|\#)?)
-    {_SEP}(?P<id>{_ID.format(min=2)})""",
+        |\bcomplaint\s*(?:no\b\.?|number|id\b|\#)|\breference\s*(?:no\b\.?|number|\#)?
+        |\bref\b\.?|(?<=[(])\s*no\.)
+    {_SEP}[(]?\s*(?:id\s*:?\s*)?(?P<id>{_ID.format(min=2)})""",
     re.VERBOSE | re.I,
 )
 _AGENT_ID = re.compile(
     rf"""(?:客服工号|工号|客服编号|客服号|员工号|客服\s*id\b|\bagent\s*(?:id\b|no\b\.?|number|\#)
         |\bstaff\s*(?:id\b|no\b\.?|number|\#)|\boperator\s*(?:id\b|\#))
     {_SEP}(?:(?P<id>{_ID.format(min=1)})|(?P<cn>[零〇一二三四五六七八九]{{3,8}}))
-    |(?:客服|agent|staff)\s*(?:[(]\s*(?:工号)?\s*:?\s*(?P<paren>[A-Za-z0-9_\-]{{2,20}})\s*[)]
+    |(?:客服|agent|staff)\s*(?:[(]\s*(?:工号|id|no\.?|\#)?\s*:?\s*(?P<paren>[A-Za-z0-9_\-]{{2,20}})\s*[)]
         |\#\s*(?P<hash>\d{{2,10}})\b
         |(?P<numbered>\d{{3,10}})(?=\s*号|(?![\d小分元年月天日:.])))""",
     re.VERBOSE | re.I,
@@ -43,7 +44,8 @@ _AGENT_NAME = re.compile(
     |(?:^|(?<=[,，。\s]))(?P<n8>(?:小|阿)[\u4e00-\u9fff]|{_EN_NAME})\s*(?:说|话|讲|表示|回复|said|told)
     |\b(?:an?\s+|the\s+)?(?:agent|rep|representative|staff(?:\s+member)?|person|guy|girl|lady|woman
         |man|operator|cs)\s+(?:called|named|by\s+the\s+name\s+of)\s+(?P<n4>{_EN_NAME})\b
-    |\b(?:agent|rep|representative|support)\s+["“]?(?P<n5>{_EN_NAME})\b["”]?(?!\s+(?:said|told)\s+me\s+to)
+    |\b(?:agent|rep|representative|support)\s*[,:]?\s+["“'‘]?(?P<n5>{_EN_NAME})\b["”'’]?
+      (?!\s+(?:said|told)\s+me\s+to)
     |\b(?P<n6>{_EN_NAME})\s+(?:from|at|in)\s+(?:customer\s+)?(?:support|service|cs)\b""",
     re.VERBOSE,
 )

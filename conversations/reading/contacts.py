@@ -26,8 +26,9 @@ _CHANNELS: tuple[tuple[Channel, re.Pattern[str]], ...] = (
     (Channel.C12315, re.compile(r"12315|一二三一五|全国12315")),
     (Channel.HEIMAO, re.compile(r"黑猫|black\s*cat|heimao", re.I)),
     (Channel.JUTOUSU, re.compile(r"聚投诉|jutousu", re.I)),
-    (Channel.MEDIATION, re.compile(r"消协|消费者协会|市场监管|工商局|调解|consumer\s+association",
-                                   re.I)),
+    (Channel.MEDIATION, re.compile(
+        r"消协|消费者协会|市场监管|工商局|调解|consumer\s+(?:association|council)|regulator"
+        r"|market\s+supervision|mediat", re.I)),
     (Channel.EMAIL, re.compile(
         r"邮件|邮箱|电邮|信箱|寄信|来信|回信|e-?mail|\bmail(?:ed)?\b", re.I)),
     (Channel.PHONE, re.compile(
@@ -39,15 +40,16 @@ _CHANNELS: tuple[tuple[Channel, re.Pattern[str]], ...] = (
                                r"|(?:投诉|申诉)\s*(?:到|去)?\s*(?:支付宝|微信)", re.I)),
     (Channel.PLATFORM_SUPPORT, re.compile(
         r"在线客服|人工客服|平台客服|客服聊天|在线聊天|聊天窗口|站内信|工单|售后|机器人客服"
-        r"|online\s+(?:chat|support)|live\s+(?:chat|support)|chat\s+support|in-app|\bchat(?:ted)?\b"
-        r"|\bticket\b", re.I)),
+        # not "ticket": a phone call gives one as well
+        r"|online\s+(?:chat|support)|live\s+(?:chat|support)|chat\s+support|in-app|\bchat(?:ted)?\b",
+        re.I)),
 )  # fmt: skip
 # Support reached, without the channel said ("找了客服", "问了", "contacted them").
 _REACHED = re.compile(
     r"客服|售后|联系|找了|找过|搵|揾|(?<![疑请])问(?!题|号)|询问|咨询|反馈|催了|催过|催促|投诉了|投诉过|"
     r"发消息|发信息|私信|发了消息|发了信息|"
     r"投诉咗|申诉|申请|留言"
-    r"|(?<![A-Za-z])(?:support|agent|customer\s+service|cs|staff|seller|merchant)(?![A-Za-z])"
+    r"|(?<![A-Za-z])(?:support|agent|customer\s+service|cs|staff|seller|merchant|ticket)(?![A-Za-z])"
     r"|\b(?:contacted|reached\s+out|complained|asked|messaged|(?<!was\s)(?<!were\s)reported(?!\s+as)"
     r"|wrote\s+to|emailed"
     r"|opened\s+a|filed|raised|submitted|chased)\b",
@@ -59,6 +61,12 @@ _NOT_DONE = re.compile(
     r"再不|的话"
     r"|otherwise|\bI\s+will\b|\bI'll\b|going\s+to|plan\s+to|\bif\b|\bor\s+I\b|\bwill\s+(?:call"
     r"|email|file|report|complain)",
+    re.I,
+)
+# A sentence that goes on with what support said: "They said 7 working days."
+_THEY_SAID = re.compile(
+    r"\s*(?:they|he|she|the\s+agent|他们|他|她|对方|佢哋|佢)\s*(?:also\s+)?(?:said|say|told|promised"
+    r"|说|话|讲|表示|承诺|答应)",
     re.I,
 )
 # "第一次10/23早上，第二次今早": the times of repeated contacts told one after another.
@@ -130,7 +138,9 @@ def story_contacts(
                 current.clauses.append(clause)
                 current.channel = _refined(current.channel, channel)
                 current.at = current.at or at
-        elif current is not None and clause.sentence == current.clauses[-1].sentence:
+        elif current is not None and (
+            clause.sentence == current.clauses[-1].sentence or _THEY_SAID.match(told)
+        ):
             # More of what support said or did; "第一次10/23早上" says when.
             at = _time_of(masked, clause, clauses, times, purchase) if _ORDINAL.search(
                 told) else None
@@ -161,7 +171,8 @@ _HEADER = re.compile(r"\s*:\s*(?:\n|$)")
 # Support that does not answer: it was reached all the same.
 _NO_ANSWER = re.compile(
     r"不理|不回|没回|没人回|没人理|不回复|没有回复|不接|没人接|踢皮球|推诿|敷衍|甩锅|不处理|不管|不给处理"
-    r"|没处理|拖着|一直拖"
+    r"|没处理|拖着|一直拖|没下文|没消息|石沉大海|不了了之|did\s+nothing|nothing\s+happened"
+    r"|no\s+(?:response|answer)|(?:haven'?t|have\s+not|never)\s+heard|not\s+heard\s+back"
     r"|ignor|no\s+reply|never\s+(?:replied|answered)|(?:doesn'?t|don'?t|won'?t)\s+(?:reply|answer)",
     re.I,
 )
@@ -172,7 +183,7 @@ def _told(text: str, b: _Builder) -> bool:
     return bool(b.at or b.windows or b.ticket) or any(
         pattern.search(text, c.start, c.end)
         for c in b.clauses
-        for pattern in (_USER_ACTS, _SAID, _NO_ANSWER)
+        for pattern in (_USER_ACTS, _SAID, _NO_ANSWER, TICKET)
     )
 
 
