@@ -39,14 +39,16 @@ _ACTION_PATTERNS: tuple[tuple[DemandAction, re.Pattern[str]], ...] = (
         r"全额退款|退全款|退款|退钱|退费|退还|退回|返还|退返|(?<![撤后])退(?=到|给|我|了|回|款|钱|晒|返|俾)"
         r"|refund(?:ed)?|money\s+back|(?:my|the|full)\s+(?:money|payment|[¥$]?\d+(?:\.\d+)?)"
         r"\s+(?:returned|back)|pay\s+me\s+back|reimburse"
-        r"|want\s+(?:my|the)\s+[¥$]\d+(?:\.\d+)?", re.I)),
+        r"|want\s+(?:my|the)\s+[¥$]\d+(?:\.\d+)?|want\s+(?:my\s+|the\s+)?[¥$]?\d+(?:\.\d+)?\s+back"
+        r"|want\s+(?:it|the\s+refund|my\s+money)\s+(?:paid|refunded|back|returned)", re.I)),
     (DemandAction.REISSUE_CODE, re.compile(
         r"补发|重发|重新发|补卡|换一张|换卡|重新发放|补返|补回|补一张|补给我|再发|发卡密|发个新|"
         r"发张新|换个新|换张新|给我新的|新的卡密|新卡密|(?:卡密|码|卡)\S{0,3}发给我|发给我|发卡(?!盟)"
         r"|发下来|发货|补返|补番"
         r"|re-?issue|re-?send|replacement|new\s+(?:code|card|pin|key)s?"
         r"|replace\s+the\s+(?:code|card)|(?:working|valid|right|correct|new)\s+(?:\S+\s+)?codes?"
-        r"|send\s+(?:me\s+)?(?:it|them|the|a|my)\b|delivered|deliver\s+(?:it|them|the)", re.I)),
+        r"|send\s+(?:me\s+)?(?:it|them|the|a|my)\b|delivered|deliver\s+(?:it|them|the)"
+        r"|\breplac(?:e|ed|ement)\b|\bnew\s+one\b", re.I)),
     (DemandAction.COMPENSATION, re.compile(r"赔偿|补偿|赔付|赔钱|compensat\w*", re.I)),
 )  # fmt: skip
 
@@ -67,9 +69,9 @@ VAGUE = re.compile(
 # Concrete wishes outside the four actions, typed by the user: not vague.
 CONCRETE_OTHER = re.compile(
     r"道歉|解释|说明原因|核实|查明|恢复|解封|解冻|提现|开发票|发票|书面|承诺|取消|撤销|提供|出示|发货|到账"
-    r"|回电|打电话给我|回我电话"
+    r"|回电|打电话给我|回我电话|证明|换成|换到"
     r"|apolog|explain|investigat|restore|unfreeze|unlock|withdraw|invoice|provide|cancel"
-    r"|records?\b|deliver|call\s+me|call\s+back",
+    r"|records?\b|deliver|call\s+me|call\s+back|written|letter|certificate|fapiao",
     re.I,
 )
 

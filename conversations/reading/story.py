@@ -51,7 +51,7 @@ _PURCHASE = re.compile(
 
 
 _DEMAND_MARKER = re.compile(
-    r"要求|希望|请求|(?<![申邀聘])请(?!问|求)|我要|我想要|我想|想要|想让|就要|必须给我|务必|诉求"
+    r"要求|希望|请求|(?<![申邀聘])请(?!问|求)|我要|我想要|我想|想要|想让|就要|一定要|必须给我|务必|诉求"
     r"|(?<![要请需诉追寻])求|想(?=佢|他|她|你)"
     r"|\bI\s+need\b|\bdemand|\bwant\b|would\s+like|I'd\s+like|\bplease\b|\bexpect\b"
     r"|\brequest|ask(?:ing)?\s+for"
@@ -232,12 +232,26 @@ def _find_demand_region(
             continue  # "客服要求我提供截图", "我想投诉一下": not what the user asks for
         sentence = [c for c in clauses if c.sentence == clause.sentence]
         end = _deadline_after(text, clauses, windows, sentence[-1])
-        candidates.append((m.start(), end))
+        candidates.append((_condition_start(text, sentence, clause, m.start()), end))
     with_action = [c for c in candidates if find_actions(text[c[0] : c[1]])]
     concrete = [c for c in candidates if CONCRETE_OTHER.search(text, *c)]
     # A story ends with what the user wants: the last demand naming an action.
     chosen = with_action or concrete or candidates
     return chosen[-1] if chosen else None
+
+
+def _condition_start(text: str, sentence: list[Clause], clause: Clause, marker: int) -> int:
+    """A demand's start, taking in the condition before it that says by when: "如果今天下午
+    五点前还没到账，我要全额退款", "If it's not in my account by 9 tonight I want a refund"."""
+    before = [c for c in sentence if c.start < clause.start]
+    start = before[-1].start if before else clause.start
+    if _CONDITION.match(text, start):
+        return start
+    lead = _CONDITION.search(text, clause.start, marker)
+    return lead.start() if lead else marker
+
+
+_CONDITION = re.compile(r"\s*(?:如果|若是|若|要是|假如|\bif\b)", re.I)
 
 
 # After a marker, words that make it a wish to complain or ask, not a demand.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -87,7 +88,7 @@ _CN_REL_WINDOW = re.compile(
 
 
 _EN_REL_WINDOW = re.compile(
-    r"""\b(?P<pre>within|in\s+the\s+next|in|under)?\s*
+    r"""\b(?P<pre>within\s+the\s+next|within|in\s+the\s+next|in|under)?\s*
     (?:\d+\s*(?:-|~|to)\s*)?
     (?P<n>\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty
        |thirty|forty-eight|seventy-two|half\s+an?)
@@ -102,7 +103,8 @@ _CN_DEADLINE_SUFFIX = re.compile(r"\s*(?:之前|以前|前|为止|之内|以内|
 
 _EN_ABS_WINDOW = re.compile(
     rf"""\b(?:by|(?<!day\s)before|until|till|no\s+later\s+than)\s+
-    (?:(?P<eod>(?:the\s+)?end\s+of\s+(?:the\s+)?(?:day|today)|eod)\b|(?P<when>{EN_WHEN}))
+    (?:(?P<eod>(?:the\s+)?end\s+of\s+(?:the\s+)?(?:day|today)|eod)\b
+      |(?P<eom>(?:the\s+)?end\s+of\s+(?:the|this)\s+month)\b|(?P<when>{EN_WHEN}))
     (?![\w:])""",
     re.VERBOSE | re.I,
 )
@@ -242,6 +244,9 @@ def _en_deadlines(text: str, now_local: datetime, tz: ZoneInfo) -> list[tuple[in
         when = m.group("when")
         if m.group("eod"):
             dt: datetime | None = _end_of_day(now_local)
+        elif m.group("eom"):
+            last = calendar.monthrange(now_local.year, now_local.month)[1]
+            dt = _end_of_day(now_local.replace(day=last))
         else:
             dt = dateparse(when, now_local, tz, prefer_future=True)
             found = EN_EXPR.fullmatch(" ".join(when.split()))
