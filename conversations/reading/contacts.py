@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from conversations.model import Channel, Contact, Window
+from conversations.model import Channel, Contact, Part, RoughTime, Window
 from conversations.reading.agents import TICKET, contact_ids
 from conversations.reading.clauses import Clause, nearest
 from conversations.reading.normalize import Norm
 from conversations.reading.purchase import BUY as _BUY
 from conversations.reading.spans import Span, trimmed
+from conversations.reading.times import scan_times
 from conversations.reading.windows import promise_window, scan_promises, scan_windows
 
 # Channels named outright, most specific first: a clause naming two ("客服电话") is the first.
@@ -302,7 +303,24 @@ def _promises(
         begin = said.end() if said and said.start() < _first_digit(text, clause) else clause.start
         loose = scan_promises(text[begin : clause.end], made_at, tz)
         found = [(begin + s, begin + e, w) for s, e, w in loose if not _waited(text, begin + s)]
+    if not found and said:
+        # A day said as the answer's time: "说周一财务上班处理", "让我等到一月五号".
+        found = _said_day(text, said.end(), clause.end, made_at, tz)
     return found[:1]
+
+
+def _said_day(
+    text: str, start: int, end: int, made_at: datetime, tz: ZoneInfo
+) -> list[tuple[int, int, Window]]:
+    """A day or time after what support said, read forwards from the contact, as "by then"."""
+    base = _midday(made_at)
+    for s, e, at in scan_times(text[start:end], base, tz, forwards=True):
+        if at <= made_at:
+            continue
+        until = at if not isinstance(at, RoughTime) else at.exact().astimezone(tz).replace(
+            hour=23, minute=59)
+        return [(start + s, start + e, Window(text[start + s : start + e], until=until))]
+    return []
 
 
 def _first_digit(text: str, clause: Clause) -> int:
@@ -330,6 +348,14 @@ def _loose_tickets(norm: Norm, built: list[_Builder], clauses: list[Clause]) -> 
             before[-1].ticket = m.group("id")
 
 
+def _midday(at: datetime) -> datetime:
+    """The instant to read "明天" from: a contact known only to its day is read from that
+    day's midday, not its first minute (which "明天" said after midnight would misread)."""
+    if isinstance(at, RoughTime) and at.part is Part.DAY:
+        return at.exact().replace(hour=12)
+    return at
+
+
 def _contact(norm: Norm, masked: str, b: _Builder, tz: ZoneInfo) -> Contact:
     """The contact read, its promise counted from when it was made."""
     # Over the contact's whole stretch: "12/4 客服 Amy 说…" may be cut into two clauses.
@@ -341,8 +367,9 @@ def _contact(norm: Norm, masked: str, b: _Builder, tz: ZoneInfo) -> Contact:
         promise = _promise_words(norm, masked, b, start, end)
         window = Window(norm.quote(start, end), window.amount, window.unit, window.until)
         if window.until is not None and b.at is not None:
-            # "客服说明天下午6点前处理": tomorrow from the contact, not from the day of typing.
-            window = promise_window(window.text, b.at, tz) or window
+            # "客服说明天下午6点前处理": tomorrow from the contact, not from the day of typing;
+            # a contact known only to the day is read from its midday, not its first minute.
+            window = promise_window(window.text, _midday(b.at), tz) or window
     return Contact(
         channel=b.channel or Channel.PLATFORM_SUPPORT,
         at=b.at,

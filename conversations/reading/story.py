@@ -38,7 +38,7 @@ from conversations.reading.rules import rule_citation_span
 from conversations.reading.sentences import Group, Sentence, clause_start_of, split_sentences
 from conversations.reading.spans import Span, mask
 from conversations.reading.times import SHANGHAI, scan_times
-from conversations.reading.windows import scan_windows
+from conversations.reading.windows import loose_spans, scan_windows
 
 MAX_EVENT_CHARS = 200
 
@@ -82,7 +82,7 @@ def extract_story(text: str, now: datetime, tz: ZoneInfo = SHANGHAI) -> StoryFac
         if t[2] <= now  # future times are deadlines or threats, not facts
     ]
     sentences = split_sentences(norm, times, [label for label, _ in form.values()])
-    clauses = split_clauses(norm, [(s, e) for s, e, _ in times + windows])
+    clauses = split_clauses(norm, [(s, e) for s, e, _ in times + windows] + loose_spans(norm))
     demand = form["demand"][1] if "demand" in form else None
     demand = demand or _find_demand_region(norm, clauses, windows, citation)
     labelled = form["purchased"][1] if "purchased" in form else None

@@ -44,6 +44,11 @@ def promise_window(text: str, made_at: datetime, tz: ZoneInfo = SHANGHAI) -> Win
     return _first(norm, scan_promises(norm.text, made_at, tz))
 
 
+def loose_spans(text: str) -> list[tuple[int, int]]:
+    """Where bare durations stand in a normalised text ("1-3 个工作天"): not to be cut apart."""
+    return [(s, e) for s, e, _ in _relative_windows(text, loose=True)]
+
+
 def states_a_window(text: str) -> bool:
     """Whether a text states a span of time ("24小时内处理", "within 3 working days")."""
     return bool(_relative_windows(read(text).text, loose=True))
@@ -92,7 +97,8 @@ _EN_REL_WINDOW = re.compile(
     (?:\d+\s*(?:-|~|to)\s*)?
     (?P<n>\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty
        |thirty|forty-eight|seventy-two|half\s+an?)
-    \s*(?P<u>(?:working|business)\s+days?|minutes?|mins?|hours?|hrs?|h|days?|weeks?)\b
+    \s*(?P<u>(?:working|business)\s+days?|minutes?|mins?|hours?|hrs?|h|days?|weeks?)(?![A-Za-z])
+    (?P<zh>\s*(?:之内|以内|内))?  # "3 working days内" typed in a Chinese sentence
     (?!\s+ago)""",
     re.VERBOSE | re.I,
 )
@@ -120,7 +126,7 @@ def _relative_windows(text: str, *, loose: bool) -> list[tuple[int, int, Window]
         if amount_unit:
             out.append((m.start(), m.end(), Window(m.group(0), *amount_unit)))
     for m in _EN_REL_WINDOW.finditer(text):
-        if not (m.group("pre") or loose) or (loose and _waited(text, m)):
+        if not (m.group("pre") or m.group("zh") or loose) or (loose and _waited(text, m)):
             continue
         amount_unit = _en_window_amount(m.group("n"), m.group("u"))
         if amount_unit:
