@@ -26,6 +26,9 @@ from pathlib import Path
 from conversations.reading.story import extract_story
 from tests.reading_corpus import (
     BEIJING,
+    HOLDOUT_STORIES,
+    HOLDOUT_TIMES,
+    STORY_FILES,
     Score,
     beijing,
     read_story,
@@ -56,17 +59,17 @@ print(json.dumps({"start": before, "loaded": loaded, "after": status("VmRSS"),
 """
 
 
-def accuracy() -> None:
+def accuracy(story_files: tuple[str, ...], times_file: str, title: str) -> None:
     """Field accuracy by field and typing style; time accuracy by category."""
     score = Score()
-    for story in stories():
+    for story in stories(story_files):
         score_story(story, read_story(story), score)
-    _print(score, "Story fields", lambda k: not k.startswith("style:"))
-    _print(score, "By typing style", lambda k: k.startswith("style:") or k == "all")
+    _print(score, f"{title}: story fields", lambda k: not k.startswith("style:"))
+    _print(score, f"{title}: by typing style", lambda k: k.startswith("style:") or k == "all")
     times = Score()
-    for item in time_items():
+    for item in time_items(times_file):
         score_time(item, read_time(item), times)
-    _print(times, "Time expressions by category", lambda k: True)
+    _print(times, f"{title}: time expressions by category", lambda k: True)
 
 
 def _print(score: Score, title: str, keep: object) -> None:
@@ -123,7 +126,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=20)
     args = parser.parse_args()
-    accuracy()
+    accuracy(STORY_FILES, "times.yaml", "Corpus (in-sample)")
+    accuracy(HOLDOUT_STORIES, HOLDOUT_TIMES, "Held-out (out-of-sample)")
     speed(args.rounds)
     memory()
 
