@@ -21,10 +21,11 @@ from conversations.reading.demands import (
     is_vague_demand,
     parse_demand,
 )
-from conversations.reading.forms import form_fields, form_order_no, form_product, form_value
+from conversations.reading.forms import form_fields, form_order_no, form_value
+from conversations.reading.goods import read_goods
 from conversations.reading.ids import parse_order_no
 from conversations.reading.issues import classify_issue
-from conversations.reading.names import find_platform, find_product
+from conversations.reading.names import find_platform
 from conversations.reading.normalize import Norm, read
 from conversations.reading.rules import rule_citation_span
 from conversations.reading.sentences import Group, Sentence, clause_start_of, split_sentences
@@ -83,12 +84,12 @@ def extract_story(text: str, now: datetime, tz: ZoneInfo = SHANGHAI) -> StoryFac
     if amount is None and action is DemandAction.FULL_REFUND and demand:
         amount = parse_amount(norm[demand[0] : demand[1]])  # "要求退款98元": the price paid
     issue_text = form_value(norm, form, "issue")
+    goods = read_goods(n, mask(norm, [citation] if citation else []), form)
     facts = StoryFacts(
-        platform=form_value(norm, form, "platform") or find_platform(norm),
+        platform=form_value(norm, form, "platform") or find_platform(n),
         order_no=form_order_no(norm, form) or parse_order_no(norm),
-        product=form_product(norm, form) or find_product(
-            mask(norm, [citation] if citation else [])
-        ),
+        product=goods.product,
+        quantity=goods.quantity,
         amount_cents=amount,
         purchased_at=purchased_at,
         issue_type=(classify_issue(issue_text) if issue_text else None) or classify_issue(masked),
