@@ -284,13 +284,14 @@ def test_find_platform(text: str, platform: str | None) -> None:
 @pytest.mark.parametrize(
     ("text", "product"),
     [
-        ("在未来卡盟买了一张100元的Steam充值卡", "100元的Steam充值卡"),
-        ("购买了腾讯Q币100个", "腾讯Q币100个"),
-        ("昨天买了两张50元的京东E卡，结果无效", "50元的京东E卡"),
+        # Face values and amounts are not part of the name, as the corpus reads them.
+        ("在未来卡盟买了一张100元的Steam充值卡", "Steam充值卡"),
+        ("购买了腾讯Q币100个", "腾讯Q币"),
+        ("昨天买了两张50元的京东E卡，结果无效", "京东E卡"),
         ("前天在风云卡盟买了个月卡", "月卡"),
-        ("买了一张50元的网易一卡通点卡", "50元的网易一卡通点卡"),
-        ("我买了一张100元的Steam充值卡后发现卡密无效", "100元的Steam充值卡"),
-        ("bought a $50 Google Play gift card", "$50 Google Play gift card"),
+        ("买了一张50元的网易一卡通点卡", "网易一卡通点卡"),
+        ("我买了一张100元的Steam充值卡后发现卡密无效", "Steam充值卡"),
+        ("bought a $50 Google Play gift card", "Google Play gift card"),
         ("I purchased 500 diamonds yesterday", "500 diamonds"),
         ("purchased an Xbox Live membership for 3 months", "Xbox Live membership"),
         ("买了一张卡", None),
@@ -345,7 +346,8 @@ STORIES: list[tuple[str, StoryFacts]] = [
         facts(
             platform="未来卡盟",
             order_no="WL20240302001",
-            product="100元的Steam充值卡",
+            product="Steam充值卡",  # the face value is not the name (as the corpus reads it)
+            quantity=1,
             amount_cents=9800,
             purchased_at=at(2025, 3, 4, 20),
             issue_type=IssueType.INVALID_CODE,
@@ -376,7 +378,7 @@ STORIES: list[tuple[str, StoryFacts]] = [
         facts(
             platform="GameHub",
             order_no="GH-88812345",
-            product="$50 Google Play gift card",  # $50 is its face value, not a yuan price
+            product="Google Play gift card",  # $50 is its face value, not part of the name
             purchased_at=at(2025, 3, 3, 10),
             issue_type=IssueType.USED_CODE,
             events=(
@@ -404,7 +406,7 @@ STORIES: list[tuple[str, StoryFacts]] = [
         facts(
             platform="星辰卡盟",
             order_no="XC-20250301-7781",
-            product="腾讯Q币100个",
+            product="腾讯Q币",  # 100个 Q币 is an amount of Q币, not a count of items
             amount_cents=10000,
             purchased_at=at(2025, 3, 1, 15),
             issue_type=IssueType.NOT_DELIVERED,
@@ -467,7 +469,8 @@ STORIES: list[tuple[str, StoryFacts]] = [
         facts(
             platform="风云卡盟",
             order_no="FY2025022811",
-            product="50元的网易一卡通点卡",
+            product="网易一卡通点卡",
+            quantity=1,
             amount_cents=4800,
             purchased_at=day(2025, 2, 28),
             issue_type=IssueType.USED_CODE,
@@ -510,7 +513,7 @@ STORIES: list[tuple[str, StoryFacts]] = [
         facts(
             platform="CardKing",
             order_no="CK9988776655",
-            product="100 CNY Razer Gold card",
+            product="Razer Gold card",
             amount_cents=10000,
             purchased_at=at(2025, 2, 28, 23),
             issue_type=IssueType.SUPPORT_STALLING,
@@ -542,7 +545,7 @@ STORIES: list[tuple[str, StoryFacts]] = [
         "2月22日向12315平台投诉，工单号12315-2025-0001，说7个工作日内反馈。希望赔偿损失，给个说法。",
         facts(
             order_no="JD-550012345678",
-            product="50元京东E卡",
+            product="京东E卡",
             amount_cents=5000,
             purchased_at=day(2025, 2, 20),
             issue_type=IssueType.INVALID_CODE,
@@ -569,6 +572,7 @@ STORIES: list[tuple[str, StoryFacts]] = [
             platform="淘宝",
             order_no="202503041400123456",
             product="Apple礼品卡",
+            quantity=1,  # 买了一张: a count said
             amount_cents=50000,
             purchased_at=at(2025, 3, 4, 14),
             issue_type=IssueType.INVALID_CODE,
@@ -599,6 +603,7 @@ STORIES: list[tuple[str, StoryFacts]] = [
         "I demand a refund of the duplicate charge by Friday.",
         facts(
             order_no="99887766",
+            product="Steam code",  # "¥30 twice for a Steam code": the corpus reads these
             amount_cents=3000,
             purchased_at=at(2025, 2, 27, 17, 12),  # the double charge is the payment
             issue_type=IssueType.DOUBLE_CHARGE,
@@ -645,6 +650,7 @@ STORIES: list[tuple[str, StoryFacts]] = [
         facts(
             platform="未来卡盟",
             order_no="WL20250303777",
+            product="原神创世结晶",  # 充值了原神创世结晶: what was topped up
             amount_cents=6800,
             purchased_at=at(2025, 3, 3, 23, 30),
             issue_type=IssueType.NOT_DELIVERED,
@@ -673,7 +679,8 @@ STORIES: list[tuple[str, StoryFacts]] = [
         facts(
             platform="星耀卡盟",
             order_no="XY88001234",
-            product="100元话费充值卡",
+            product="话费充值卡",
+            quantity=2,
             amount_cents=19600,
             purchased_at=day(2025, 2, 26),
             issue_type=IssueType.INVALID_CODE,
@@ -726,7 +733,8 @@ STORIES: list[tuple[str, StoryFacts]] = [
         facts(
             platform="未来卡盟",
             order_no="WL20250301033",
-            product="30元Steam充值卡",
+            product="Steam充值卡",
+            quantity=1,
             amount_cents=2950,
             purchased_at=at(2025, 3, 1, 10, 15, 33),
             issue_type=IssueType.INVALID_CODE,
@@ -738,7 +746,8 @@ STORIES: list[tuple[str, StoryFacts]] = [
         facts(
             platform="未来卡盟",
             order_no="WL20250305008",
-            product="50元的网易点卡",
+            product="网易点卡",
+            quantity=1,
             amount_cents=5000,
             purchased_at=at(2025, 3, 5, 10),
             issue_type=IssueType.NOT_DELIVERED,
@@ -755,7 +764,8 @@ STORIES: list[tuple[str, StoryFacts]] = [
         facts(
             platform="未来卡盟",
             order_no="WL20250224001",
-            product="面值100元的Steam卡",
+            product="Steam卡",
+            quantity=1,
             amount_cents=9500,
             purchased_at=day(2025, 2, 24),
             # 第二天 is counted from the purchase
@@ -806,7 +816,7 @@ STORIES: list[tuple[str, StoryFacts]] = [
         facts(
             platform="云端卡盟",
             order_no="YD2025030388",
-            product="100元话费充值卡",
+            product="话费充值卡",
             amount_cents=10000,
             purchased_at=day(2025, 3, 3),
             issue_type=IssueType.INVALID_CODE,
@@ -875,7 +885,7 @@ AUDIT_STORIES: list[tuple[str, StoryFacts]] = [
         "问题:卡密无效 诉求:补发卡密,2天内",
         facts(
             order_no="KM-20241103-0007",
-            product="网易一卡通50点",
+            product="网易一卡通",  # 50点 is its face value (the corpus prefers the name alone)
             amount_cents=4990,
             purchased_at=at(2024, 11, 3, 21, 15, 8),
             issue_type=IssueType.INVALID_CODE,
@@ -889,7 +899,7 @@ AUDIT_STORIES: list[tuple[str, StoryFacts]] = [
         facts(
             platform="星辰卡盟",
             order_no="XC-20261128-0042",
-            product="Steam充值卡 100元",
+            product="Steam充值卡",
             amount_cents=9500,
             purchased_at=at(2026, 11, 28, 20, 5),
             issue_type=IssueType.USED_CODE,
@@ -902,6 +912,7 @@ AUDIT_STORIES: list[tuple[str, StoryFacts]] = [
         facts(
             platform="未来卡盟",
             order_no="WL20261128021",
+            product="话费",  # 充值了200元话费
             amount_cents=20000,
             purchased_at=at(2026, 11, 28, 21),
             issue_type=IssueType.DOUBLE_CHARGE,
@@ -918,6 +929,7 @@ AUDIT_STORIES: list[tuple[str, StoryFacts]] = [
             platform="未来卡盟",
             order_no="WL20260930001",
             product="Steam卡",
+            quantity=1,
             purchased_at=day(2026, 9, 30),
             issue_type=IssueType.INVALID_CODE,
             events=(
@@ -1105,7 +1117,7 @@ AUDIT_STORIES: list[tuple[str, StoryFacts]] = [
         facts(
             platform="未来卡盟",
             order_no="WL20261127001",
-            product="50元点卡",
+            product="点卡",
             amount_cents=5000,
             purchased_at=day(2026, 11, 27),
             issue_type=IssueType.INVALID_CODE,

@@ -1,22 +1,32 @@
-"""The platform and the product a story names."""
+"""The platform and the goods a story names."""
 
 from __future__ import annotations
 
 import re
 
-from conversations.model import (
-    DEFAULT_PLATFORM,
-)
-from conversations.reading.normalize import normalise
+from conversations.model import DEFAULT_PLATFORM
+from conversations.reading.goods import read_goods
+from conversations.reading.normalize import Norm, read
 
-_DEFAULT_PLATFORM = re.compile(r"未来\s*卡盟")
+# 未来卡盟 in any spelling: traditional characters are simplified by then, and the pinyin
+# people type in English ("Weilai Kameng", "weilai", the weilaikameng.com address).
+_DEFAULT_PLATFORM = re.compile(
+    r"未来\s*卡盟|weilai\s*kameng|(?<![A-Za-z])weilai(?![A-Za-z])", re.IGNORECASE
+)
 
 
 _NAMED_KAMENG = re.compile(r"(?P<name>[\u4e00-\u9fffA-Za-z0-9]{1,12})卡盟")
 
 
 # Words that end the phrase before a name: "我昨天在星辰卡盟" → "星辰".
-_NAME_BOUNDARY = re.compile(r".*[在从于的了去到是个家买和跟向找给过]")
+_NAME_BOUNDARY = re.compile(r".*[在从于的了去到是个家买和跟向找给过喺]")
+
+
+# Fillers before a name: "那个什么星河卡盟", "一个叫金盾卡盟".
+_NAME_FILLER = re.compile(r"^(?:那个|这个|什么|一个|一家|叫做|叫|名叫|所谓的?)+")
+
+
+_PINYIN_KAMENG = re.compile(r"(?<![A-Za-z])(?P<name>[A-Za-z]{2,20})\s+kameng(?![A-Za-z])", re.I)
 
 
 _IN_PLATFORM = re.compile(
@@ -36,112 +46,40 @@ _GENERIC_NAMES = frozenset(
         *("这", "那", "该", "此", "本", "某", "这个", "那个", "这家", "那家", "一个", "一家"),
         *("各", "其他", "别的", "官方", "第三方", "网上", "网络", "网店", "线上", "手机", "电商"),
         *("他们", "你们", "贵", "The", "This", "That", "Their", "Our", "My", "Your"),
+        *("some", "a", "the", "this", "that", "their", "another", "any", "one", "other"),
     }
 )
 
 
-def find_platform(text: str) -> str | None:
-    """The platform: 未来卡盟, any "XX卡盟", "在XX平台/在XX上买", or "on <Name> store"."""
-    norm = normalise(text)
+def find_platform(text: str | Norm) -> str | None:
+    """The platform: 未来卡盟 (also in pinyin), any "XX卡盟", "在XX平台/在XX上买", or
+    "on <Name> store", in the user's characters."""
+    n = read(text) if isinstance(text, str) else text
+    norm = n.text
     if _DEFAULT_PLATFORM.search(norm):
         return DEFAULT_PLATFORM
     for m in _NAMED_KAMENG.finditer(norm):
-        name = _NAME_BOUNDARY.sub("", m.group("name"))[-8:]
+        name = _NAME_FILLER.sub("", _NAME_BOUNDARY.sub("", m.group("name")))[-8:]
         if name and name not in _GENERIC_NAMES:
-            return f"{name}卡盟"
+            return n.quote(m.end() - len(name) - 2, m.end())
+    for m in _PINYIN_KAMENG.finditer(norm):
+        if m.group("name").lower() not in _GENERIC_NAMES:
+            return n.quote(*m.span())
     for pattern in (_IN_PLATFORM, _EN_PLATFORM):
         for m in pattern.finditer(norm):
             name = m.group("name").strip()
-            if len(name) >= 2 and name not in _GENERIC_NAMES:
-                return name
+            if len(name) >= 2 and name not in _GENERIC_NAMES and not name.endswith("卡盟"):
+                start = m.start("name")
+                return n.quote(start, start + len(name))
     return None
 
 
-_BUY_VERB = re.compile(
-    r"(?:下单购买了|购买了|购买|买了|买到|买|充值了(?!卡)|充值(?!卡)|下单了|下单|订购了|订购|拍下了"
-    r"|入手了)(?!时间|日期|记录|金额|渠道|平台|商品)"
-)
+def find_product(text: str | Norm) -> str | None:
+    """The product bought, as the user wrote it: "Steam充值卡", "$50 Google Play gift card"
+    → "Google Play gift card"."""
+    return read_goods(read(text) if isinstance(text, str) else text).product
 
 
-_PRODUCT_WORD = re.compile(
-    r"充值卡|礼品卡|购物卡|游戏卡|点卡|月卡|季卡|年卡|周卡|卡密|会员|Q币|点券|钻石|金币|激活码|兑换码"
-    r"|CDK|卡(?!盟)",
-    re.I,
-)
-
-
-_QUANTITY_AFTER = re.compile(
-    r"\s*(?:\d+|[一二两三四五六七八九十百千万]+)\s*[个张点枚颗份](?![\u4e00-\u9fff])"
-)
-
-
-_LEADING_FILLER = re.compile(r"^[了的\s]*(?:[一二两三四五六七八九十\d]*\s*[张个份件套枚])?\s*")
-
-
-_EN_BUY_VERB = re.compile(
-    r"\b(?:bought|purchased|ordered|buy|purchase|paid\s+for|topped\s+up)\s+", re.I
-)
-
-
-_EN_PRODUCT_WORD = re.compile(
-    r"\b(?:gift\s+cards?|top-?ups?|cards?|codes?|vouchers?|credits?|memberships?|subscriptions?"
-    r"|points|diamonds|coins|keys?|pins?)\b",
-    re.I,
-)
-
-
-_EN_LEADING_FILLER = re.compile(r"^(?:(?:a|an|one|the|some|my)\s+)+", re.I)
-
-
-_EN_PHRASE_END = re.compile(r"[,;!?\n]|\.(?!\d)")
-
-
-# A space between two Chinese words ends a clause too ("下单 订单 WL… 实付98元").
-_PRODUCT_STOP = re.compile(r"[，,。！？!?；;\n]|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
-
-
-def find_product(text: str) -> str | None:
-    """The product bought: "100元的Steam充值卡", "腾讯Q币100个", "$50 Google Play gift card"."""
-    norm = normalise(text)
-    for m in _BUY_VERB.finditer(norm):
-        product = _zh_product_after(norm, m.end())
-        if product:
-            return product
-    for m in _EN_BUY_VERB.finditer(norm):
-        product = _en_product_after(norm, m.end())
-        if product:
-            return product
-    return None
-
-
-def _zh_product_after(text: str, start: int) -> str | None:
-    """The noun phrase after a Chinese buying verb, ending at its product word (+ quantity)."""
-    stop = _PRODUCT_STOP.search(text, start)
-    segment = text[start : stop.start() if stop else len(text)][:40]
-    word = _PRODUCT_WORD.search(segment)
-    if not word:
-        return None
-    end = word.end()
-    # "一卡通点卡": a product word right after another one belongs to the same name.
-    while (more := _PRODUCT_WORD.search(segment, end)) and more.start() - end <= 2:
-        end = more.end()
-    quantity = _QUANTITY_AFTER.match(segment, end)
-    if quantity:
-        end = quantity.end()
-    phrase = _LEADING_FILLER.sub("", segment[:end])
-    platform = _DEFAULT_PLATFORM.match(phrase) or _NAMED_KAMENG.match(phrase)
-    if platform and phrase[platform.end() : platform.end() + 1] == "的":
-        phrase = phrase[platform.end() + 1 :]  # "未来卡盟的Steam卡": the shop is not the product
-    phrase = phrase.strip()
-    return phrase if 2 <= len(phrase) <= 40 else None
-
-
-def _en_product_after(text: str, start: int) -> str | None:
-    """The noun phrase after an English buying verb, ending at its product word."""
-    stop = _EN_PHRASE_END.search(text, start)
-    segment = text[start : stop.start() if stop else len(text)]
-    word = _EN_PRODUCT_WORD.search(segment)
-    if not word or len(segment[: word.start()].split()) > 6:
-        return None
-    phrase = _EN_LEADING_FILLER.sub("", segment[: word.end()]).strip()
-    return phrase if 2 <= len(phrase) <= 60 else None
+def find_quantity(text: str | Norm) -> int | None:
+    """How many cards or codes were bought, when the user said: "两张", "×2", "3 codes"."""
+    return read_goods(read(text) if isinstance(text, str) else text).quantity

@@ -28,10 +28,11 @@ from conversations.reading.demands import (
     parse_demand,
 )
 from conversations.reading.doubts import day_doubt, weekday_doubt
-from conversations.reading.forms import form_fields, form_order_no, form_product, form_value
+from conversations.reading.forms import form_fields, form_order_no, form_value
+from conversations.reading.goods import read_goods
 from conversations.reading.ids import parse_order_no
 from conversations.reading.issues import classify_issue
-from conversations.reading.names import find_platform, find_product
+from conversations.reading.names import find_platform
 from conversations.reading.normalize import Norm, normalise, read
 from conversations.reading.purchase import purchase_time
 from conversations.reading.rules import rule_citation_span
@@ -113,12 +114,12 @@ def extract_story(text: str, now: datetime, tz: ZoneInfo = SHANGHAI) -> StoryFac
     if weekday is not None:
         doubts.append(weekday)
         deadline = None
+    goods = read_goods(n, mask(norm, [citation] if citation else []), form)
     facts = StoryFacts(
-        platform=form_value(norm, form, "platform") or find_platform(norm),
+        platform=form_value(norm, form, "platform") or find_platform(n),
         order_no=form_order_no(norm, form) or parse_order_no(norm),
-        product=form_product(norm, form) or find_product(
-            mask(norm, [citation] if citation else [])
-        ),
+        product=goods.product,
+        quantity=goods.quantity,
         amount_cents=amount,
         purchased_at=purchased_at,
         issue_type=(classify_issue(issue_text) if issue_text else None) or classify_issue(masked),
