@@ -79,9 +79,9 @@ def extract_story(text: str, now: datetime, tz: ZoneInfo = SHANGHAI) -> StoryFac
         parse_demand(n.quote(*demand), now, tz) if demand else (None, None, None)
     )
     vague = _vague_demand(n, sentences, demand, action)
-    amount = parse_amount(form_value(norm, form, "amount") or masked)
-    if amount is None and action is DemandAction.FULL_REFUND and demand:
-        amount = parse_amount(norm[demand[0] : demand[1]])  # "要求退款98元": the price paid
+    # The demand is read too: "要求退款98元" names the price paid (the reader knows a refund).
+    cited = mask(norm, [citation] if citation else [])
+    amount = parse_amount(form_value(norm, form, "amount") or "") or parse_amount(cited)
     issue_text = form_value(norm, form, "issue")
     facts = StoryFacts(
         platform=form_value(norm, form, "platform") or find_platform(norm),
