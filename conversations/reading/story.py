@@ -91,7 +91,7 @@ def extract_story(text: str, now: datetime, tz: ZoneInfo = SHANGHAI) -> StoryFac
         ),
         amount_cents=amount,
         purchased_at=purchased_at,
-        issue_type=(classify_issue(issue_text) if issue_text else None) or classify_issue(masked),
+        issue_type=(classify_issue(issue_text) if issue_text else None) or classify_issue(cited),
         events=_events(n, mask(norm, [demand] if demand else []), sentences, purchase_group),
         contacts=story_contacts(n, masked, sentences, windows, purchase_group, now, tz),
         demand_action=action,
