@@ -12,7 +12,7 @@ from conversations.model import (
     RoughTime,
     Window,
 )
-from conversations.reading.amounts import parse_amount
+from conversations.reading.amounts import mentions_amount
 from conversations.reading.normalize import Norm, normalise, read
 from conversations.reading.spans import Span, trimmed
 from conversations.reading.times import SHANGHAI, scan_times
@@ -93,7 +93,7 @@ def parse_demand(
     phrase = _demand_phrase(norm, actions, [(s, e) for s, e, _ in windows])
     # The user's words are kept when they say more than one action's name: several actions,
     # the sum ("退还差价20元"), or that it is the overcharge ("退还多扣的200元").
-    own_words = phrase and (parse_amount(phrase) or _OVERCHARGE.search(phrase))
+    own_words = phrase and (mentions_amount(phrase) or _OVERCHARGE.search(phrase))
     if len({a for _, _, a in actions}) < 2 and not own_words:
         return first, None, deadline
     return first, phrase, deadline

@@ -10,13 +10,20 @@ from conversations.reading.spans import Span, inside
 _SEP = r"(?:[\s:：#＃是为]|\bis\b|\bwas\b|\bno\.)*"
 
 
-_TOKEN = r"(?P<no>[A-Za-z0-9][A-Za-z0-9_\-]{5,39})(?![A-Za-z0-9_\-])"
+# A token ends on a letter or digit: in "订单号261108093012775-卡密失效" the dash only joins words.
+_TOKEN = r"(?P<no>[A-Za-z0-9][A-Za-z0-9_\-]{4,38}[A-Za-z0-9])(?![A-Za-z0-9_]|-[A-Za-z0-9])"
+
+
+# Order numbers dictated by voice come as Chinese digits: "订单号二五一一…".
+_CN_DIGITS = "零〇一二三四五六七八九幺"
+_CN_TO_ASCII = str.maketrans(_CN_DIGITS, "001234567891")
+_SPOKEN = rf"(?P<spoken>[{_CN_DIGITS}]{{6,40}})(?![{_CN_DIGITS}十百千万])"
 
 
 _ORDER_KEYWORDED = re.compile(
-    rf"""(?:订单编号|订单号码|订单号|订单|(?<![工诉])单号
+    rf"""(?:订单编号|订单号码|订单号|订单|(?<![工诉后])单号
         |\border\s*(?:no\b\.?|number|num\b|id\b|\#)|\border\b)
-    {_SEP}{_TOKEN}""",
+    {_SEP}(?:{_TOKEN}|{_SPOKEN})""",
     re.VERBOSE | re.I,
 )
 
@@ -42,17 +49,25 @@ def parse_order_no(text: str) -> str | None:
     norm = normalise(text)
     id_spans = [span for span, _ in _id_matches(norm)]
     keyworded = [
-        m for m in _ORDER_KEYWORDED.finditer(norm)
-        if _plausible_order_no(norm, m) and not inside(m.span("no"), id_spans)
+        _order_token(m) for m in _ORDER_KEYWORDED.finditer(norm)
+        if m.group("spoken") or (
+            _plausible_order_no(norm, m) and not inside(m.span("no"), id_spans)
+        )
     ]  # fmt: skip
     if keyworded:
         # A phone number written after 订单 loses to any other keyworded number.
-        plain = [m for m in keyworded if not _PHONE_LIKE.fullmatch(m.group("no"))]
-        return (plain or keyworded)[0].group("no")
+        plain = [no for no in keyworded if not _PHONE_LIKE.fullmatch(no)]
+        return (plain or keyworded)[0]
     for m in _ORDER_BARE.finditer(norm):
         if _plausible_order_no(norm, m) and not inside(m.span("no"), id_spans):
             return m.group("no")
     return None
+
+
+def _order_token(m: re.Match[str]) -> str:
+    """The order number matched, spoken Chinese digits as ASCII ones."""
+    spoken = m.group("spoken")
+    return m.group("no") if spoken is None else spoken.translate(_CN_TO_ASCII)
 
 
 def _plausible_order_no(text: str, m: re.Match[str]) -> bool:
@@ -67,7 +82,7 @@ _ID_SEP = r"(?:[\s:：#＃是为]|\bis\b|\bno\.)*"
 
 
 _TICKET = re.compile(
-    rf"""(?:工单编号|工单号|工单|\bticket\s*(?:no\b\.?|number|id\b|\#)?|\bcase\s*(?:id\b|no\b\.?|number|\#))
+    rf"""(?:售后单号|售后单|工单编号|工单号|工单|\bticket\s*(?:no\b\.?|number|id\b|\#)?|\bcase\s*(?:id\b|no\b\.?|number|\#))
     {_ID_SEP}(?P<id>[A-Za-z0-9][A-Za-z0-9_\-]{{2,39}})(?![A-Za-z0-9_\-])""",
     re.VERBOSE | re.I,
 )

@@ -98,9 +98,9 @@ def extract_story(text: str, now: datetime, tz: ZoneInfo = SHANGHAI) -> StoryFac
     if action is None and demand is not None:
         action, demand_text = _custom_demand(n, demand, deadline)
     vague = _vague_demand(n, sentences, demand, action)
-    amount = parse_amount(form_value(norm, form, "amount") or masked)
-    if amount is None and action is DemandAction.FULL_REFUND and demand:
-        amount = parse_amount(norm[demand[0] : demand[1]])  # "要求退款98元": the price paid
+    # The demand is read too: "要求退款98元" names the price paid (the reader knows a refund).
+    cited = mask(norm, [citation] if citation else [])
+    amount = parse_amount(form_value(norm, form, "amount") or "") or parse_amount(cited)
     issue_text = form_value(norm, form, "issue")
     doubts: list[Doubt] = []
     if purchased_at is not None and purchase_span is not None and not _MONTH_SAID.search(
@@ -122,7 +122,7 @@ def extract_story(text: str, now: datetime, tz: ZoneInfo = SHANGHAI) -> StoryFac
         quantity=goods.quantity,
         amount_cents=amount,
         purchased_at=purchased_at,
-        issue_type=(classify_issue(issue_text) if issue_text else None) or classify_issue(masked),
+        issue_type=(classify_issue(issue_text) if issue_text else None) or classify_issue(cited),
         events=_events(n, mask(norm, [demand] if demand else []), sentences, purchase_group),
         contacts=story_contacts(n, masked, clauses, times, purchase_span, now, tz),
         demand_action=action,
