@@ -839,6 +839,11 @@ def _on_amount(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
     if isinstance(ev, Press):
         return _Rejected(Reply("use_buttons_or_text"))
     cents = amounts.parse_amount(ev.text)
+    # "88还是79，记不清了": which was paid is asked with one tap each, not guessed.
+    doubt = None if s.state is State.ASK_DOUBT or cents is not None else doubts.amount_doubt(
+        ev.text, amounts.amount_candidates(ev.text))
+    if doubt is not None:
+        return _Accepted(case.with_(doubts=(doubt, *case.doubts)), Trigger.ANSWER)
     if cents is None and amounts.has_foreign_amount(ev.text):
         return _Rejected(Reply("amount_not_yuan", {"text": _one_line(ev.text)}))
     if cents is None:

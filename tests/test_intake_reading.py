@@ -231,3 +231,22 @@ def test_a_different_text_is_never_taken_for_a_repeat() -> None:
 def test_a_repeat_notice_renders_in_both_languages() -> None:
     for lang in Lang:
         assert TEXTS.render(Reply("repeat_ignored"), lang, SH)[0].plain
+
+
+def test_two_amounts_with_nothing_saying_which_was_paid_are_asked() -> None:
+    d = at_question(State.ASK_AMOUNT, amount_cents=None)
+    d.text("好像是88还是79，记不清了")
+    assert d.state() is State.ASK_DOUBT and d.case.amount_cents is None
+    assert d.buttons()[:2] == ["¥88.00", "¥79.00"]
+    d.press("doubt", "1")
+    assert d.case.amount_cents == 7900 and d.state() is not State.ASK_DOUBT
+
+
+def test_a_story_with_two_competing_amounts_asks_which_was_paid() -> None:
+    d = Dialog()
+    d.send(Command("new"))
+    d.text("未来卡盟买的王者荣耀点券，订单号261123110842209，商品页价格写的88，下单时又有个79的"
+           "活动价，我也记不清最后扣的是哪个了。卡密提示已被使用，要求补发卡密。")
+    assert d.state() is State.ASK_DOUBT
+    assert [x.kind for x in d.case.doubts] == [DoubtKind.AMOUNT]
+    assert d.case.doubts[0].amounts == (8800, 7900)

@@ -16,7 +16,7 @@ from conversations.model import (
     Window,
     in_order,
 )
-from conversations.reading.amounts import parse_amount
+from conversations.reading.amounts import amount_candidates, parse_amount
 from conversations.reading.clauses import Clause, clause_at, split_clauses
 from conversations.reading.contacts import story_contacts
 from conversations.reading.demands import (
@@ -27,7 +27,7 @@ from conversations.reading.demands import (
     is_vague_demand,
     parse_demand,
 )
-from conversations.reading.doubts import day_doubt, weekday_doubt
+from conversations.reading.doubts import amount_doubt, day_doubt, weekday_doubt
 from conversations.reading.forms import form_fields, form_order_no, form_value
 from conversations.reading.goods import read_goods
 from conversations.reading.ids import parse_order_no
@@ -110,6 +110,11 @@ def extract_story(text: str, now: datetime, tz: ZoneInfo = SHANGHAI) -> StoryFac
         if day is not None:
             doubts.append(day)
             purchased_at = None  # asked, not guessed
+    if amount is None:
+        # "页面写88，下单时有个79的活动价": two sums and nothing says which was paid.
+        paid = amount_doubt(n.quote(0, len(norm))[:60], amount_candidates(cited))
+        if paid is not None:
+            doubts.append(paid)
     weekday = weekday_doubt(deadline.text, deadline, now, tz) if deadline else None
     if weekday is not None:
         doubts.append(weekday)
