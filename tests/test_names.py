@@ -132,3 +132,18 @@ def test_a_story_fills_product_and_quantity() -> None:
     facts = extract_story("昨天在未来卡盟买了两张100元的京东E卡，卡密无效，要求退款", now)
     assert (facts.platform, facts.product, facts.quantity) == ("未来卡盟", "京东E卡", 2)
     assert "quantity" in facts.found
+
+
+@pytest.mark.parametrize(
+    ("text", "shop"),
+    [
+        ("易卡网买的网易一卡通50元", "易卡网"),
+        ("三个小时前在易卡網買了貝殼幣", "易卡網"),
+        ("Bought 10 Xbox gift cards on 点卡之家 for a giveaway", "点卡之家"),
+        ("平台:易卡网\n订单号:YK123456", "易卡网"),
+        ("我帮细佬喺网上买咗张卡", None),  # 网上 is "online", not a shop
+        ("在网易一卡通官网买的", "网易一卡通"),  # its official site: the shop is the brand
+    ],
+)
+def test_shops_not_called_kameng(text: str, shop: str | None) -> None:
+    assert find_platform(text) == shop

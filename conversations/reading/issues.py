@@ -63,6 +63,16 @@ _OTHER = _cues(
 )
 
 
+# The goods are not what was bought: the wrong region or item, or less than paid for. This
+# explains why a code "doesn't work", so it goes before "invalid".
+_WRONG_GOODS = _cues(
+    r"(?:发|给|来)(?:过来|给我)?的(?:是|却是).{0,8}(?:服|区|版)|(?:美|港|台|日|国|外)服的(?:卡|卡密|码)",
+    r"锁区|(?:区域|地区)(?:限制|不对)|区服不对|region[-\s]?lock|(?:not|doesn'?t)\s+work\s+in\s+my"
+    r"\s+(?:country|region)",
+    r"只(?:有|到了?|充了?)\s*\d+\s*个|only\s+(?:got|received|credited)\s+\d+",
+)
+
+
 # After-sales: a refund or a replacement already agreed, under review or on its way, and late.
 _AFTERSALES_AGREED = _cues(
     r"(?:同意|答应|承诺|确认|应承|批准)(?:了|咗)?(?:会|帮我)?.{0,6}(?:退款|退钱|退回|补发|退)",
@@ -89,6 +99,9 @@ _NOT_DELIVERED = _cues(
     r"(?:status|order|top-?up|still|shows?|说)\s*(?:is\s+|still\s+)?pending|never\s+showed",
     r"(?:still\s+)?waiting\s+for\s+(?:the\s+|my\s+)?(?:code|card|pin|delivery|top-?up)",
     r"stuck\s+(?:at|in|on)\s+(?:processing|pending)|(?:仲)?未有(?:卡密|序号|货)",
+    # late or missing: "过了三天才到帐", "the code came 6 days late", "order failed, no code"
+    r"才到[账帐]|(?:came|arrived|delivered)\s+(?:\w+\s+){0,3}late|not\s+in\s+my\s+account",
+    r"order\s+failed|\bno\s+code\b|库存不足|订单(?:被)?取消.{0,12}(?:没|未)退",
 )
 
 
@@ -163,6 +176,7 @@ _Veto = Callable[[str, re.Match[str]], bool]
 _ISSUES: tuple[tuple[IssueType, re.Pattern[str], _Veto], ...] = (
     (IssueType.USED_CODE, _USED, _never),
     (IssueType.DOUBLE_CHARGE, _DOUBLE, _never),
+    (IssueType.OTHER, _WRONG_GOODS, _never),
     (IssueType.INVALID_CODE, _INVALID, _invalid_vetoed),
     (IssueType.OTHER, _OTHER, _never),
     (IssueType.AFTERSALES_DELAY, _AFTERSALES_AGREED, _demanded),

@@ -35,6 +35,17 @@ _IN_PLATFORM = re.compile(
 )
 
 
+# A shop named by what such shops are called: "易卡网", "点卡之家", said where buying is told
+# ("在易卡网买的", "易卡网买的", "on 点卡之家", "平台:易卡网").
+_SHOP = re.compile(
+    r"(?:(?<=[在从于喺:])|(?<=on\s)|(?<=from\s)|(?<=at\s)|(?<=,\s)|(?<=,)|^)\s*"
+    r"(?P<name>(?:(?![在从于喺的了给帮我你他她们买咗个张])[\u4e00-\u9fff]){2,6}?"
+    r"(?:网|之家|商城|小铺|商店|卡铺))"
+    r"(?=\s*(?:买|購|购|充|下单|的|上|申请|,|\.|\)|\s|$))",
+    re.M,
+)
+
+
 _EN_PLATFORM = re.compile(
     r"\b(?:on|from|at|via)\s+(?:the\s+)?(?P<name>[A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*){0,3})\s+"
     r"(?:[Pp]latform|[Ss]tore|[Ss]hop|[Mm]arketplace|[Ww]ebsite|[Ss]ite|[Aa]pp)\b"
@@ -62,6 +73,9 @@ def find_platform(text: str | Norm) -> str | None:
         name = _NAME_FILLER.sub("", _NAME_BOUNDARY.sub("", m.group("name")))[-8:]
         if name and name not in _GENERIC_NAMES:
             return n.quote(m.end() - len(name) - 2, m.end())
+    for m in _SHOP.finditer(norm):
+        if not m.group("name").startswith("网"):  # "网易一卡通" is a product
+            return n.quote(*m.span("name"))
     for m in _PINYIN_KAMENG.finditer(norm):
         if m.group("name").lower() not in _GENERIC_NAMES:
             return n.quote(*m.span())
