@@ -221,6 +221,17 @@ AFTERSALES, OTHER = IssueType.AFTERSALES_DELAY, IssueType.OTHER
         ("钱一直退不回来，客服推诿", STALLING),
         ("Instead of replying they closed my ticket", None),
         ("the code was only valid for a day", None),
+        # the goods are not what was bought: that is why the code "does not work"
+        ("结果发过来的是美服的卡密, 根本用不了", IssueType.OTHER),
+        ("it's region-locked and doesn't work in my country", IssueType.OTHER),
+        ("100元面额的Q币卡，储值进去只有50个Q币", IssueType.OTHER),
+        # late or failed deliveries
+        ("付了389元，结果过了三天才到帐", IssueType.NOT_DELIVERED),
+        ("The code came 6 days late, on Sep 3", IssueType.NOT_DELIVERED),
+        ("paid 30 rmb, still not in my account", IssueType.NOT_DELIVERED),
+        ("the site took my money but shows 'order failed'. No code, no refund.",
+         IssueType.NOT_DELIVERED),
+        ("页面显示库存不足，订单取消，钱却没退回来", IssueType.NOT_DELIVERED),
         # nothing fits: no guess
         ("你好", None),
         ("我想咨询一下", None),
