@@ -469,3 +469,8 @@ def test_a_bare_day_of_month_is_the_nearest_month_that_has_it() -> None:
     feb = datetime(2026, 2, 10, 9, 0, tzinfo=TZ)
     assert parse_time("30号", feb, TZ) == day(2026, 1, 30).astimezone(UTC)
     assert parse_future_time("30号", feb, TZ) == local(2026, 3, 30, 9).astimezone(UTC)
+
+
+def test_by_the_end_of_work_is_six_in_the_evening() -> None:
+    window = find_window("请在今天下班前补发", NOW, TZ)
+    assert window is not None and window.until == local(2025, 3, 5, 18, 0).astimezone(UTC)

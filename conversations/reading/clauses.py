@@ -25,11 +25,12 @@ class Clause:
 # Ends a sentence: Chinese and ASCII full stops, !?;, line breaks; a '.' only where it ends
 # an English sentence (not "No.", not "98.5", not "Nov. 3").
 _SENTENCE_END = re.compile(
-    r"[。!?;\n…]|(?<![Nn]o)(?<!\b[A-Za-z])(?<!\b(?:Mr|Ms|Dr|St|vs))\.(?=\s|$)"
+    r"[。!?\n…]|(?<![Nn]o)(?<!\b[A-Za-z])(?<!\b(?:Mr|Ms|Dr|St|vs))\.(?=\s|$)"
 )
 # Ends a clause inside a sentence.
 _CLAUSE_END = re.compile(
-    r"[,，]\s*(?!\d{3}\b)"  # not a thousands separator ("1,299"); a colon joins a label
+    # not a thousands separator ("1,299"); a colon joins a label; "；" parts of one sentence
+    r"[,，;]\s*(?!\d{3}\b)"
     r"|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])"
     # "实付98元 10:20 激活失败", but not between a label and its value ("订单号 123")
     r"|(?<=[\u4e00-\u9fff])(?<![号码额付款格品间期台单名])\s+(?=[\dA-Za-z])"
@@ -39,7 +40,7 @@ _CLAUSE_END = re.compile(
 # Words that begin a new step of a story: a clause starts before them even without a comma.
 _STEP = re.compile(
     r"(?<=[\u4e00-\u9fff\w])(?=然后|结果|但是|可是|后来|接着|于是|到现在|至今|直到现在|现在还|"
-    r"过了|等了|之后又|后面又|中间又|打了|打过|打电话|发了邮件|发邮件|又找|再找|又联系|联系了)"
+    r"(?<!错)过了|等了|之后又|后面又|中间又|打了|打过|打电话|发了邮件|发邮件|又找|再找|又联系|联系了)"
     r"|\s(?=(?:and\s+then|but|then|so|which|however)\b)",
     re.I,
 )

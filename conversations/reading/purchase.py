@@ -29,6 +29,8 @@ _TIME_LABEL = re.compile(
 _CONTACT = re.compile(
     r"客服|联系|打电话|邮件|找了|问了|搵|揾|support|contact|called|email|agent", re.I
 )
+# Anything that reaches support, for telling a contact's time from the purchase's.
+_REACHING = re.compile(_CONTACT.pattern + r"|申请|投诉|问(?!题)", re.I)
 # What happened to the code or the account: a time alone before these is that event's.
 _EVENT = re.compile(r"被|提示|显示|发现|冻结|无效|失败|没到|未到|激活|兑换|用不了|充不|封", re.I)
 _FILLER = re.compile(r"\s*(?:左右|的时候|那天|那时|时|的|on|at|around|about)?\s*$", re.I)
@@ -55,7 +57,7 @@ def purchase_time(
         verbs = [(m.span(), "buy") for m in BUY.finditer(text, start, end)]
         if not verbs:
             continue
-        cues = [(m.span(), "contact") for m in _CONTACT.finditer(text, start, end)]
+        cues = [(m.span(), "contact") for m in _REACHING.finditer(text, start, end)]
         # A time of the sentence nearer to the buying than to reaching support.
         told = [t for t in times if start <= t[0] < end and nearest(t[:2], verbs + cues) == "buy"]
         if told:

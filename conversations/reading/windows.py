@@ -104,7 +104,7 @@ _EN_REL_WINDOW = re.compile(
 )
 
 
-_CN_DEADLINE_SUFFIX = re.compile(r"\s*(?:之前|以前|前|为止|之内|以内|内)")
+_CN_DEADLINE_SUFFIX = re.compile(r"\s*(?:(?P<work>下班)?(?:之前|以前|前)|为止|之内|以内|内)")
 
 
 _EN_ABS_WINDOW = re.compile(
@@ -235,7 +235,9 @@ def _cn_deadlines(text: str, now_local: datetime) -> list[tuple[int, int, Window
         has_time = bool(m.group("clock") or m.group("pt"))
         if suffix.group(0).strip().endswith("内") and has_time:
             continue  # "8点内" is not a way to say a deadline
-        if not has_time:
+        if not has_time and suffix.group("work"):
+            dt = dt.replace(hour=18, minute=0, second=0, microsecond=0)  # "今天下班前": 18:00
+        elif not has_time:
             # "明天中午前" is by noon; "明天前" and "今晚前" by the end of the day.
             dt = _end_of_part(dt) if isinstance(dt, RoughTime) else _end_of_day(dt)
         start, _ = trimmed(text, m.start(), m.end())
