@@ -1151,3 +1151,28 @@ def test_the_day_before_yesterday_is_a_time_not_a_deadline_and_an_agent_keeps_it
     [contact] = facts.contacts
     assert contact.agent == "5521" and contact.window is not None
     assert contact.window.until is None and contact.window.amount == 24
+
+
+def test_contacts_told_as_people_tell_them() -> None:
+    now = datetime(2026, 3, 10, 21, 40, tzinfo=TZ)
+    story = extract_story(
+        "3月8号晚上7点多在未来卡盟买的点券卡。当晚就找了在线客服，一位林小姐说24小时内给答复。",
+        now, TZ,
+    )
+    [contact] = story.contacts
+    assert contact.agent == "林小姐"
+    assert contact.at == RoughTime.of(datetime(2026, 3, 8, 20, 0, tzinfo=TZ), Part.EVENING)
+    called = extract_story(
+        "我打了他们那个客服电话两次第一次是一个叫小陈的说七十二小时内到账第二次那个人就说让我再等等",
+        now, TZ,
+    )
+    assert [(c.channel, c.agent) for c in called.contacts] == [
+        (Channel.PHONE, "小陈"), (Channel.PHONE, None)
+    ]
+    english = extract_story(
+        "On Mar 7 at 10:40pm I bought a card on Weilai Kameng. I opened a ticket the same "
+        "morning; an agent called Sunny replied they'd look into it within 72 hours.",
+        now, TZ,
+    )
+    [ticket] = english.contacts
+    assert ticket.agent == "Sunny" and ticket.window == Window("within 72 hours", 72, H)

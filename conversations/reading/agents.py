@@ -38,6 +38,8 @@ _STOP_AFTER = (
 )
 _AGENT_NAME = re.compile(
     rf"""叫(?:做)?\s*(?P<n1>{_CN_NAME}|{_EN_NAME}|[\u4e00-\u9fff]{{1,3}}?)\s*的(?:客服|人|小姐姐|小哥哥|专员|售后)
+    |叫(?:做)?\s*(?P<n9>{_CN_NAME}|{_EN_NAME})\s*的(?=\s*(?:说|话|讲|表示|告诉|回复))
+    |(?:一位|一个|有个|有一位|那个|个)\s*(?P<n10>{_CN_NAME})\s*(?=说|话|讲|表示|告诉|回复)
     |(?:客服|售后|专员|人工)\s*(?P<n2>{_CN_NAME}|{_EN_NAME}){_STOP_AFTER}
     |(?P<n3>{_CN_NAME})\s*(?:客服)
     |客服\s*(?:叫|名叫|名字叫|是)\s*(?P<n7>{_CN_NAME}|{_EN_NAME})
@@ -78,7 +80,8 @@ def contact_ids(norm: Norm, start: int, end: int) -> tuple[str | None, str | Non
 def agent_name(norm: Norm, start: int, end: int) -> str | None:
     """An agent's name between start and end, in the user's own characters."""
     for m in _AGENT_NAME.finditer(norm.text, start, end):
-        group = next(g for g in ("n1", "n2", "n3", "n4", "n5", "n6", "n7", "n8") if m.group(g))
+        names = ("n1", "n2", "n3", "n4", "n5", "n6", "n7", "n8", "n9", "n10")
+        group = next(g for g in names if m.group(g))
         name = m.group(group)
         if name in _NOT_NAMES or not name.strip():
             continue

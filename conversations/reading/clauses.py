@@ -40,7 +40,8 @@ _CLAUSE_END = re.compile(
 # Words that begin a new step of a story: a clause starts before them even without a comma.
 _STEP = re.compile(
     r"(?<=[\u4e00-\u9fff\w])(?=然后|结果|但是|可是|后来|接着|于是|到现在|至今|直到现在|现在还|"
-    r"(?<!错)过了|等了|之后又|后面又|中间又|打了|打过|打电话|发了邮件|发邮件|又找|再找|又联系|联系了)"
+    r"(?<!错)过了|等了|之后又|后面又|中间又|打了|打过|打电话|发了邮件|发邮件|又找|再找|又联系|联系了"
+    r"|第[一二三四五1-5]次)"
     r"|\s(?=(?:and\s+then|but|then|so|which|however)\b)",
     re.I,
 )

@@ -18,7 +18,8 @@ DAY_WORDS = (
 YEAR_WORDS = "今年|去年|前年|明年|后年"
 # Days counted from the day told before ("第二天早上", "当天晚上"), not from today.
 RELATIVE_DAYS = {
-    "当天": 0, "当日": 0, "同一天": 0, "同日": 0, "那天": 0, "那一天": 0, "第二天": 1,
+    "当天": 0, "当日": 0, "同一天": 0, "同日": 0, "那天": 0, "那一天": 0, "当晚": 0, "那晚": 0,
+    "第二天": 1,
     "第2天": 1, "第二日": 1, "次日": 1, "隔天": 1, "翌日": 1, "第三天": 2, "第3天": 2,
 }  # fmt: skip
 RELATIVE_DAY_WORDS = "|".join(sorted(RELATIVE_DAYS, key=len, reverse=True))

@@ -88,7 +88,7 @@ def resolve_cn(
     """
     text = m.string
     has_date, has_time = cn_has_date(m), has_clock(m)
-    period = m.group("period") or _period_of_day_word(m.group("rel"))
+    period = m.group("period") or _period_of_day_word(m.group("rel") or m.group("relday"))
     if not has_date and not has_time:
         if not (whole and period):
             return None  # a bare period word inside a sentence, or nothing at all
@@ -151,7 +151,7 @@ def clock_offsets(m: re.Match[str]) -> tuple[timedelta, ...]:
     if hms is None:
         return ()
     hour, minute, second = hms
-    period = m.group("period") or _period_of_day_word(m.group("rel"))
+    period = m.group("period") or _period_of_day_word(m.group("rel") or m.group("relday"))
     rest = timedelta(minutes=minute, seconds=second)
     if period:
         return (timedelta(hours=_apply_period(hour, period)) + rest,)

@@ -72,6 +72,7 @@ _THEY_SAID = re.compile(
 )
 # "第一次10/23早上，第二次今早": the times of repeated contacts told one after another.
 _ORDINAL = re.compile(r"第[一二三四五1-5]次|\b(?:first|second|third)\s+time\b", re.I)
+_LATER = re.compile(r"\s*(?:第[二三四五2-5]次|(?:the\s+)?(?:second|third)\s+time)", re.I)
 _AGAIN = re.compile(r"又|再次|再|重新|第[二三四2-4]次|又一次|\bagain\b|\banother\b|\bonce\s+more\b"
                     r"|\bfollow(?:ed)?\s+up\b", re.I)  # fmt: skip
 _UTC = ZoneInfo("UTC")
@@ -145,9 +146,10 @@ def story_contacts(
             # More of what support said or did; "第一次10/23早上" says when.
             at = _time_of(masked, clause, clauses, times, purchase) if _ORDINAL.search(
                 told) else None
-            if at is not None and current.at is not None and _AGAIN.search(told) and (
+            later = _LATER.match(told)  # "第二次那个人就说…": the second call
+            if later or (at is not None and current.at is not None and _AGAIN.search(told) and (
                 at.date() != current.at.date()
-            ):
+            )):
                 current = _Builder(current.channel, [clause], at)
                 built.append(current)
             else:
@@ -277,7 +279,12 @@ def _time_of(
     # A timeline line: "8.22 在线客服 说24小时", "Sept 22 - filed on 12315".
     line_start = text.rfind("\n", 0, clause.start) + 1
     first = next((t for t in times if t[0] >= line_start), None)
-    if first and first[0] - line_start <= 3 and first[1] <= clause.start and first[:2] != purchase:
+    same = first is not None and any(
+        c.sentence == clause.sentence and c.start <= first[0] < c.end for c in clauses
+    )  # on one line of a timeline, not the story's first sentence
+    if first and same and first[0] - line_start <= 3 and first[1] <= clause.start and (
+        first[:2] != purchase
+    ):
         return first[2]
     return None
 

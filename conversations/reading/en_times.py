@@ -46,7 +46,8 @@ _CLOCK = rf"""(?P<clock>
         |pcs|pieces|days?|hours?|minutes?|mins?|weeks?)\b))
 )"""
 _DAY = rf"""(?P<day>(?P<erel>the\s+(?:next|following)\s+(?:day|morning|afternoon|evening|night)
-       |(?:the\s+same|later\s+that)\s+day|that\s+(?:same\s+)?(?:day|morning|afternoon|evening|night))
+       |(?:the\s+same|later\s+that)\s+(?:day|morning|afternoon|evening|night)
+       |that\s+(?:same\s+)?(?:day|morning|afternoon|evening|night))
     |(?:the\s+)?day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow|yesterday
     |today|tomorrow|tonight|last\s+night
     |(?:last|this|next|on|past|this\s+past|this\s+coming|coming)\s+{_WD}|{_WD}

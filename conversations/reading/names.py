@@ -19,7 +19,7 @@ _NAMED_KAMENG = re.compile(r"(?P<name>[\u4e00-\u9fffA-Za-z0-9]{1,12})卡盟")
 
 
 # Words that end the phrase before a name: "我昨天在星辰卡盟" → "星辰".
-_NAME_BOUNDARY = re.compile(r".*[在从于的了去到是个家买和跟向找给过喺]")
+_NAME_BOUNDARY = re.compile(r".*[在从于的了去到是个家买和跟向找给过喺咗问搵揾]")
 
 
 # Fillers before a name: "那个什么星河卡盟", "一个叫金盾卡盟".
