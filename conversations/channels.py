@@ -122,6 +122,8 @@ def channel_reply(case: Case, name: str, now: datetime, tz: ZoneInfo) -> Reply:
                           ("btn.copy_order_no", "copy/order_no")),
     }
     for label, template in copies.get(name, ()):
+        if template == "copy/order_no" and not case.order_no:
+            continue  # the user could not find it: nothing to copy
         rows.append((Button("copy", label=label, copy_template=template),))
     if name in URLS:
         rows.append((Button("url", label=f"site.{name}", url=URLS[name]),))

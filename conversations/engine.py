@@ -33,6 +33,7 @@ from conversations.model import (
     IssueType,
     LogEntry,
     TimelineEvent,
+    Unknown,
     Window,
     WindowUnit,
     utc,
@@ -46,6 +47,7 @@ from conversations.reading import (
     rules,
     story,
     times,
+    unknowns,
     windows,
 )
 from conversations.replies import Button, Reply
@@ -74,7 +76,8 @@ MAX_CONTACTS = 20
 MAX_AMOUNT_CENTS = 100_000_000  # 100万元: above that it is a typo, not a card code
 REPEAT_WINDOW = timedelta(minutes=1)  # the same text again within this changes nothing
 FUTURE_TOLERANCE = timedelta(minutes=2)  # clocks differ a little
-_ORDER_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{3,39}")  # a bare order number as typed
+# A bare order number as typed: always with a digit, so "dunno" is not taken for one.
+_ORDER_TOKEN = re.compile(r"(?=[A-Za-z_-]*\d)[A-Za-z0-9][A-Za-z0-9_-]{3,39}")
 _BARE_AMOUNT = re.compile(r"\s*(\d{1,9}(?:\.\d{1,2})?)\s*")  # "98" or "98.5" with no unit
 _NO_REASON_RETURN = re.compile(r"无理由|七天退货|7天退货|no[- ]reason", re.IGNORECASE)
 _E = TypeVar("_E", IssueType, DemandAction, Channel, EvidenceClaim, EvidenceGroup, State)
@@ -810,14 +813,24 @@ def _on_platform(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
     return _Accepted(case.with_(platform=name), Trigger.ANSWER)
 
 
+def _not_known(case: Case, ev: Text | Press, what: Unknown) -> _Result | None:
+    """The answer "I can't find / don't remember it", by its button or in words, or None."""
+    if (isinstance(ev, Press) and ev.action == "unknown") or (
+        isinstance(ev, Text) and unknowns.says_unknown(ev.text)
+    ):
+        return _Accepted(case.not_known(what), Trigger.SKIP, (Reply("unknown_noted",
+                                                                  {"what": what}),))
+    return None
+
+
 def _on_order_no(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
     if isinstance(ev, Press):
-        return _Rejected(Reply("use_buttons_or_text"))
+        return _not_known(case, ev, Unknown.ORDER_NO) or _Rejected(Reply("use_buttons_or_text"))
     text = ev.text.strip()
     order_no = text if _ORDER_TOKEN.fullmatch(text) else ids.parse_order_no(text)
     if not order_no:
-        return _Rejected(Reply("reask_order_no"))
-    return _Accepted(case.with_(order_no=order_no), Trigger.ANSWER)
+        return _not_known(case, ev, Unknown.ORDER_NO) or _Rejected(Reply("reask_order_no"))
+    return _Accepted(case.with_(order_no=order_no).known(Unknown.ORDER_NO), Trigger.ANSWER)
 
 
 def _typed(ev: Text | Press, reask: str, min_length: int) -> str | _Rejected:
@@ -837,7 +850,7 @@ def _on_product(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
 
 def _on_amount(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
     if isinstance(ev, Press):
-        return _Rejected(Reply("use_buttons_or_text"))
+        return _not_known(case, ev, Unknown.AMOUNT) or _Rejected(Reply("use_buttons_or_text"))
     cents = amounts.parse_amount(ev.text)
     # "88还是79，记不清了": which was paid is asked with one tap each, not guessed.
     doubt = None if s.state is State.ASK_DOUBT or cents is not None else doubts.amount_doubt(
@@ -849,23 +862,26 @@ def _on_amount(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
     if cents is None:
         bare = _BARE_AMOUNT.fullmatch(ev.text)
         cents = round(float(bare.group(1)) * 100) if bare else None
+    if cents is None and (dont_know := _not_known(case, ev, Unknown.AMOUNT)):
+        return dont_know
     if cents is None or not 0 < cents <= MAX_AMOUNT_CENTS:
         return _Rejected(Reply("reask_amount"))
-    return _Accepted(case.with_(amount_cents=cents), Trigger.ANSWER)
+    return _Accepted(case.with_(amount_cents=cents).known(Unknown.AMOUNT), Trigger.ANSWER)
 
 
 def _on_purchase_time(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
     if isinstance(ev, Press):
-        return _Rejected(Reply("use_buttons_or_text"))
+        return (_not_known(case, ev, Unknown.PURCHASE_TIME)
+                or _Rejected(Reply("use_buttons_or_text")))
     at = _read_past_time(ev.text, ctx)
     if isinstance(at, _Rejected):
-        return at
+        return _not_known(case, ev, Unknown.PURCHASE_TIME) or at
     # "3号" on the 9th: this month's or last month's? Asked (once), not guessed.
     asking = s.state is not State.ASK_DOUBT
     doubt = doubts.day_doubt(ev.text, at, ctx.now, ctx.tz) if asking else None
     if doubt is not None:
         return _Accepted(case.with_(doubts=(doubt, *case.doubts)), Trigger.ANSWER)
-    return _Accepted(case.with_(purchased_at=at), Trigger.ANSWER)
+    return _Accepted(case.with_(purchased_at=at).known(Unknown.PURCHASE_TIME), Trigger.ANSWER)
 
 
 def _on_issue_type(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
@@ -1275,10 +1291,11 @@ def _answered(state: State, case: Case) -> bool:
     return {
         State.ASK_DOUBT: not case.doubts,
         State.ASK_PLATFORM: case.platform is not None,
-        State.ASK_ORDER_NO: case.order_no is not None,
+        State.ASK_ORDER_NO: case.order_no is not None or Unknown.ORDER_NO in case.unknown,
         State.ASK_PRODUCT: case.product is not None,
-        State.ASK_AMOUNT: case.amount_cents is not None,
-        State.ASK_PURCHASE_TIME: case.purchased_at is not None,
+        State.ASK_AMOUNT: case.amount_cents is not None or Unknown.AMOUNT in case.unknown,
+        State.ASK_PURCHASE_TIME: (case.purchased_at is not None
+                                  or Unknown.PURCHASE_TIME in case.unknown),
         State.ASK_ISSUE_TYPE: case.issue_type is not None,
         State.ASK_ISSUE_DETAIL: case.issue_type is not IssueType.OTHER or bool(case.issue_detail),
         State.ASK_EVENTS: case.events_done,
@@ -1330,6 +1347,14 @@ def _contact_words(c: Contact) -> str:
     return " ".join(x for x in (c.ticket, c.agent, c.ref, c.promise) if x)[:24]
 
 
+# The questions a user may not be able to answer, and the one tap that says so.
+_UNKNOWN_BUTTONS = {
+    State.ASK_ORDER_NO: "btn.no_order_no",
+    State.ASK_AMOUNT: "btn.no_amount",
+    State.ASK_PURCHASE_TIME: "btn.no_purchase_time",
+}
+
+
 def ask(session: Session, case: Case) -> Reply:
     """The question for the session's state, with its buttons."""
     state, seq = session.state, session.seq
@@ -1347,6 +1372,8 @@ def ask(session: Session, case: Case) -> Reply:
         rows.append((b("btn.doubt_neither", "skip"),))
     elif state is State.ASK_PLATFORM:
         rows = [(b("btn.platform_default", "platform"),)]
+    elif state in _UNKNOWN_BUTTONS:
+        rows = [(b(_UNKNOWN_BUTTONS[state], "unknown"),)]
     elif state is State.ASK_ISSUE_TYPE:
         issue_buttons = [b(f"issue.{i}", "issue", i) for i in IssueType]
         rows = _rows(issue_buttons)

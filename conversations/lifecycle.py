@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from conversations.channels import LADDER, recommended
 from conversations.deadlines import contact_deadline, contact_start, demand_deadline, live_contacts
-from conversations.model import Case, Channel, Contact
+from conversations.model import Case, Channel, Contact, Unknown
 
 
 class Status(StrEnum):
@@ -130,13 +130,17 @@ def _events(case: Case) -> list[Entry]:
 
 def timeline(case: Case) -> list[Entry]:
     """Everything that happened, newest last."""
-    entries: list[Entry] = []
-    if case.purchased_at:
-        entries.append(Entry(case.purchased_at, "purchase", case))
-    entries += _events(case)
+    entries = _events(case)
     entries += [
         Entry(contact_start(case, c), "contact", c, undated=c.at is None) for c in case.contacts
     ]
     entries += [Entry(i.received_at, "evidence", i) for i in case.evidence]
     entries += [Entry(entry.at, entry.kind, entry) for entry in case.log]
+    # The purchase goes first, so an entry at the same minute sorts after it.
+    if case.purchased_at:
+        entries.insert(0, Entry(case.purchased_at, "purchase", case))
+    elif Unknown.PURCHASE_TIME in case.unknown:
+        # Bought at a time the user does not remember: first, and shown without a time.
+        first = min((e.at for e in entries), default=case.created_at)
+        entries.insert(0, Entry(first, "purchase", case, undated=True))
     return sorted(entries, key=lambda e: e.at)

@@ -46,6 +46,14 @@ class DemandAction(StrEnum):
     CUSTOM = "custom"  # typed by the user
 
 
+class Unknown(StrEnum):
+    """A fact the user told us they cannot find or remember: asked no more, left out of texts."""
+
+    ORDER_NO = "order_no"
+    AMOUNT = "amount"
+    PURCHASE_TIME = "purchase_time"
+
+
 class Channel(StrEnum):
     """Where a contact was made or a complaint filed; ordered along the escalation ladder."""
 
@@ -439,6 +447,7 @@ class Case:
     evidence_claims: tuple[EvidenceClaim, ...] = ()
     evidence_done: bool = False
     doubts: tuple[Doubt, ...] = ()  # what a story said two ways, asked before anything else
+    unknown: tuple[Unknown, ...] = ()  # facts the user cannot find or remember
     company_name: str | None = None  # the respondent, for 12315 and mediation
     company_code: str | None = None  # 统一社会信用代码
     company_address: str | None = None
@@ -452,6 +461,14 @@ class Case:
     def with_(self, **changes: Any) -> Case:
         """A copy with some fields changed."""
         return replace(self, **changes)
+
+    def not_known(self, what: Unknown) -> Case:
+        """A copy noting that the user cannot give `what`."""
+        return self if what in self.unknown else replace(self, unknown=(*self.unknown, what))
+
+    def known(self, what: Unknown) -> Case:
+        """A copy in which `what` is no longer marked as unknown."""
+        return replace(self, unknown=tuple(u for u in self.unknown if u is not what))
 
     @property
     def claims_sent(self) -> tuple[EvidenceClaim, ...]:
@@ -516,6 +533,7 @@ class Case:
             evidence_claims=tuple(EvidenceClaim(e) for e in d.get("evidence_claims", [])),
             evidence_done=bool(d.get("evidence_done")),
             doubts=tuple(Doubt.from_json(x) for x in d.get("doubts", [])),
+            unknown=tuple(Unknown(u) for u in d.get("unknown", [])),
             company_name=d.get("company_name"),
             company_code=d.get("company_code"),
             company_address=d.get("company_address"),

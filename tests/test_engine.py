@@ -165,7 +165,7 @@ def _at(state: State) -> Dialog:
 
 # Bad input: a reply naming the problem, the same question again, nothing changed.
 BAD_INPUT = [
-    (State.ASK_ORDER_NO, Text("不知道"), "reask_order_no"),
+    (State.ASK_ORDER_NO, Text("随便吧"), "reask_order_no"),
     (State.ASK_AMOUNT, Text("很多钱"), "reask_amount"),
     (State.ASK_AMOUNT, Text("-5"), "reask_amount"),
     (State.ASK_AMOUNT, Text("99999999999"), "reask_amount"),

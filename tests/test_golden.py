@@ -34,6 +34,7 @@ from conversations.model import (
     Lang,
     LogEntry,
     TimelineEvent,
+    Unknown,
     Window,
     WindowUnit,
 )
@@ -150,6 +151,19 @@ CASES: dict[str, Case] = {
         events=(TimelineEvent(_sh(3, 5, 11, 0), "付款成功,订单一直显示“处理中”"),),
         demand_action=DemandAction.FULL_REFUND,
         demand_deadline=Window("明天下午6点前", until=_sh(3, 6, 18)),
+    ),
+    # The user cannot find the order number nor remember the amount or the time of purchase:
+    # the texts leave those out or point to the payment record, never a blank or "None".
+    "not_delivered_unknowns": _case(
+        10,
+        platform="易卡网",
+        product="网易一卡通 2张",
+        unknown=(Unknown.ORDER_NO, Unknown.AMOUNT, Unknown.PURCHASE_TIME),
+        issue_type=IssueType.NOT_DELIVERED,
+        events=(TimelineEvent(None, "付款后一直没收到卡密"),),
+        contacts=(Contact(Channel.PLATFORM_SUPPORT, _sh(3, 4, 20, 0), None, None, None),),
+        demand_action=DemandAction.FULL_REFUND,
+        demand_deadline=PRESET_WINDOWS["24h"],
     ),
     # Everything the user typed is full of HTML and Markdown characters, quotes and emoji.
     "double_charge_markup": _case(
@@ -365,6 +379,7 @@ def test_the_cases_cover_what_the_texts_branch_on() -> None:
         lambda c: bool(c.demand_deadline and c.demand_deadline.until),
         lambda c: c.demand_deadline in PRESET_WINDOWS.values(),
         lambda c: any(e.kind == "refused" for e in c.log),
+        lambda c: bool(c.unknown),
     ]
     for has in branches:
         assert any(has(c) for c in cases) and not all(has(c) for c in cases)

@@ -6,7 +6,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from conversations.engine import Ctx, Outcome, Session, step
+import pytest
+
+from conversations.channels import TEXT_CHANNELS, channel_reply
+from conversations.engine import Ctx, Outcome, Session, ask, step
 from conversations.events import Command, Event, Press, Text
 from conversations.model import (
     Case,
@@ -16,6 +19,7 @@ from conversations.model import (
     IssueType,
     Lang,
     RoughTime,
+    Unknown,
     Window,
 )
 from conversations.rendering import Texts
@@ -110,6 +114,82 @@ def test_a_purchase_time_can_be_given_roughly_and_is_never_made_up() -> None:
     d = at_question(State.ASK_PURCHASE_TIME, purchased_at=None)
     d.text("12月1日晚上")
     assert isinstance(d.case.purchased_at, RoughTime)
+
+
+@pytest.mark.parametrize(
+    ("state", "facts", "what"),
+    [
+        (State.ASK_ORDER_NO, {"order_no": None}, Unknown.ORDER_NO),
+        (State.ASK_AMOUNT, {"amount_cents": None}, Unknown.AMOUNT),
+        (State.ASK_PURCHASE_TIME, {"purchased_at": None}, Unknown.PURCHASE_TIME),
+    ],
+)
+def test_a_fact_the_user_cannot_find_has_a_one_tap_way_forward(
+    state: State, facts: dict[str, object], what: Unknown
+) -> None:
+    d = at_question(state, **facts)
+    [[button]] = ask(d.session, d.case).buttons
+    assert button.action == "unknown"
+    d.press("unknown")
+    assert d.case.unknown == (what,) and d.state() is not state
+    assert d.templates()[0] == "unknown_noted"
+    assert d.case.order_no is None or what is not Unknown.ORDER_NO
+
+
+@pytest.mark.parametrize(
+    ("state", "facts", "typed"),
+    [
+        (State.ASK_ORDER_NO, {"order_no": None}, "找不到了，订单记录被我删了"),
+        (State.ASK_ORDER_NO, {"order_no": None}, "dunno"),
+        (State.ASK_AMOUNT, {"amount_cents": None}, "記不清了"),
+        (State.ASK_PURCHASE_TIME, {"purchased_at": None}, "I don’t remember"),
+    ],
+)
+def test_saying_you_cannot_find_it_in_words_counts_as_the_tap(
+    state: State, facts: dict[str, object], typed: str
+) -> None:
+    d = at_question(state, **facts)
+    d.text(typed)
+    assert len(d.case.unknown) == 1 and d.state() is not state
+    assert d.case.order_no != typed
+
+
+def test_a_rough_answer_with_a_shrug_is_still_read() -> None:
+    d = at_question(State.ASK_AMOUNT, amount_cents=None)
+    d.text("记不清了，大概100块")
+    assert d.case.amount_cents == 10000 and d.case.unknown == ()
+    d = at_question(State.ASK_PURCHASE_TIME, purchased_at=None)
+    d.text("不记得几点了，反正是12月1日晚上")
+    assert d.case.purchased_at is not None and d.case.unknown == ()
+
+
+def test_a_fact_found_later_replaces_the_shrug() -> None:
+    d = at_question(State.ASK_ORDER_NO, order_no=None)
+    d.press("unknown")
+    assert "找不到" in _summary(d)
+    d.session = Session(State.ASK_ORDER_NO, d.session.seq + 1, d.case.no)
+    d.text("WL20261201001")
+    assert d.case.order_no == "WL20261201001" and d.case.unknown == ()
+
+
+def test_texts_leave_out_what_the_user_cannot_give() -> None:
+    d = at_question(State.ASK_ORDER_NO, order_no=None, amount_cents=None, purchased_at=None,
+                    unknown=(Unknown.AMOUNT, Unknown.PURCHASE_TIME))
+    d.press("unknown")
+    case = d.case.with_(demand_action=DemandAction.FULL_REFUND, status="confirmed")
+    for name in TEXT_CHANNELS:
+        reply = channel_reply(case, name, d.now, SH)
+        for lang in Lang:
+            [message] = TEXTS.render(reply, lang, SH)
+            assert "None" not in message.plain and "订单号," not in message.plain
+            copies = [b for row in message.buttons for b in row if b.copy is not None]
+            assert all(b.copy and b.copy.strip() for b in copies)
+            assert "复制订单号" not in str(message.buttons)
+
+
+def _summary(d: Dialog) -> str:
+    return TEXTS.render(Reply("case_summary", {"case": d.case, "first": False}), Lang.ZH,
+                        SH)[0].plain
 
 
 # --- answers must fit their question ----------------------------------------------------

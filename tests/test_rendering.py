@@ -34,6 +34,7 @@ from conversations.model import (
     IssueType,
     Lang,
     TimelineEvent,
+    Unknown,
     Window,
     WindowUnit,
 )
@@ -97,6 +98,9 @@ CASES = {
         demand_deadline=Window("明天下午6点前", until=datetime(2024, 3, 4, 10, 0, tzinfo=UTC)),
     ),
     "draft_empty": Case(no=1, created_at=datetime(2024, 3, 2, tzinfo=UTC)),
+    # The user could not find the order number nor remember the amount or the purchase time.
+    "unknowns": _case(order_no=None, amount_cents=None, purchased_at=None,
+                      unknown=tuple(Unknown)),
     # What a story said two ways, asked about before anything else; one draft per kind.
     **{
         f"doubt_{d.kind}": Case(no=1, created_at=datetime(2024, 3, 2, tzinfo=UTC), doubts=(d,))
@@ -167,6 +171,7 @@ def _data(name: str, case: Case) -> list[dict[str, Any]]:
            if complete and case.confirmed_at else []),
         "vague_demand": [{"text": "你们必须处理<&>"}],
         "amount_not_yuan": [{"text": "30 USD<&>"}],
+        "unknown_noted": [{"what": u} for u in Unknown],
         "case_summary": [{"case": case, "first": True}, {"case": case, "first": False},
                          {"case": case, "first": True, "checks": checklist(case),
                           "windows": explained(case, SH, True)}],
