@@ -232,6 +232,22 @@ AFTERSALES, OTHER = IssueType.AFTERSALES_DELAY, IssueType.OTHER
         ("the site took my money but shows 'order failed'. No code, no refund.",
          IssueType.NOT_DELIVERED),
         ("页面显示库存不足，订单取消，钱却没退回来", IssueType.NOT_DELIVERED),
+        # less than paid for, a price changed, a fee never agreed to, a shut account, a leak
+        ("选的面值200 结果绑上去只有100块", IssueType.OTHER),
+        ("下单的时候价格被改了, 多扣了5块", IssueType.OTHER),
+        ("they added a hidden service fee at checkout", IssueType.OTHER),
+        ("儲值完帳號就被停權了", IssueType.OTHER),
+        ("ever since, scam calls quote my order number", IssueType.OTHER),
+        ("客服话唔开发票", IssueType.OTHER),
+        ("问客服开发票, 一直没人回", IssueType.SUPPORT_STALLING),  # silence is the complaint
+        # a refund agreed or asked for, and late; silence; a membership never switched on
+        ("售后说五天之内给我退, 现在还没退", IssueType.AFTERSALES_DELAY),
+        ("the agent said the money would be back in 3 days", IssueType.AFTERSALES_DELAY),
+        ("申请了退款, 到现在都没动静", IssueType.SUPPORT_STALLING),
+        ("申请了退款, 到现在还没退", IssueType.AFTERSALES_DELAY),
+        ("each reply says it's with the tech team", IssueType.SUPPORT_STALLING),
+        ("nobody ever answers, just bots", IssueType.SUPPORT_STALLING),
+        ("付了钱会员一直没开通", IssueType.NOT_DELIVERED),
         # nothing fits: no guess
         ("你好", None),
         ("我想咨询一下", None),

@@ -59,6 +59,11 @@ def rel(text: str, amount: int, unit: WindowUnit) -> Window:
     return Window(text=text, amount=amount, unit=unit)
 
 
+def until(text: str, year: int, month: int, d: int, hour: int, minute: int) -> Window:
+    """A window that ends at a Shanghai wall-clock time."""
+    return Window(text=text, until=at(year, month, d, hour, minute))
+
+
 def ev(when: datetime, text: str) -> TimelineEvent:
     """A timeline event."""
     return TimelineEvent(at=when, text=text)
@@ -1176,3 +1181,31 @@ def test_contacts_told_as_people_tell_them() -> None:
     )
     [ticket] = english.contacts
     assert ticket.agent == "Sunny" and ticket.window == Window("within 72 hours", 72, H)
+
+
+@pytest.mark.parametrize(
+    ("text", "action", "deadline"),
+    [
+        # an order with no "要求": 必须, 给我, 就, "…内退给我"; the deadline said just before it
+        ("卡密无效。明天中午12点前给我补一张新的!!", DemandAction.REISSUE_CODE,
+         until("明天中午12点前", 2025, 3, 6, 12, 0)),
+        ("没到账。周五18点前必须退到我支付宝", DemandAction.FULL_REFUND,
+         until("周五18点前", 2025, 3, 7, 18, 0)),
+        ("一直没到账 明天上午十点前不到账就全额退款", DemandAction.FULL_REFUND,
+         until("明天上午十点前", 2025, 3, 6, 10, 0)),
+        ("扣了两次 多扣的30三天内退给我", DemandAction.REFUND_DIFFERENCE, rel("三天内", 3, D)),
+        # "不然就…" is the fallback, not the demand
+        ("要求明天中午12点前给我补发一个能用的, 不然就全额退款", DemandAction.REISSUE_CODE,
+         until("明天中午12点前", 2025, 3, 6, 12, 0)),
+        # a part of the price asked back is the difference, not a full refund
+        ("Paid ¥118 but ¥30 of it was a fee I never chose. Return the ¥30 within 48 hours.",
+         DemandAction.REFUND_DIFFERENCE, rel("within 48 hours", 48, H)),
+        # what support did before is no demand: "后来给我换了一张"
+        ("昨天买的卡无效, 后来客服给我换了一张, 还是不行", None, None),
+    ],
+)
+def test_a_demand_without_a_demand_word(
+    text: str, action: DemandAction | None, deadline: Window | None
+) -> None:
+    facts = extract_story(text, NOW, TZ)
+    assert (facts.demand_action, facts.demand_deadline) == (action, deadline)

@@ -143,6 +143,23 @@ def test_a_story_fills_product_and_quantity() -> None:
         ("平台:易卡网\n订单号:YK123456", "易卡网"),
         ("我帮细佬喺网上买咗张卡", None),  # 网上 is "online", not a shop
         ("在网易一卡通官网买的", "网易一卡通"),  # its official site: the shop is the brand
+        # a shop named only by where it stands: quoted, or just before the buying verb
+        ("上周在「星月小站」買了兩張卡", "星月小站"),
+        ('昨天在"快乐充"下的单', "快乐充"),
+        ("周二在蓝莓坊买的点卡", "蓝莓坊"),
+        ("我8号在橙光花98充了钻石", "橙光"),
+        ("前天在GameBox买了一张steam卡", "GameBox"),
+        ("绿洲数码 买的 京东E卡", "绿洲数码"),
+        ("我昨天在网上买的", None),
+        ("在他们家买的", None),
+        ("上周三在店里买的", None),
+        ("ordered from CardNest on Monday", "CardNest"),
+        ("bought it on Golden Leaf Card Mall", "Golden Leaf Card Mall"),
+        ("paid via Red Panda Card Shop", "Red Panda Card Shop"),
+        ("I keep messaging ZapCards support", "ZapCards"),
+        ("from Happy Tree卡盟 last week", "Happy Tree卡盟"),
+        ("contacted them on WeChat on Monday", None),
+        ("在「玩家基地卡盟」买的", "玩家基地卡盟"),  # 家 inside a name is no boundary
     ],
 )
 def test_shops_not_called_kameng(text: str, shop: str | None) -> None:

@@ -38,6 +38,15 @@ def rough(year: int, month: int, d: int, hour: int, part: Part, minute: int = 0)
     [
         # day words, periods and hours
         ("昨天晚上8点", local(2025, 3, 4, 20, 0)),
+        # a weekday with its clock keeps the weekday (Wednesday the 5th: last Monday is the 3rd)
+        ("周一18:00", local(2025, 3, 3, 18, 0)),
+        ("星期一下午6点", local(2025, 3, 3, 18, 0)),
+        ("礼拜一10点半", local(2025, 3, 3, 10, 30)),
+        # English hours inside Chinese
+        ("周一6pm", local(2025, 3, 3, 18, 0)),
+        ("昨天9:30am", local(2025, 3, 4, 9, 30)),
+        # a masked phone number's last digits are no year
+        ("手机号139****2207. 3/1 14:32下的单", local(2025, 3, 1, 14, 32)),
         ("前天下午3点左右", local(2025, 3, 3, 15, 0)),
         ("大前天上午9点", local(2025, 3, 2, 9, 0)),
         ("今天上午10点", local(2025, 3, 5, 10, 0)),
@@ -267,6 +276,7 @@ def test_parse_window_none(text: str) -> None:
         ("若今日18点前未收到处理结果，我将投诉", until("今日18点前", 2025, 3, 5, 18, 0)),
         ("please refund me within 48 hours, thanks", rel("within 48 hours", 48, H)),
         ("I expect a new code by tomorrow 6 pm.", until("by tomorrow 6 pm", 2025, 3, 6, 18, 0)),
+        ("我要求全额退款, 这周五6pm之前", until("这周五6pm之前", 2025, 3, 7, 18, 0)),
         ("I waited 3 days already", None),
         ("已经超过48小时了", None),
     ],

@@ -7,14 +7,15 @@ import re
 from conversations.reading.normalize import Norm
 from conversations.reading.numbers import cn_number
 
-_SEP = r"(?:[\s:#是为]|\bis\b|\bno\.)*"
+_SEP = r"(?:[\s:#是为系]|\bis\b|\bno\.)*"
 _ID = r"[A-Za-z0-9][A-Za-z0-9_\-]{{{min},39}}(?![A-Za-z0-9_\-])"
 TICKET = re.compile(
     rf"""(?:工单编号|工单号|工单|售后单号|售后单|投诉编号|投诉单号|投诉号|受理编号|受理号|案件编号
-        |\bticket\s*(?:no\b\.?|number|id\b|\#)?|\bcase\s*(?:id\b|no\b\.?|number|\#)
+        |(?<!订单)(?<!商品)(?<!交易)(?<!支付)(?<!手机)(?<!客服)(?<!员工)编号
+        |(?<![A-Za-z])ticket\s*(?:no\b\.?|number|id\b|\#)?|\bcase\s*(?:id\b|no\b\.?|number|\#)
         |\bcomplaint\s*(?:no\b\.?|number|id\b|\#)|\breference\s*(?:no\b\.?|number|\#)?
         |\bref\b\.?|(?<=[(])\s*no\.)
-    {_SEP}[(]?\s*(?:id\s*:?\s*)?(?P<id>{_ID.format(min=2)})""",
+    {_SEP}[(]?\s*(?:id\s*:?\s*)?(?=[A-Za-z_\-]*\d)(?P<id>{_ID.format(min=2)})""",
     re.VERBOSE | re.I,
 )
 _AGENT_ID = re.compile(
@@ -32,21 +33,30 @@ _CN_NAME = (
     r"|阿[A-Z][a-z]+|[\u4e00-\u9fff](?:小姐|先生|女士|经理|主管|姐|哥)"
 )
 _EN_NAME = r"[A-Z][a-z]{2,14}"
+# The commonest surnames: a full name ("客服李婷说") is told from other words by its first.
+_SURNAMES = (
+    "李王张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁"
+    "魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹"
+    "黎易常武乔贺赖龚文"
+)
 # What may follow a name: a verb of what the agent said or did, or the clause's end.
 _STOP_AFTER = (
-    r"(?=\s*(?:[说话讲回答告跟让叫要同表称就也又都还已在给帮问承答应甩推拖]|,|。|的|\s|$|[A-Za-z]))"
+    r"(?=\s*(?:[说话讲回答告跟让叫要同表称就也又都还已在给帮问承答应甩推拖她他喺佢]|,|。|的|\s|$|[A-Za-z]))"
 )
 _AGENT_NAME = re.compile(
-    rf"""叫(?:做)?\s*(?P<n1>{_CN_NAME}|{_EN_NAME}|[\u4e00-\u9fff]{{1,3}}?)\s*的(?:客服|人|小姐姐|小哥哥|专员|售后)
+    rf"""叫(?:做)?\s*(?:什么)?\s*(?P<n1>{_CN_NAME}|{_EN_NAME}|[\u4e00-\u9fff]{{1,3}}?)\s*的(?:客服|人|小姐姐|小哥哥|专员|售后)
     |叫(?:做)?\s*(?P<n9>{_CN_NAME}|{_EN_NAME})\s*的(?=\s*(?:说|话|讲|表示|告诉|回复))
     |(?:一位|一个|有个|有一位|那个|个)\s*(?P<n10>{_CN_NAME})\s*(?=说|话|讲|表示|告诉|回复)
     |(?:客服|售后|专员|人工)\s*(?P<n2>{_CN_NAME}|{_EN_NAME}){_STOP_AFTER}
     |(?P<n3>{_CN_NAME})\s*(?:客服)
     |客服\s*(?:叫|名叫|名字叫|是)\s*(?P<n7>{_CN_NAME}|{_EN_NAME})
-    |(?:^|(?<=[,，。\s]))(?P<n8>(?:小|阿)[\u4e00-\u9fff]|{_EN_NAME})\s*(?:说|话|讲|表示|回复|said|told)
+    |(?:^|(?<=[,，。\s]))(?P<n8>(?:小|阿)[\u4e00-\u9fff]|[\u4e00-\u9fff](?:小姐|先生|女士|经理|主管)
+        |{_EN_NAME})\s*(?:说|话|讲|表示|回复|said|told)
+    |(?:客服|售后|专员|人工)\s*["“「'‘](?P<n11>[^"”」'’\s]{{1,8}})["”」'’]
+    |(?:客服|售后)\s*(?P<n12>[{_SURNAMES}][\u4e00-\u9fff]{{1,2}}?)(?=说|表示|告诉|回复|答应|承诺)
     |\b(?:an?\s+|the\s+)?(?:agent|rep|representative|staff(?:\s+member)?|person|guy|girl|lady|woman
         |man|operator|cs)\s+(?:called|named|by\s+the\s+name\s+of)\s+(?P<n4>{_EN_NAME})\b
-    |\b(?:agent|rep|representative|support)\s*[,:]?\s+["“'‘]?(?P<n5>{_EN_NAME})\b["”'’]?
+    |\b(?:agent|rep|representative|support)(?:\s*[,:]?\s+|\s*[(]\s*)["“'‘]?(?P<n5>{_EN_NAME})\b["”'’]?
       (?!\s+(?:said|told)\s+me\s+to)
     |\b(?P<n6>{_EN_NAME})\s+(?:from|at|in)\s+(?:customer\s+)?(?:support|service|cs)\b""",
     re.VERBOSE,
@@ -55,7 +65,7 @@ _NOT_NAMES = frozenset({
     "The", "They", "She", "Their", "Then", "This", "That", "Support", "Customer", "Service",
     "Agent", "Team", "Staff", "Weilai", "Kameng", "Steam", "Apple", "Google", "Please",
     "Online", "Live", "Chat", "Email", "Phone", "Order", "Ticket", "Tech", "Technical",
-    "小时", "小额", "小票", "阿里",
+    "小时", "小额", "小票", "阿里", "姐姐", "哥哥", "大姐", "大哥", "小姐", "先生",
 })  # fmt: skip
 
 
@@ -80,7 +90,7 @@ def contact_ids(norm: Norm, start: int, end: int) -> tuple[str | None, str | Non
 def agent_name(norm: Norm, start: int, end: int) -> str | None:
     """An agent's name between start and end, in the user's own characters."""
     for m in _AGENT_NAME.finditer(norm.text, start, end):
-        names = ("n1", "n2", "n3", "n4", "n5", "n6", "n7", "n8", "n9", "n10")
+        names = ("n1", "n2", "n3", "n4", "n5", "n6", "n7", "n8", "n9", "n10", "n11", "n12")
         group = next(g for g in names if m.group(g))
         name = m.group(group)
         if name in _NOT_NAMES or not name.strip():

@@ -61,7 +61,7 @@ _TOTAL_BEFORE = _before(
 )
 _TOTAL_AFTER = _after(r"total\b|in\s+total|altogether|总共|一共")
 _ACTUAL_BEFORE = _before(
-    r"实付(?:金额|款)?|实际(?:支付|付款|付|扣)了?|实收|actually\s+(?:paid|charged)(?:\s+me)?"
+    r"实付(?:金额|款)?|实际(?:支付|付款|扣款|付|扣)了?|实收|actually\s+(?:paid|charged)(?:\s+me)?"
 )
 _PAID_BEFORE = _before(
     r"付了|付款(?:金额)?|支付(?:金额)?了?|已付|付|花(?:了|咗|费了?)?"

@@ -71,7 +71,8 @@ _DATE = rf"""
 _BARE_MINUTES = r"\d{2}|[二三四五]?十[一二三四五六七八九]?|[零〇][一二三四五六七八九]"
 _CLOCK = rf"""
 (?:
-   (?P<clock>(?P<ch>\d{{1,2}})\s*:\s*(?P<cmi>\d{{2}})(?:\s*:\s*(?P<cs>\d{{2}}))?)
+   (?P<ap>(?P<aph>\d{{1,2}})(?:\s*:\s*(?P<apmi>\d{{2}}))?\s*(?P<apw>[aApP])\.?[mM]\.?(?![A-Za-z]))
+  |(?P<clock>(?P<ch>\d{{1,2}})\s*:\s*(?P<cmi>\d{{2}})(?:\s*:\s*(?P<cs>\d{{2}}))?)
   |(?P<pt>(?P<ph>{CN_NUM}{{1,3}})\s*[点时](?:钟)?
       (?:(?P<half>半)(?:\s*(?P<hs>{CN_NUM}{{1,3}})\s*秒)?|(?P<qtr>[一三13])刻|整
         |(?P<pmi>{CN_NUM}{{1,3}})\s*分(?:\s*(?P<ps>{CN_NUM}{{1,3}})\s*秒)?
@@ -94,8 +95,8 @@ _START = (
 )
 # Not inside a token such as an order number (WL20240302001) or an amount (¥1.5, $2.5).
 CN_EXPR = re.compile(
-    rf"""(?<![0-9A-Za-z./\-¥$])(?<![0-9]:)(?={_START})
-    (?:{_WEEKDAY}\s*,?\s*(?=\d|{CN_NUM}+\s*月|[二〇零]))?
+    rf"""(?<![0-9A-Za-z./\-¥$*])(?<![0-9]:)(?={_START})
+    (?:{_WEEKDAY}\s*,?\s*(?=\d+\s*[年月/.\-]|{CN_NUM}+\s*月|[二〇零]))?
     {_DATE}?
     {_ASIDE}?
     (?:T(?=\d))?\s*(?P<period>{PERIODS})?

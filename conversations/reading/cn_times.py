@@ -75,7 +75,8 @@ def cn_has_date(m: re.Match[str]) -> bool:
 
 def has_clock(m: re.Match[str]) -> bool:
     """Whether a match gives a clock time."""
-    return bool(m.group("clock") or m.group("pt") or m.group("noon") or m.group("sh"))
+    return bool(m.group("clock") or m.group("pt") or m.group("noon") or m.group("sh")
+                or m.group("ap"))
 
 
 def resolve_cn(
@@ -359,6 +360,11 @@ def cn_clock(m: re.Match[str]) -> tuple[int, int, int] | None:
         return 12, 0, 0
     if m.group("sh"):  # "2026 06 18 20 15", dictated or typed without separators
         return int(m.group("sh")), int(m.group("smi")), 0
+    if m.group("ap"):  # "这周五6pm", English in a Chinese sentence
+        hour, minute = int(m.group("aph")), int(m.group("apmi") or 0)
+        if not 1 <= hour <= 12 or minute > 59:
+            return None
+        return hour % 12 + (12 if m.group("apw") in "pP" else 0), minute, 0
     if m.group("clock"):
         hour, minute = int(m.group("ch")), int(m.group("cmi"))
         second = int(m.group("cs") or 0)

@@ -59,8 +59,9 @@ _REACHED = re.compile(
 # A threat or a plan is not a contact made: "否则我就投诉到12315", "明天我会再打电话".
 _NOT_DONE = re.compile(
     r"否则|不然|要不然|打算|准备|会再|将会|我将|我会|我要去|要去|我就去|我要投诉|想投诉|我想|如果|若是|"
-    r"再不|的话"
-    r"|otherwise|\bI\s+will\b|\bI'll\b|going\s+to|plan\s+to|\bif\b|\bor\s+I\b|\bwill\s+(?:call"
+    r"再不|的话|还没(?:有)?(?:联系|找|问|打)|没(?:有)?联系|未联系|联系不上"
+    r"|haven'?t\s+(?:been\s+able\s+to\s+)?(?:contact|reach)|not\s+(?:yet\s+)?contacted"
+    r"|(?:couldn'?t|can'?t|unable\s+to)\s+reach|otherwise|\bI\s+will\b|\bI'll\b|going\s+to|plan\s+to|\bif\b|\bor\s+I\b|\bwill\s+(?:call"
     r"|email|file|report|complain)",
     re.I,
 )

@@ -37,7 +37,7 @@ _ACTION_PATTERNS: tuple[tuple[DemandAction, re.Pattern[str]], ...] = (
         r"(?:back|refunded|returned)", re.I)),
     (DemandAction.FULL_REFUND, re.compile(
         r"全额退款|退全款|退款|退钱|退费|退还|退回|返还|退返|(?<![撤后])退(?=到|给|我|了|回|款|钱|晒|返|俾)"
-        r"|refund(?:ed)?|money\s+back|(?:my|the|full)\s+(?:money|payment|[¥$]?\d+(?:\.\d+)?)"
+        r"|refund(?:ed)?|money\s+back|return\s+(?:the|my)\s+[¥$]\s?\d+|(?:my|the|full)\s+(?:money|payment|[¥$]?\d+(?:\.\d+)?)"
         r"\s+(?:returned|back)|pay\s+me\s+back|reimburse"
         r"|want\s+(?:my|the)\s+[¥$]\d+(?:\.\d+)?|want\s+(?:my\s+|the\s+)?[¥$]?\d+(?:\.\d+)?\s+back"
         r"|want\s+(?:it|the\s+refund|my\s+money)\s+(?:paid|refunded|back|returned)", re.I)),

@@ -60,6 +60,10 @@ _OTHER = _cues(
     r"价(?:格|钱)(?:不一样|不同|唔同|不对)|多收了?|price\s+(?:changed|update|difference)",
     r"charged\s+(?:me\s+)?more\s+than|自动续费|自动扣费|auto[-\s]?renew|没勾选|未经(?:我)?同意",
     r"盗(?:来|刷|号)|stolen|跑路|倒闭|关站|网站(?:打不开|关了)",
+    # a price changed at checkout, a fee never agreed to, an account shut, an invoice refused,
+    # the order's data leaked
+    r"价格被改|改了?价|多扣(?:了|咗)?\s*\d|停权|封禁|泄露|泄漏|诈骗|scam|leak",
+    r"(?:never|didn'?t|did\s+not)\s+tick|(?:added|hidden|extra)\s+(?:a\s+)?(?:[\w\"\s]{0,30})?fee",
 )
 
 
@@ -69,19 +73,20 @@ _WRONG_GOODS = _cues(
     r"(?:发|给|来)(?:过来|给我)?的(?:是|却是).{0,8}(?:服|区|版)|(?:美|港|台|日|国|外)服的(?:卡|卡密|码)",
     r"锁区|(?:区域|地区)(?:限制|不对)|区服不对|region[-\s]?lock|(?:not|doesn'?t)\s+work\s+in\s+my"
     r"\s+(?:country|region)",
-    r"只(?:有|到了?|充了?)\s*\d+\s*个|only\s+(?:got|received|credited)\s+\d+",
+    r"只(?:有|到了?|充了?)\s*\d+\s*(?:个|块|元|点)|only\s+(?:got|received|credited)\s+\d+",
 )
 
 
 # After-sales: a refund or a replacement already agreed, under review or on its way, and late.
 _AFTERSALES_AGREED = _cues(
     r"(?:同意|答应|承诺|确认|应承|批准)(?:了|咗)?(?:会|帮我)?.{0,6}(?:退款|退钱|退回|补发|退)",
-    r"原路退|退回原|退到原|(?:工作日|工作天|天)内?(?:原路)?(?:退回|退款|退还|退返)",
+    r"原路退|退回原|退到原|(?:工作日|工作天|天)之?内?(?:原路)?(?:退回|退款|退还|退返)",
+    r"(?:工作日|工作天|天)之?内(?:给我|帮我)退",
     r"售后单|审核中|还在审核|审核完|(?:内|in)\s*审核|退款(?:申请)?(?:已|还在)?(?:处理|审核)中",
     r"(?:refund|退款)[^.!?。]{0,60}approved|approved[^.!?。]{0,20}refund",
     r"(?:promised|agreed\s+to|said)\s+(?:a\s+|the\s+)?refund|refund\s+would\s+(?:reach|arrive|be)",
     r"(?:said|promised)\s+(?:that\s+)?(?:they|it)\s+(?:would|will|'d)\s+(?:be\s+)?refund",
-    r"refund\s+(?:was\s+)?promised",
+    r"refund\s+(?:was\s+)?promised|(?:money|refund)\s+(?:would|will)\s+be\s+(?:back|returned)",
     r"cancell?ed.{0,80}refund|退款.{0,6}(?:拖|慢)|refund.{0,20}(?:delay|late|dragg)",
 )
 
@@ -91,7 +96,7 @@ _NOT_DELIVERED = _cues(
     r"(?:没|没有|未|冇)收到|未发货|没发货|待发货|(?:没|冇|未)发(?!票|消息|信息|邮件)|迟迟不到",
     r"延迟到[账帐]",
     r"充值(?:失败|中)|(?:显示|状态|一直是|页面)[^,。]{0,4}处理中|未入[账帐]?|没入[账帐]|冇入",
-    r"未到(?![期时])|冇到|订单异常",
+    r"未到(?![期时])|冇到|订单异常|(?:没|未|冇)(?:有)?开通",
     r"not\s+(?:been\s+)?delivered|never\s+(?:received|arrived|got|came|showed\s+up|delivered)",
     r"not\s+(?:yet\s+)?arrived|(?:haven'?t|have\s+not|didn'?t|did\s+not)\s+(?:receive|get|arrive)",
     r"not\s+received|hasn'?t\s+arrived|nothing\s+(?:arrived|came|in\s+(?:the\s+)?game|yet)",
@@ -107,6 +112,9 @@ _NOT_DELIVERED = _cues(
 
 # After-sales that drags: "售后一直拖着", and, weaker than silent support, any "拖".
 _AFTERSALES_DRAGS = _cues(r"售后.{0,6}(?:拖|慢)|after-?sales\s+delay")
+# Weaker than silent support: a refund the user asked for, an invoice refused.
+_REFUND_ASKED = _cues(r"申请(?:了|咗)?退款|(?:requested|asked\s+for)\s+a\s+refund")
+_INVOICE = _cues(r"发票|invoice")
 _DRAGS = _cues(
     r"拖着|一直拖|拖延|拖了|一拖再拖|拖咗|keeps?\s+delaying|dragging|delayed\s+(?:the\s+)?refund"
 )
@@ -123,6 +131,7 @@ _STALLING = _cues(
     r"(?:it\s+)?to\s+(?:the\s+)?tech|escalated|(?:doesn'?t|don'?t|do\s+not|does\s+not|won'?t)\s+"
     r"(?:reply|respond|answer)|(?:haven'?t|have\s+not)\s+(?:heard|replied|responded)|useless",
     r"did\s+nothing|same\s+(?:canned|copy|template|reply|message)|keeps?\s+saying\s+wait",
+    r"with\s+the\s+tech(?:nical)?\s+team|nobody\s+(?:\w+\s+)?(?:answers|replies|responds)|just\s+bots",
 )
 
 
@@ -183,6 +192,8 @@ _ISSUES: tuple[tuple[IssueType, re.Pattern[str], _Veto], ...] = (
     (IssueType.NOT_DELIVERED, _NOT_DELIVERED, _delivery_vetoed),
     (IssueType.AFTERSALES_DELAY, _AFTERSALES_DRAGS, _never),
     (IssueType.SUPPORT_STALLING, _STALLING, _never),
+    (IssueType.AFTERSALES_DELAY, _REFUND_ASKED, _never),
+    (IssueType.OTHER, _INVOICE, _never),
     (IssueType.AFTERSALES_DELAY, _DRAGS, _never),
 )
 

@@ -16,6 +16,8 @@ _DEFAULT_PLATFORM = re.compile(
 
 
 _NAMED_KAMENG = re.compile(r"(?P<name>[\u4e00-\u9fffA-Za-z0-9]{1,12})卡盟")
+# "Lucky Star卡盟": a name of several English words before 卡盟.
+_LATIN_KAMENG = re.compile(r"(?<![A-Za-z])(?:[A-Z][A-Za-z0-9]*\s){1,3}[A-Za-z0-9]+\s?卡盟")
 
 
 # Words that end the phrase before a name: "我昨天在星辰卡盟" → "星辰".
@@ -48,7 +50,39 @@ _SHOP = re.compile(
 
 _EN_PLATFORM = re.compile(
     r"\b(?:on|from|at|via)\s+(?:the\s+)?(?P<name>[A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*){0,3})\s+"
-    r"(?:[Pp]latform|[Ss]tore|[Ss]hop|[Mm]arketplace|[Ww]ebsite|[Ss]ite|[Aa]pp)\b"
+    r"(?:platform|store|shop|marketplace|website|site|[Aa]pp)\b"
+)
+
+
+# A name the user set in quotes where the buying is told: 在「云朵点卡」买, from "Card Bay".
+_QUOTED = re.compile(
+    r"(?:[在从于喺]|\b(?:from|on|at|via)\s)\s*[\"“「『](?P<name>[^\"“”「」『』\n]{2,20})[\"”」』]"
+)
+
+
+# A short name right before the buying verb: 在聚宝阁花648, 在NovaCard买了, a line "果果数码 买的".
+_BOUGHT_AT = re.compile(
+    r"(?:[在从喺]|^)\s*(?P<name>(?:(?![在从喺])[\u4e00-\u9fff]){2,6}?|[A-Za-z][A-Za-z0-9]{2,19})\s*"
+    r"(?=(?:买|購|购|花了?|充值|充了|下单|下的单|订了|增值|入了?)|\s+买的)",
+    re.M,
+)
+# Words for time, place or people that stand where a shop's name would: not names.
+_NOT_A_NAME = re.compile(
+    r"[周号日月年点晚早午昨今前后天时他她我你们里上这那]|^(?:网|店|群|某|卡盟$)"
+)
+
+
+# An English shop name: one CamelCase word (PixelVault), or capitalised words ending in what
+# such shops call themselves (Kaixin Card Mall), after from / on / at, or before "support".
+_EN_NAMED = re.compile(
+    r"(?:\b(?:from|on|at|via)\s+(?P<name>(?:[A-Z][A-Za-z0-9]*\s+){1,3}(?:Mall|Shop|Store|Cards?|Market)|"
+    r"[A-Z][a-z]+(?:[A-Z][a-z0-9]*)+)\b)|"
+    r"(?:\b(?P<support>[A-Z][a-z]+(?:[A-Z][a-z0-9]*)+)\s+(?:support|customer service)\b)"
+)
+# Apps and brands people name in the same places: how they paid or talked, or what they bought.
+_EN_NOT_SHOPS = frozenset(
+    {"WeChat", "WhatsApp", "AlipayHK", "PayPal", "PlayStation", "AppStore", "GooglePlay",
+     "YouTube", "TikTok", "iTunes", "LiveChat", "FaceTime", "WeChatPay", "ApplePay"}
 )
 
 
@@ -69,6 +103,10 @@ def find_platform(text: str | Norm) -> str | None:
     norm = n.text
     if _DEFAULT_PLATFORM.search(norm):
         return DEFAULT_PLATFORM
+    for m in _QUOTED.finditer(norm):
+        return n.quote(*m.span("name"))
+    for m in _LATIN_KAMENG.finditer(norm):
+        return n.quote(*m.span())
     for m in _NAMED_KAMENG.finditer(norm):
         name = _NAME_FILLER.sub("", _NAME_BOUNDARY.sub("", m.group("name")))[-8:]
         if name and name not in _GENERIC_NAMES:
@@ -85,6 +123,20 @@ def find_platform(text: str | Norm) -> str | None:
             if len(name) >= 2 and name not in _GENERIC_NAMES and not name.endswith("卡盟"):
                 start = m.start("name")
                 return n.quote(start, start + len(name))
+    return _named_where_bought(n)
+
+
+def _named_where_bought(n: Norm) -> str | None:
+    """A shop named by where it stands, not by what it is called: before the buying verb, or
+    an English CamelCase or "... Card Mall" name."""
+    for m in _EN_NAMED.finditer(n.text):
+        span = m.span("name") if m.group("name") else m.span("support")
+        if n.text[span[0] : span[1]] not in _EN_NOT_SHOPS:
+            return n.quote(*span)
+    for m in _BOUGHT_AT.finditer(n.text):
+        name = m.group("name")
+        if name not in _GENERIC_NAMES and not _NOT_A_NAME.search(name):
+            return n.quote(*m.span("name"))
     return None
 
 

@@ -10,7 +10,7 @@ from conversations.reading.spans import Span
 
 BUY = re.compile(
     r"买|购买|购入|下单|下的单|下了单|付款|付的款|支付(?!宝)|充值(?!卡|失败|不|没|未|进)|订购|拍下|拍的"
-    r"|入手|俾钱|畀钱|俾咗钱|畀咗钱|俾咗|畀咗|买咗|代充|储值|充了|充的"
+    r"|入手|俾钱|畀钱|俾咗钱|畀咗钱|俾咗|畀咗|买咗|代充|储值|充了|充的|花(?:了|咗)?\s*(?=[0-9¥])"
     r"|\b(?:bought|buy|purchased?|ordered|paid|placed\s+(?:an?\s+|the\s+|my\s+)?order"
     r"|top(?:ped)?[\s-]+up|got|charged|charges?|payments?)\b"
     # the shop, said where the buying is told: "psn card from weilai kameng the 28th"

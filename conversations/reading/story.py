@@ -32,6 +32,7 @@ from conversations.reading.forms import form_fields, form_order_no, form_value
 from conversations.reading.goods import read_goods
 from conversations.reading.ids import parse_order_no
 from conversations.reading.issues import classify_issue
+from conversations.reading.money import find_money
 from conversations.reading.names import find_platform
 from conversations.reading.normalize import Norm, normalise, read
 from conversations.reading.purchase import purchase_time
@@ -54,6 +55,10 @@ _PURCHASE = re.compile(
 _DEMAND_MARKER = re.compile(
     r"要求|希望|请求|(?<![申邀聘])请(?!问|求)|我要|我想要|我想|想要|想让|就要|一定要|必须给我|务必|诉求"
     r"|(?<![要请需诉追寻])求|想(?=佢|他|她|你)"
+    # an order with no "要求": "必须退到我支付宝", "8点前给我补一张新的", "不到账就全额退款"
+    r"|必须(?=[^,。!?\n]{0,4}(?:退|补|换|赔|给我|全额|全数|把钱))|给我(?=[^,。!?\n了过]{0,4}(?:全额|全数|退|补|换|赔|重发)(?![^,。!?\n]{0,4}[了过]))"
+    r"|(?<!不然)(?<!否则)(?:就|直接)(?=把钱|全额|全数|退|补发|换|赔)(?![^,。!?\n]{0,4}[了过])"
+    r"|(?<=[内前])(?=退给我|退还给我|补给我|赔给我)"
     r"|\bI\s+need\b|\bdemand|\bwant\b|would\s+like|I'd\s+like|\bplease\b|\bexpect\b"
     r"|\brequest|ask(?:ing)?\s+for"
     # an English sentence that begins with what to do: "REFUND ME IN FULL BY TOMORROW"
@@ -155,10 +160,14 @@ _WHOLE = re.compile(r"全额|全部|全款|退晒|\bfull\b|\ball\b|\bentire\b|\b
 
 
 def _double_charge_refund(facts: StoryFacts, demand: str) -> StoryFacts:
-    """Charged twice and "退还200元": what is asked back is the second charge, not the price."""
-    if facts.issue_type is not IssueType.DOUBLE_CHARGE or facts.demand_action is not (
-        DemandAction.FULL_REFUND
-    ) or _WHOLE.search(normalise(demand)):
+    """Charged twice and "退还200元", or "return the ¥30" of ¥118 paid: what is asked back is
+    a part of the price, not all of it."""
+    if facts.demand_action is not DemandAction.FULL_REFUND or _WHOLE.search(normalise(demand)):
+        return facts
+    paid = facts.amount_cents
+    asked = [m.cents for m in find_money(normalise(demand)) if m.marked]
+    part = bool(asked) and paid is not None and max(asked) < paid
+    if facts.issue_type is not IssueType.DOUBLE_CHARGE and not part:
         return facts
     return replace(facts, demand_action=DemandAction.REFUND_DIFFERENCE)
 
@@ -238,7 +247,11 @@ def _find_demand_region(
             continue  # "客服要求我提供截图", "我想投诉一下": not what the user asks for
         sentence = [c for c in clauses if c.sentence == clause.sentence]
         end = _deadline_after(text, clauses, windows, sentence[-1])
-        candidates.append((_condition_start(text, sentence, clause, m.start()), end))
+        start = _condition_start(text, sentence, clause, m.start())
+        # "8点前给我补一张": the deadline said just before the order is part of it.
+        start = min([start, *(w[0] for w in windows
+                              if clause.start <= w[0] and w[1] <= m.start() <= w[1] + 8)])
+        candidates.append((start, end))
     with_action = [c for c in candidates if find_actions(text[c[0] : c[1]])]
     concrete = [c for c in candidates if CONCRETE_OTHER.search(text, *c)]
     # A story ends with what the user wants: the last demand naming an action.

@@ -6,7 +6,7 @@ import re
 from datetime import date
 
 from conversations.reading.cn_patterns import CN_EXPR
-from conversations.reading.cn_times import cn_clock, cn_date, is_date
+from conversations.reading.cn_times import cn_clock, cn_date, has_clock, is_date
 
 _CLOCK_TOKEN = re.compile(
     r"(?<![\d:])(?P<h>\d{1,2})\s*:\s*(?P<mi>\d{2})(?:\s*:\s*(?P<s>\d{2}))?(?!\d)"
@@ -47,6 +47,6 @@ def impossible(text: str, today: date) -> bool:
         named_day = m.group("ymd") or m.group("iso") or m.group("dom")
         if named_day and cn_date(m, today, prefer_future=False) is None:
             return True
-        if (m.group("clock") or m.group("pt")) and cn_clock(m) is None:
+        if has_clock(m) and cn_clock(m) is None:
             return True
     return False

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from conversations.model import Part, RoughTime, Window, WindowUnit
 from conversations.reading.cn_patterns import CN_EXPR, CN_NUM
-from conversations.reading.cn_times import resolve_cn
+from conversations.reading.cn_times import has_clock, resolve_cn
 from conversations.reading.en_times import EN_EXPR, EN_WHEN, dateparse, en_has_clock
 from conversations.reading.normalize import Norm, read
 from conversations.reading.numbers import EN_NUMBERS, cn_number
@@ -82,9 +82,10 @@ _CN_UNITS_TEXT = r"(?:分钟|小时|钟头|个钟|钟|h(?![a-z])|天|日|个?工
 # A range ("3到5个工作日", "3天——8天") is as long as its end: that is when the promise is due.
 _CN_RANGE = rf"(?:(?P<n0>{CN_NUM}{{1,3}})\s*(?:个?\s*{_CN_UNITS_TEXT})?\s*(?:-|~|到|至)\s*)"
 _CN_REL_WINDOW = re.compile(
-    rf"""(?<![0-9月])
+    # No number runs on into it; a Chinese numeral may follow a sum in digits ("多扣的30三天内").
+    rf"""(?:(?<![0-9月])(?=[0-9])|(?<![零〇一二两三四五六七八九十百千月])(?=[^0-9]))
     {_CN_RANGE}?
-    (?P<n>{CN_NUM}{{1,3}}|半)\s*个?\s*(?P<half>半)?\s*
+    (?P<n>[0-9]{{1,3}}|[零〇一二两三四五六七八九十廿卅]{{1,3}}|半)\s*个?\s*(?P<half>半)?\s*
     (?P<u>{_CN_UNITS_TEXT})
     \s*(?:(?P<suffix>之内|以内|内)|(?P<after>之后|以后|后))?
     (?!\s*(?:以前|之前|前))""",
@@ -232,7 +233,7 @@ def _cn_deadlines(text: str, now_local: datetime) -> list[tuple[int, int, Window
         dt = resolve_cn(m, now_local, whole=True, prefer_future=True)
         if dt is None:
             continue
-        has_time = bool(m.group("clock") or m.group("pt"))
+        has_time = has_clock(m)
         if suffix.group(0).strip().endswith("内") and has_time:
             continue  # "8点内" is not a way to say a deadline
         if not has_time and suffix.group("work"):
