@@ -92,6 +92,35 @@ def test_a_whole_intake_step_by_step_ends_with_two_ready_texts(
     assert fake.unanswered_callbacks() == []
 
 
+def test_a_user_who_cannot_find_the_order_number_nor_remember_the_rest_gets_through(
+    fake: FakeTelegram, bot: BotProcess
+) -> None:
+    say(fake, "/new")
+    tap(fake, "一步一步回答")
+    tap(fake, "未来卡盟")
+    [noted, _ask] = tap(fake, "🤷 找不到订单号", 2)
+    assert "以支付记录为准" in noted.text
+    say(fake, "王者荣耀点券卡")
+    say(fake, "记不清了", 2)
+    tap(fake, "🤷 记不清购买时间", 2)
+    tap(fake, "未到账或延迟到账")
+    say(fake, "付款后一直没收到卡密", 2)
+    tap(fake, "经过已写完")
+    tap(fake, "还没有联系过")
+    tap(fake, "全额退款")
+    tap(fake, "48小时内")
+    tap(fake, "没有 / 不确定")
+    [review] = tap(fake, "选好了")
+    assert "订单号:找不到(以支付记录为准)" in review.text
+    assert "金额:记不清(以支付记录为准)" in review.text
+    _summary, platform, email, _menu = tap(fake, "确认", 4)
+    [support_text] = platform.pre_blocks
+    assert support_text.startswith("【投诉】王者荣耀点券卡:") and "None" not in support_text
+    assert "复制订单号" not in platform.button_texts
+    subject, body = email.pre_blocks
+    assert "订单号" not in subject and "本人在未来卡盟购买王者荣耀点券卡," in body
+
+
 def test_a_pasted_story_is_understood_and_only_missing_fields_are_asked(
     fake: FakeTelegram, bot: BotProcess
 ) -> None:
