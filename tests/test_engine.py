@@ -44,9 +44,10 @@ class Dialog:
     session: Session = field(default_factory=Session)
     cases: dict[int, Case] = field(default_factory=dict)
     last: Outcome | None = None
+    now: datetime = NOW  # the clock, which moves only when a test moves it
 
-    def send(self, event: Event, now: datetime = NOW) -> Outcome:
-        out = step(self.session, self.cases, event, Ctx(now, SH))
+    def send(self, event: Event, now: datetime | None = None) -> Outcome:
+        out = step(self.session, self.cases, event, Ctx(now or self.now, SH))
         for c in out.changed:
             self.cases[c.no] = c
         self.session = out.session
@@ -74,6 +75,11 @@ class Dialog:
     def templates(self) -> list[str]:
         assert self.last is not None
         return [r.template for r in self.last.replies]
+
+    def buttons(self) -> list[str]:
+        assert self.last is not None
+        ask = self.last.replies[-1]
+        return [b.text or b.label or "" for row in ask.buttons for b in row]
 
 
 def test_step_by_step_intake_collects_every_field_and_ends_with_two_texts() -> None:

@@ -9,10 +9,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from conversations.channels import TEXT_CHANNELS, channel_reply
-from conversations.engine import Ctx, Outcome, Session, ask, step
-from conversations.events import Command, Event, Press, Text
+from conversations.engine import Session, ask
+from conversations.events import Command
 from conversations.model import (
-    Case,
     Channel,
     DemandAction,
     DoubtKind,
@@ -26,55 +25,21 @@ from conversations.rendering import Texts
 from conversations.replies import Reply
 from conversations.states import State
 from conversations.textfacts import split_rule
+from tests.test_engine import Dialog
 
 SH = ZoneInfo("Asia/Shanghai")
 SUNDAY = datetime(2026, 12, 6, 15, 0, tzinfo=SH)
 TEXTS = Texts()
 
 
-class Dialog:
-    """A user at the engine, with a clock that moves only when told."""
-
-    def __init__(self, now: datetime = SUNDAY) -> None:
-        self.session = Session()
-        self.cases: dict[int, Case] = {}
-        self.now = now
-        self.last: Outcome | None = None
-
-    def send(self, event: Event) -> Outcome:
-        out = step(self.session, self.cases, event, Ctx(self.now, SH))
-        for c in out.changed:
-            self.cases[c.no] = c
-        self.session, self.last = out.session, out
-        return out
-
-    def text(self, text: str) -> Outcome:
-        return self.send(Text(text))
-
-    def press(self, action: str, value: str = "") -> Outcome:
-        return self.send(Press(self.session.seq, action, value))
-
-    @property
-    def case(self) -> Case:
-        assert self.session.case_no is not None
-        return self.cases[self.session.case_no]
-
-    def state(self) -> State:
-        return self.session.state
-
-    def templates(self) -> list[str]:
-        assert self.last is not None
-        return [r.template for r in self.last.replies]
-
-    def buttons(self) -> list[str]:
-        assert self.last is not None
-        ask = self.last.replies[-1]
-        return [b.text or b.label or "" for row in ask.buttons for b in row]
+def sunday() -> Dialog:
+    """A user at the engine on a Sunday afternoon; the clock moves only when a test moves it."""
+    return Dialog(now=SUNDAY)
 
 
 def at_question(state: State, **facts: object) -> Dialog:
     """A dialog whose draft answers everything before `state`."""
-    d = Dialog()
+    d = sunday()
     d.send(Command("new"))
     d.press("steps")
     base = d.case.with_(
@@ -278,7 +243,7 @@ def test_a_recent_bare_day_is_not_asked() -> None:
 
 
 def test_a_pasted_story_asks_its_doubt_first() -> None:
-    d = Dialog()
+    d = sunday()
     d.send(Command("new"))
     d.text("1号在未来卡盟买的Steam卡，订单号WL20261101001，实付98元，卡密无效，要求补发")
     assert d.state() is State.ASK_DOUBT
@@ -323,7 +288,7 @@ def test_two_amounts_with_nothing_saying_which_was_paid_are_asked() -> None:
 
 
 def test_a_story_with_two_competing_amounts_asks_which_was_paid() -> None:
-    d = Dialog()
+    d = sunday()
     d.send(Command("new"))
     d.text("未来卡盟买的王者荣耀点券，订单号261123110842209，商品页价格写的88，下单时又有个79的"
            "活动价，我也记不清最后扣的是哪个了。卡密提示已被使用，要求补发卡密。")
