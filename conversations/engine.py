@@ -796,10 +796,12 @@ def _on_doubt(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
         return _Rejected(Reply("use_buttons_or_text"))
     i = int(ev.value)
     if doubt.kind is DoubtKind.DAY:
-        return _Accepted(settled.with_(purchased_at=utc(doubt.times[i])), Trigger.ANSWER)
+        chosen = settled.with_(purchased_at=utc(doubt.times[i])).known(Unknown.PURCHASE_TIME)
+        return _Accepted(chosen, Trigger.ANSWER)
     if doubt.kind is DoubtKind.WEEKDAY:
         return _Accepted(settled.with_(demand_deadline=doubt.windows[i]), Trigger.ANSWER)
-    return _Accepted(settled.with_(amount_cents=doubt.amounts[i]), Trigger.ANSWER)
+    return _Accepted(settled.with_(amount_cents=doubt.amounts[i]).known(Unknown.AMOUNT),
+                     Trigger.ANSWER)
 
 
 def _on_platform(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
@@ -855,8 +857,9 @@ def _on_amount(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
     # "88还是79，记不清了": which was paid is asked with one tap each, not guessed.
     doubt = None if s.state is State.ASK_DOUBT or cents is not None else doubts.amount_doubt(
         ev.text, amounts.amount_candidates(ev.text))
-    if doubt is not None:
-        return _Accepted(case.with_(doubts=(doubt, *case.doubts)), Trigger.ANSWER)
+    if doubt is not None:  # asked now: no longer "not remembered"
+        asked = case.with_(doubts=(doubt, *case.doubts)).known(Unknown.AMOUNT)
+        return _Accepted(asked, Trigger.ANSWER)
     if cents is None and amounts.has_foreign_amount(ev.text):
         return _Rejected(Reply("amount_not_yuan", {"text": _one_line(ev.text)}))
     if cents is None:
@@ -879,8 +882,9 @@ def _on_purchase_time(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Re
     # "3号" on the 9th: this month's or last month's? Asked (once), not guessed.
     asking = s.state is not State.ASK_DOUBT
     doubt = doubts.day_doubt(ev.text, at, ctx.now, ctx.tz) if asking else None
-    if doubt is not None:
-        return _Accepted(case.with_(doubts=(doubt, *case.doubts)), Trigger.ANSWER)
+    if doubt is not None:  # asked now: no longer "not remembered"
+        asked = case.with_(doubts=(doubt, *case.doubts)).known(Unknown.PURCHASE_TIME)
+        return _Accepted(asked, Trigger.ANSWER)
     return _Accepted(case.with_(purchased_at=at).known(Unknown.PURCHASE_TIME), Trigger.ANSWER)
 
 

@@ -54,6 +54,14 @@ class Unknown(StrEnum):
     PURCHASE_TIME = "purchase_time"
 
 
+# The case's field each unknown fact leaves empty.
+_UNKNOWN_FIELDS = {
+    Unknown.ORDER_NO: "order_no",
+    Unknown.AMOUNT: "amount_cents",
+    Unknown.PURCHASE_TIME: "purchased_at",
+}
+
+
 class Channel(StrEnum):
     """Where a contact was made or a complaint filed; ordered along the escalation ladder."""
 
@@ -463,8 +471,9 @@ class Case:
         return replace(self, **changes)
 
     def not_known(self, what: Unknown) -> Case:
-        """A copy noting that the user cannot give `what`."""
-        return self if what in self.unknown else replace(self, unknown=(*self.unknown, what))
+        """A copy noting that the user cannot give `what`, and without any value it had."""
+        marked = self.unknown if what in self.unknown else (*self.unknown, what)
+        return self.with_(unknown=marked, **{_UNKNOWN_FIELDS[what]: None})
 
     def known(self, what: Unknown) -> Case:
         """A copy in which `what` is no longer marked as unknown."""

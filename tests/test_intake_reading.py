@@ -3,6 +3,8 @@ events without a time are kept, answers must fit their question, repeats count o
 
 from __future__ import annotations
 
+import itertools
+import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -20,6 +22,7 @@ from conversations.model import (
     RoughTime,
     Unknown,
     Window,
+    WindowUnit,
 )
 from conversations.rendering import Texts
 from conversations.replies import Reply
@@ -137,19 +140,51 @@ def test_a_fact_found_later_replaces_the_shrug() -> None:
     assert d.case.order_no == "WL20261201001" and d.case.unknown == ()
 
 
-def test_texts_leave_out_what_the_user_cannot_give() -> None:
-    d = at_question(State.ASK_ORDER_NO, order_no=None, amount_cents=None, purchased_at=None,
-                    unknown=(Unknown.AMOUNT, Unknown.PURCHASE_TIME))
+def test_saying_you_cannot_find_it_when_editing_drops_the_old_value() -> None:
+    d = at_question(State.ASK_ORDER_NO)  # the story's order number, the user says it is wrong
     d.press("unknown")
-    case = d.case.with_(demand_action=DemandAction.FULL_REFUND, status="confirmed")
-    for name in TEXT_CHANNELS:
-        reply = channel_reply(case, name, d.now, SH)
+    assert (d.case.order_no, d.case.unknown) == (None, (Unknown.ORDER_NO,))
+    d = at_question(State.ASK_AMOUNT)
+    d.text("不知道，几十块吧")  # a guess at a sum is no amount
+    assert (d.case.amount_cents, d.case.unknown) == (None, (Unknown.AMOUNT,))
+
+
+def test_an_answer_that_raises_a_doubt_takes_back_the_shrug() -> None:
+    d = at_question(State.ASK_AMOUNT, amount_cents=None, unknown=(Unknown.AMOUNT,))
+    d.text("88还是79")
+    assert d.state() is State.ASK_DOUBT and d.case.unknown == ()
+    d.press("doubt", "1")
+    assert (d.case.amount_cents, d.case.unknown) == (7900, ())
+
+
+# Leftovers of a fact left out: an empty slot, a dangling comma, a sentence cut short.
+_LEFTOVERS = re.compile(
+    r"None|订单号[,,)]|\(,|,\)|,,|\s[,.]|^paid|: ,|实付\s*元|order\s*[,:)]", re.M
+)
+
+
+@pytest.mark.parametrize(
+    "missing",
+    [subset for n in range(1, 4) for subset in itertools.combinations(tuple(Unknown), n)],
+)
+def test_texts_leave_out_what_the_user_cannot_give(missing: tuple[Unknown, ...]) -> None:
+    d = at_question(State.ASK_DEMAND_ACTION)
+    for what in missing:
+        d.cases[d.case.no] = d.case.not_known(what)
+    case = d.case.with_(demand_action=DemandAction.FULL_REFUND, status="confirmed",
+                        demand_deadline=Window("48小时内", 48, WindowUnit.HOURS))
+    replies = [channel_reply(case, name, d.now, SH) for name in TEXT_CHANNELS]
+    replies += [Reply("case_summary", {"case": case, "first": False}),
+                Reply("delete_confirm", {"case": case})]
+    for reply in replies:
         for lang in Lang:
             [message] = TEXTS.render(reply, lang, SH)
-            assert "None" not in message.plain and "订单号," not in message.plain
+            assert not _LEFTOVERS.search(message.plain), (lang, reply.template, message.plain)
             copies = [b for row in message.buttons for b in row if b.copy is not None]
             assert all(b.copy and b.copy.strip() for b in copies)
-            assert "复制订单号" not in str(message.buttons)
+            if Unknown.ORDER_NO in missing:
+                assert "订单号" not in str(message.buttons) and "order no" not in str(
+                    message.buttons).lower()
 
 
 def _summary(d: Dialog) -> str:
