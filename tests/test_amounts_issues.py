@@ -94,6 +94,10 @@ from conversations.reading.issues import classify_issue
         # one sum and nothing else: a form's value or a one-word answer
         ("58.00", 5800),
         ("¥ 98", 9800),
+        # a guess at a sum is none
+        ("几十块吧", None),
+        ("十几块", None),
+        ("一百多块", None),
     ],
 )
 def test_parse_amount(text: str, cents: int | None) -> None:
@@ -248,6 +252,11 @@ AFTERSALES, OTHER = IssueType.AFTERSALES_DELAY, IssueType.OTHER
         ("each reply says it's with the tech team", IssueType.SUPPORT_STALLING),
         ("nobody ever answers, just bots", IssueType.SUPPORT_STALLING),
         ("付了钱会员一直没开通", IssueType.NOT_DELIVERED),
+        # a word for fraud, a leak or an invoice gives way to a concrete problem
+        ("I paid and never received the code, this is a scam.", IssueType.NOT_DELIVERED),
+        ("付款后一直没到账,怕个人信息泄露", IssueType.NOT_DELIVERED),
+        ("客服一直拖着不给退款,发票也没开", IssueType.AFTERSALES_DELAY),
+        ("只到了50块,另外50没到账", IssueType.NOT_DELIVERED),
         # nothing fits: no guess
         ("你好", None),
         ("我想咨询一下", None),

@@ -1202,6 +1202,17 @@ def test_contacts_told_as_people_tell_them() -> None:
          DemandAction.REFUND_DIFFERENCE, rel("within 48 hours", 48, H)),
         # what support did before is no demand: "后来给我换了一张"
         ("昨天买的卡无效, 后来客服给我换了一张, 还是不行", None, None),
+        # nor what support promised
+        ("客服说48小时内给我补发,现在已经过期了", None, None),
+        ("客服答应今晚8点前给我退款,现在9点了还没到账", None, None),
+        ("客服说已经在审核中,7天之内给我退", None, None),
+        ("工作人员说下午5点前直接全额退款", None, None),
+        # "要求今天给我全额退款": 给我 inside the demand does not cut its deadline off
+        ("客服何时给我回复都不知道,要求今天给我全额退款", DemandAction.FULL_REFUND,
+         until("今天", 2025, 3, 5, 23, 59)),
+        # the user's own "如果…的话" and "我想说" are no one else speaking
+        ("我就想说你们今天下午五点之前要是还不到的话就把钱全部退给我", DemandAction.FULL_REFUND,
+         until("今天下午五点之前", 2025, 3, 5, 17, 0)),
     ],
 )
 def test_a_demand_without_a_demand_word(

@@ -6,6 +6,7 @@ from datetime import datetime
 
 import pytest
 
+from conversations.reading.agents import contact_ids
 from conversations.reading.forms import form_fields
 from conversations.reading.goods import Goods, read_goods
 from conversations.reading.names import find_platform, find_product, find_quantity
@@ -160,7 +161,39 @@ def test_a_story_fills_product_and_quantity() -> None:
         ("from Happy Tree卡盟 last week", "Happy Tree卡盟"),
         ("contacted them on WeChat on Monday", None),
         ("在「玩家基地卡盟」买的", "玩家基地卡盟"),  # 家 inside a name is no boundary
+        # a page, a payment app, a place or a game store is not the shop
+        ("在“我的订单”里能看到订单号", None),
+        ("从“客服”那边没有得到答复", None),
+        ("在微信买的", None),
+        ("在支付宝充值的", None),
+        ("在公司买的", None),
+        ("今天在Steam买的卡", None),
+        ("TeamViewer support helped me", None),
     ],
 )
 def test_shops_not_called_kameng(text: str, shop: str | None) -> None:
     assert find_platform(text) == shop
+
+
+@pytest.mark.parametrize(
+    ("text", "ids"),
+    [
+        ("找了客服“小鹿”，她让我发截图", (None, "小鹿")),
+        ("客服李婷说今天18点前回复", (None, "李婷")),
+        ("他们的客服小美她说要核实", (None, "小美")),
+        ("打了电话\n王小姐说3个工作日给答复", (None, "王小姐")),
+        ("Their support (Lily) told me it takes 48 hours", (None, "Lily")),
+        ("开了ticket #A77120", ("A77120", None)),
+        ("打咗熱線，編號係RG1215-009", ("RG1215-009", None)),
+        # not names: an adverb, what support said, someone's else's number
+        ("客服马上说会处理", (None, None)),
+        ("客服于是说再等等", (None, None)),
+        ("客服“已提交技术”就没下文了", (None, None)),
+        ("接電話個姐姐話已經報咗上去", (None, None)),
+        ("用户编号 10086 的客服说会处理", (None, None)),
+        ("會員編號 88213,客服說要等", (None, None)),
+    ],
+)
+def test_agents_and_tickets(text: str, ids: tuple[str | None, str | None]) -> None:
+    norm = read(text)
+    assert contact_ids(norm, 0, len(norm.text)) == ids

@@ -11,7 +11,7 @@ _SEP = r"(?:[\s:#是为系]|\bis\b|\bno\.)*"
 _ID = r"[A-Za-z0-9][A-Za-z0-9_\-]{{{min},39}}(?![A-Za-z0-9_\-])"
 TICKET = re.compile(
     rf"""(?:工单编号|工单号|工单|售后单号|售后单|投诉编号|投诉单号|投诉号|受理编号|受理号|案件编号
-        |(?<!订单)(?<!商品)(?<!交易)(?<!支付)(?<!手机)(?<!客服)(?<!员工)编号
+        |(?<=[,。\s])编号(?=\s*[系是:])
         |(?<![A-Za-z])ticket\s*(?:no\b\.?|number|id\b|\#)?|\bcase\s*(?:id\b|no\b\.?|number|\#)
         |\bcomplaint\s*(?:no\b\.?|number|id\b|\#)|\breference\s*(?:no\b\.?|number|\#)?
         |\bref\b\.?|(?<=[(])\s*no\.)
@@ -52,7 +52,7 @@ _AGENT_NAME = re.compile(
     |客服\s*(?:叫|名叫|名字叫|是)\s*(?P<n7>{_CN_NAME}|{_EN_NAME})
     |(?:^|(?<=[,，。\s]))(?P<n8>(?:小|阿)[\u4e00-\u9fff]|[\u4e00-\u9fff](?:小姐|先生|女士|经理|主管)
         |{_EN_NAME})\s*(?:说|话|讲|表示|回复|said|told)
-    |(?:客服|售后|专员|人工)\s*["“「'‘](?P<n11>[^"”」'’\s]{{1,8}})["”」'’]
+    |(?:客服|售后|专员|人工)\s*["“「'‘](?P<n11>[^"”」'’\s]{{1,6}})["”」'’]
     |(?:客服|售后)\s*(?P<n12>[{_SURNAMES}][\u4e00-\u9fff]{{1,2}}?)(?=说|表示|告诉|回复|答应|承诺)
     |\b(?:an?\s+|the\s+)?(?:agent|rep|representative|staff(?:\s+member)?|person|guy|girl|lady|woman
         |man|operator|cs)\s+(?:called|named|by\s+the\s+name\s+of)\s+(?P<n4>{_EN_NAME})\b
@@ -66,6 +66,16 @@ _NOT_NAMES = frozenset({
     "Agent", "Team", "Staff", "Weilai", "Kameng", "Steam", "Apple", "Google", "Please",
     "Online", "Live", "Chat", "Email", "Phone", "Order", "Ticket", "Tech", "Technical",
     "小时", "小额", "小票", "阿里", "姐姐", "哥哥", "大姐", "大哥", "小姐", "先生",
+})  # fmt: skip
+
+
+# Words of what support says, not of a name: 客服“已提交技术”, 客服“稍等”.
+_SAYING = re.compile(r"[已请稍等好收到核实反馈技术审核退补没不在会要处理提交转交]")
+# Common words that begin with a surname: "客服马上说" names no one.
+_NOT_FULL_NAMES = frozenset({
+    "马上", "于是", "方面", "常常", "曾经", "白天", "任何", "程序", "文字", "万一", "江湖", "高兴",
+    "金额", "石沉", "黄牛", "史上", "陆续", "常规", "范围", "方才", "方便", "何时", "何况", "余额",
+    "毛病", "孔乙", "钱款", "汤圆", "易于", "邵阳", "龙头", "雷同", "顾客", "田地", "叶子", "熊猫",
 })  # fmt: skip
 
 
@@ -93,7 +103,8 @@ def agent_name(norm: Norm, start: int, end: int) -> str | None:
         names = ("n1", "n2", "n3", "n4", "n5", "n6", "n7", "n8", "n9", "n10", "n11", "n12")
         group = next(g for g in names if m.group(g))
         name = m.group(group)
-        if name in _NOT_NAMES or not name.strip():
+        said = group == "n11" and _SAYING.search(name)  # 客服“已提交技术”: what, not who
+        if name in _NOT_NAMES or name[:2] in _NOT_FULL_NAMES or not name.strip() or said:
             continue
         return norm.quote(*m.span(group))
     return None

@@ -60,9 +60,8 @@ _OTHER = _cues(
     r"价(?:格|钱)(?:不一样|不同|唔同|不对)|多收了?|price\s+(?:changed|update|difference)",
     r"charged\s+(?:me\s+)?more\s+than|自动续费|自动扣费|auto[-\s]?renew|没勾选|未经(?:我)?同意",
     r"盗(?:来|刷|号)|stolen|跑路|倒闭|关站|网站(?:打不开|关了)",
-    # a price changed at checkout, a fee never agreed to, an account shut, an invoice refused,
-    # the order's data leaked
-    r"价格被改|改了?价|多扣(?:了|咗)?\s*\d|停权|封禁|泄露|泄漏|诈骗|scam|leak",
+    # a price changed at checkout, a fee never agreed to, an account shut
+    r"价格被改|改了?价|多扣(?:了|咗)?\s*\d|停权|封禁",
     r"(?:never|didn'?t|did\s+not)\s+tick|(?:added|hidden|extra)\s+(?:a\s+)?(?:[\w\"\s]{0,30})?fee",
 )
 
@@ -73,7 +72,7 @@ _WRONG_GOODS = _cues(
     r"(?:发|给|来)(?:过来|给我)?的(?:是|却是).{0,8}(?:服|区|版)|(?:美|港|台|日|国|外)服的(?:卡|卡密|码)",
     r"锁区|(?:区域|地区)(?:限制|不对)|区服不对|region[-\s]?lock|(?:not|doesn'?t)\s+work\s+in\s+my"
     r"\s+(?:country|region)",
-    r"只(?:有|到了?|充了?)\s*\d+\s*(?:个|块|元|点)|only\s+(?:got|received|credited)\s+\d+",
+    r"只(?:有|到了?|充了?)\s*\d+\s*个|只有\s*\d+\s*(?:块|元|点)|only\s+(?:got|received|credited)\s+\d+",
 )
 
 
@@ -114,7 +113,8 @@ _NOT_DELIVERED = _cues(
 _AFTERSALES_DRAGS = _cues(r"售后.{0,6}(?:拖|慢)|after-?sales\s+delay")
 # Weaker than silent support: a refund the user asked for, an invoice refused.
 _REFUND_ASKED = _cues(r"申请(?:了|咗)?退款|(?:requested|asked\s+for)\s+a\s+refund")
-_INVOICE = _cues(r"发票|invoice")
+# The last resort: an invoice refused, the order's data leaked, a word for fraud.
+_OTHER_WEAK = _cues(r"发票|invoice|泄露|泄漏|诈骗|scam|leak")
 _DRAGS = _cues(
     r"拖着|一直拖|拖延|拖了|一拖再拖|拖咗|keeps?\s+delaying|dragging|delayed\s+(?:the\s+)?refund"
 )
@@ -193,8 +193,8 @@ _ISSUES: tuple[tuple[IssueType, re.Pattern[str], _Veto], ...] = (
     (IssueType.AFTERSALES_DELAY, _AFTERSALES_DRAGS, _never),
     (IssueType.SUPPORT_STALLING, _STALLING, _never),
     (IssueType.AFTERSALES_DELAY, _REFUND_ASKED, _never),
-    (IssueType.OTHER, _INVOICE, _never),
     (IssueType.AFTERSALES_DELAY, _DRAGS, _never),
+    (IssueType.OTHER, _OTHER_WEAK, _never),
 )
 
 

@@ -105,6 +105,8 @@ def _money_at(text: str, m: re.Match[str]) -> Money | None:
         yuan = _decimal(text[start:end])
         if yuan is not None and yuan >= (_MAX_MARKED if prefix else _MAX_BARE):
             return None  # an order, QQ or phone number
+    elif text[start - 1 : start] == "几" or text[end : end + 1] in ("几", "多"):
+        return None  # "几十块", "十几块", "一百多": a guess at a sum, not one
     else:
         value = cn_number(m.group("cn"))
         yuan = Decimal(value) if value is not None else None

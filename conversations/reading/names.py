@@ -57,6 +57,8 @@ _EN_PLATFORM = re.compile(
 # A name the user set in quotes where the buying is told: 在「云朵点卡」买, from "Card Bay".
 _QUOTED = re.compile(
     r"(?:[在从于喺]|\b(?:from|on|at|via)\s)\s*[\"“「『](?P<name>[^\"“”「」『』\n]{2,20})[\"”」』]"
+    # and the buying told right after it (在“我的订单”里能看到 is a page, not a shop)
+    r"(?=\s*(?:[买購购充花订入]|下单|下的单|增值|的订单|上买|上购|\s*[A-Za-z,.!]|$))"
 )
 
 
@@ -77,12 +79,14 @@ _NOT_A_NAME = re.compile(
 _EN_NAMED = re.compile(
     r"(?:\b(?:from|on|at|via)\s+(?P<name>(?:[A-Z][A-Za-z0-9]*\s+){1,3}(?:Mall|Shop|Store|Cards?|Market)|"
     r"[A-Z][a-z]+(?:[A-Z][a-z0-9]*)+)\b)|"
-    r"(?:\b(?P<support>[A-Z][a-z]+(?:[A-Z][a-z0-9]*)+)\s+(?:support|customer service)\b)"
+    r"(?:\b(?:messag|contact|email|call|writ|chas)\w*\s+(?:to\s+)?"
+    r"(?P<support>[A-Z][a-z]+(?:[A-Z][a-z0-9]*)+)\s+(?:support|customer service)\b)"
 )
 # Apps and brands people name in the same places: how they paid or talked, or what they bought.
 _EN_NOT_SHOPS = frozenset(
     {"WeChat", "WhatsApp", "AlipayHK", "PayPal", "PlayStation", "AppStore", "GooglePlay",
-     "YouTube", "TikTok", "iTunes", "LiveChat", "FaceTime", "WeChatPay", "ApplePay"}
+     "YouTube", "TikTok", "iTunes", "LiveChat", "FaceTime", "WeChatPay", "ApplePay",
+     "TeamViewer", "LinkedIn", "OnePlus", "McDonald", "GitHub"}
 )
 
 
@@ -91,6 +95,9 @@ _GENERIC_NAMES = frozenset(
         *("这", "那", "该", "此", "本", "某", "这个", "那个", "这家", "那家", "一个", "一家"),
         *("各", "其他", "别的", "官方", "第三方", "网上", "网络", "网店", "线上", "手机", "电商"),
         *("他们", "你们", "贵", "The", "This", "That", "Their", "Our", "My", "Your"),
+        # how people paid, where they were, or the game store the goods are for
+        *("微信", "支付宝", "公司", "官网", "学校", "网吧", "家里", "游戏", "游戏里", "淘宝店"),
+        *("App", "APP", "app", "Steam", "steam", "Apple", "Google", "Xbox", "PSN"),
         *("some", "a", "the", "this", "that", "their", "another", "any", "one", "other"),
     }
 )

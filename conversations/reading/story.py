@@ -53,18 +53,27 @@ _PURCHASE = re.compile(
 
 
 _DEMAND_MARKER = re.compile(
-    r"要求|希望|请求|(?<![申邀聘])请(?!问|求)|我要|我想要|我想|想要|想让|就要|一定要|必须给我|务必|诉求"
+    r"要求|希望|请求|(?<![申邀聘])请(?!问|求)|我要|我想要|我想|(?<!不)想要|想让|就要|一定要|必须给我|务必|诉求"
     r"|(?<![要请需诉追寻])求|想(?=佢|他|她|你)"
     # an order with no "要求": "必须退到我支付宝", "8点前给我补一张新的", "不到账就全额退款"
-    r"|必须(?=[^,。!?\n]{0,4}(?:退|补|换|赔|给我|全额|全数|把钱))|给我(?=[^,。!?\n了过]{0,4}(?:全额|全数|退|补|换|赔|重发)(?![^,。!?\n]{0,4}[了过]))"
+    r"|(?P<implicit>必须(?=[^,。!?\n]{0,4}(?:退|补|换|赔|给我|全额|全数|把钱))"
+    r"|给我(?=[^,。!?\n了过]{0,4}(?:全额|全数|退|补|换|赔|重发)(?![^,。!?\n]{0,4}[了过]))"
     r"|(?<!不然)(?<!否则)(?:就|直接)(?=把钱|全额|全数|退|补发|换|赔)(?![^,。!?\n]{0,4}[了过])"
-    r"|(?<=[内前])(?=退给我|退还给我|补给我|赔给我)"
+    r"|(?<=[内前])(?=退给我|退还给我|补给我|赔给我))"
     r"|\bI\s+need\b|\bdemand|\bwant\b|would\s+like|I'd\s+like|\bplease\b|\bexpect\b"
     r"|\brequest|ask(?:ing)?\s+for"
     # an English sentence that begins with what to do: "REFUND ME IN FULL BY TOMORROW"
     r"|(?:^|(?<=[.!?\n]\s)|(?<=\n))(?:refund|send|give|reissue|replace|return)\b",
     re.I | re.M,
 )
+
+
+# "客服说48小时内给我补发": an order with no "要求" just after someone spoke is what they said.
+_SPOKEN = re.compile(
+    r"(?<![想我你])说|答应|承诺|表示|回复|告诉|保证|讲|(?<!的)话|称|\b(?:promised|said|told)\b",
+    re.I,
+)
+_SPOKEN_REACH = 15  # characters back from such an order, within its sentence
 
 
 # "客服要求我提供截图": the marker belongs to someone else.
@@ -246,17 +255,27 @@ def _find_demand_region(
         if _OTHER_SUBJECT.search(text, before, m.start()) or _NOT_A_DEMAND.match(text, m.end()):
             continue  # "客服要求我提供截图", "我想投诉一下": not what the user asks for
         sentence = [c for c in clauses if c.sentence == clause.sentence]
+        if m.group("implicit") is not None and _reported(text, sentence[0].start, m.start()):
+            continue
         end = _deadline_after(text, clauses, windows, sentence[-1])
         start = _condition_start(text, sentence, clause, m.start())
         # "8点前给我补一张": the deadline said just before the order is part of it.
         start = min([start, *(w[0] for w in windows
                               if clause.start <= w[0] and w[1] <= m.start() <= w[1] + 8)])
-        candidates.append((start, end))
+        inside = bool(candidates) and candidates[-1][0] <= start < candidates[-1][1]
+        if not (inside and m.group("implicit") is not None):
+            candidates.append((start, end))  # "要求今天给我退款": 给我 adds nothing
     with_action = [c for c in candidates if find_actions(text[c[0] : c[1]])]
     concrete = [c for c in candidates if CONCRETE_OTHER.search(text, *c)]
     # A story ends with what the user wants: the last demand naming an action.
     chosen = with_action or concrete or candidates
     return chosen[-1] if chosen else None
+
+
+def _reported(text: str, sentence_start: int, marker: int) -> bool:
+    """Whether an order without "要求" follows, close by, someone speaking or someone else."""
+    start = max(sentence_start, marker - _SPOKEN_REACH)
+    return bool(_SPOKEN.search(text, start, marker) or _OTHER_SUBJECT.search(text, start, marker))
 
 
 def _condition_start(text: str, sentence: list[Clause], clause: Clause, marker: int) -> int:
