@@ -178,12 +178,18 @@ def _plain(s: str) -> str:
 _TIME = re.compile(r"(\d{4}-\d{2}-\d{2})(?: (\d{2}:\d{2}(?::\d{2})?)| ([a-z_]+))?")
 
 
-def same_time(want: str, got: datetime) -> bool:
-    """Whether `got` is the corpus time `want`: to the second, the day, or a part of the day."""
+def _corpus_time(want: str) -> tuple[str, str | None, str | None]:
+    """(day, clock, part of the day) of a corpus time; a malformed one is an error."""
     m = _TIME.fullmatch(want)
     if m is None:
         raise ValueError(f"bad corpus time {want!r}")
     day, clock, part = m.groups()
+    return day, clock, part
+
+
+def same_time(want: str, got: datetime) -> bool:
+    """Whether `got` is the corpus time `want`: to the second, the day, or a part of the day."""
+    day, clock, part = _corpus_time(want)
     local = got.astimezone(BEIJING)
     if local.date().isoformat() != day:
         return False
@@ -248,10 +254,7 @@ def score_time(item: dict[str, Any], got: datetime | Window | None, score: Score
 
 def _same_future(want: str, got: datetime) -> bool:
     """A reminder time: to the minute, or only the day when the corpus gives only the day."""
-    m = _TIME.fullmatch(want)
-    if m is None:
-        raise ValueError(f"bad corpus time {want!r}")
-    day, clock, _ = m.groups()
+    day, clock, _ = _corpus_time(want)
     local = got.astimezone(BEIJING)
     if clock is None:
         return local.date().isoformat() == day
