@@ -10,6 +10,7 @@ from conversations.model import Case, Channel
 from conversations.rendering import KEEP_ALL
 from conversations.replies import Button, Reply
 from conversations.textfacts import text_facts
+from conversations.workdays import BEIJING, Deadline
 
 # The ladder of the seed article: the platform first, then its formal channels, then the
 # regulator and public platforms, then mediation.
@@ -65,24 +66,24 @@ def next_after(case: Case) -> Channel:
     return Channel.C12315 if channel in (Channel.PLATFORM_SUPPORT, Channel.EMAIL) else channel
 
 
-def followup_deadline(now: datetime, tz: ZoneInfo) -> datetime:
-    """The next 18:00 local at least two hours away."""
-    local = now.astimezone(tz)
-    at = datetime.combine(local.date(), time(FOLLOWUP_HOUR), tzinfo=tz)
+def followup_deadline(now: datetime) -> datetime:
+    """The next 18:00 Beijing time (the platform's working day) at least two hours away."""
+    local = now.astimezone(BEIJING)
+    at = datetime.combine(local.date(), time(FOLLOWUP_HOUR), tzinfo=BEIJING)
     if at - local < FOLLOWUP_MIN_LEAD:
         at += timedelta(days=1)
     return at
 
 
-def ultimatum_deadline(case: Case, now: datetime, tz: ZoneInfo) -> datetime:
+def ultimatum_deadline(case: Case, now: datetime, tz: ZoneInfo) -> Deadline:
     """The follow-up's bottom line: the next 18:00 two hours away, never before the deadline
     the user already demanded."""
-    soonest = followup_deadline(now, tz)
+    soonest = Deadline(followup_deadline(now))
     demanded = demand_deadline(case, tz, now)
-    return soonest if demanded is None else max(soonest, demanded.at.astimezone(tz))
+    return soonest if demanded is None or demanded.at <= soonest.at else demanded
 
 
-def menu(case: Case, wait_until: datetime | None = None) -> Reply:
+def menu(case: Case, wait_until: datetime | None = None, estimate: bool = False) -> Reply:
     """The channel menu of a confirmed case, the recommended step marked; none while an
     answer is still due (`wait_until`)."""
     climb, why = recommended(case)
@@ -92,17 +93,25 @@ def menu(case: Case, wait_until: datetime | None = None) -> Reply:
         label = f"menu.{name}" + (".best" if name == best else "")
         rows.append((Button("text", f"{case.no}.{name}", label=label),))
     rows.append((Button("evidence", str(case.no), label="menu.evidence"),))
-    data = {"case": case, "best": best, "why": why, "until": wait_until}
+    data = {"case": case, "best": best, "why": why, "until": wait_until, "estimate": estimate}
     return Reply("case_menu", data, tuple(rows))
 
 
-def channel_reply(case: Case, name: str, now: datetime, tz: ZoneInfo) -> Reply:
-    """The ready-to-paste text of one channel, with its copy, link and follow-up buttons."""
+def channel_reply(
+    case: Case, name: str, now: datetime, tz: ZoneInfo, translated: bool = False
+) -> Reply:
+    """The ready-to-paste text of one channel, with its copy, link and follow-up buttons;
+    `translated`: in Chinese for an English-speaking user to submit."""
+    # Chinese platforms and regulators count in Beijing time: a user elsewhere gets texts whose
+    # times are Beijing's, and says so; the same clock (Hong Kong, Taipei) needs no note.
+    beijing = now.astimezone(tz).utcoffset() != now.astimezone(BEIJING).utcoffset()
     data = {
         "case": case,
         "channel": name,
+        "beijing": beijing,
+        "translated": translated,
         "next": next_after(case),
-        "deadline": ultimatum_deadline(case, now, tz),
+        "deadline": ultimatum_deadline(case, now, tz),  # a Deadline: its time, estimated or not
         "facts": text_facts(case, now, tz),
         "keep": KEEP_ALL,  # the renderer shortens the lists until the text is one message
     }
@@ -137,4 +146,7 @@ def channel_reply(case: Case, name: str, now: datetime, tz: ZoneInfo) -> Reply:
         rows.append((Button("filed", f"{case.no}.{name}", label="btn.filed"),))
     if name in NEEDS_COMPANY:
         rows.append((Button("company", f"{case.no}.{name}", label="btn.edit_company"),))
-    return Reply(f"channels/{name}", data, tuple(rows))
+    return Reply(
+        f"channels/{name}", data, tuple(rows), tz=BEIJING.key if beijing else None,
+        lang="zh" if translated else None,
+    )

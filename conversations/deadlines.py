@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from conversations.model import Case, Channel, Contact, RoughTime, Window, WindowUnit
+from conversations.model import Case, Channel, Contact, Window, WindowUnit
 from conversations.workdays import Deadline, window_end
 
 
@@ -69,10 +69,9 @@ def contact_window(contact: Contact) -> Window:
 
 
 def window_start(case: Case, contact: Contact, tz: ZoneInfo) -> datetime:
-    """Where a contact's window is counted from: a contact known only to the day ("昨天找了
-    客服") counts from that day's end, so the bot never calls a window closed too early."""
-    start = contact_start(case, contact)
-    return start.day_end(tz) if isinstance(start, RoughTime) else start
+    """Where a contact's window is counted from; a day-only contact ("昨天找了客服") stays a
+    day, and `window_end` counts hours from its end and days from the day itself."""
+    return contact_start(case, contact)
 
 
 def contact_deadline(case: Case, contact: Contact, tz: ZoneInfo) -> Deadline:

@@ -306,9 +306,7 @@ def _case_press(press: Press, arg: str, session: Session, case: Case, ctx: Ctx) 
         # The form needs the respondent: ask for it, then send the text (pending names it).
         new = _move(idle, Trigger.COMPANY, case, pending=Contact(Channel(arg)))
         return Outcome(new, replies=(Reply("company_intro"), ask(new, case)))
-    text = channels.channel_reply(case, arg, ctx.now, ctx.tz)
-    if press.action == "text_zh":
-        text = replace(text, lang="zh")
+    text = channels.channel_reply(case, arg, ctx.now, ctx.tz, press.action == "text_zh")
     return Outcome(idle, replies=(text,))
 
 
@@ -391,7 +389,8 @@ def _channel_picker(
 
 def _menu(case: Case, ctx: Ctx) -> Reply:
     """The channel menu, marking the next step unless an answer is still due."""
-    return channels.menu(case, lifecycle.advice(case, ctx.now, ctx.tz).until)
+    advice = lifecycle.advice(case, ctx.now, ctx.tz)
+    return channels.menu(case, advice.until, advice.estimate)
 
 
 def _snoozed(at: datetime, ctx: Ctx) -> dict[str, datetime]:

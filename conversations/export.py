@@ -99,7 +99,10 @@ def _case_file_html(
             # The regulator's forms still belong in the file: the gap is marked, not hidden.
             shown = case.with_(company_name=labels["export.company_missing"])
         reply = channels.channel_reply(shown, name, now, tz)
-        html = texts.render_html(reply.template, {**reply.data, "case_file": True}, lang, tz)
+        shown_tz = ZoneInfo(reply.tz) if reply.tz else tz
+        html = texts.render_html(
+            reply.template, {**reply.data, "case_file": True}, lang, shown_tz
+        )
         texts_by_channel.append((name, Markup(html.strip())))
     return texts.render_html("export/case_file", {
         "case": case,

@@ -34,6 +34,7 @@ class Standing:
     status: Status
     channel: Channel | None = None
     deadline: datetime | None = None  # the nearest window still open, or the one that lapsed
+    estimate: bool = False  # that deadline was counted past the holiday data
 
 
 class Advice(NamedTuple):
@@ -42,6 +43,7 @@ class Advice(NamedTuple):
     channel: Channel | None
     why: str
     until: datetime | None = None  # wait for the answer promised by then
+    estimate: bool = False  # `until` was counted past the holiday data
 
 
 def _rung(channel: Channel) -> int:
@@ -59,22 +61,24 @@ def standing(case: Case, now: datetime, tz: ZoneInfo) -> Standing:
     demanded = demand_deadline(case, tz)
     demand_end = demanded.at if demanded else None
     if not case.contacts:
-        if demand_end is not None and demand_end <= now:
-            return Standing(Status.OVERDUE, None, demand_end)
-        return Standing(Status.READY, None, demand_end)
+        status = Status.OVERDUE if demand_end is not None and demand_end <= now else Status.READY
+        return Standing(status, None, demand_end, bool(demanded and demanded.estimate))
     # The latest contact is what the case waits on now; earlier windows are history.
     index, latest = _latest(case)
     if index not in {i for i, _ in live_contacts(case)}:
         return Standing(Status.REFUSED, latest.channel)  # answered with a refusal
-    end = contact_deadline(case, latest, tz).at
-    if end <= now:
-        return Standing(Status.OVERDUE, latest.channel, end)
-    nearest = min(end, demand_end) if demand_end is not None and demand_end > now else end
+    ends = contact_deadline(case, latest, tz)
+    if ends.at <= now:
+        return Standing(Status.OVERDUE, latest.channel, ends.at, ends.estimate)
+    if demanded is not None and now < demanded.at < ends.at:
+        ends = demanded  # the nearest window still open
     if _rung(latest.channel) > min(_rung(c.channel) for c in case.contacts):
-        return Standing(Status.ESCALATED, latest.channel, nearest)
-    if latest.promise is not None or latest.window is not None:
-        return Standing(Status.WAITING, latest.channel, nearest)
-    return Standing(Status.FILED, latest.channel, nearest)
+        status = Status.ESCALATED
+    elif latest.promise is not None or latest.window is not None:
+        status = Status.WAITING
+    else:
+        status = Status.FILED
+    return Standing(status, latest.channel, ends.at, ends.estimate)
 
 
 def advice(case: Case, now: datetime, tz: ZoneInfo) -> Advice:
@@ -83,7 +87,8 @@ def advice(case: Case, now: datetime, tz: ZoneInfo) -> Advice:
     s = standing(case, now, tz)
     if s.status in (Status.FILED, Status.WAITING, Status.ESCALATED) and s.channel is not None:
         _, latest = _latest(case)
-        return Advice(None, "why.wait", contact_deadline(case, latest, tz).at)
+        ends = contact_deadline(case, latest, tz)
+        return Advice(None, "why.wait", ends.at, ends.estimate)
     channel, why = recommended(case)
     return Advice(channel, why)
 

@@ -105,6 +105,7 @@ class Texts:
         self.env.filters["refs"] = refs
         self.env.globals["first_fit"] = first_fit
         self.env.globals["has_cjk"] = has_cjk
+        self.env.globals["untranslated"] = untranslated
 
     def labels(self, lang: Lang) -> dict[str, str]:
         """The button and field labels of a language."""
@@ -114,6 +115,7 @@ class Texts:
         """Render a reply into one or more messages; buttons go on the last one. A button
         whose label is empty in the language is left out there."""
         lang = Lang(reply.lang) if reply.lang else lang
+        tz = ZoneInfo(reply.tz) if reply.tz else tz
         body = self.render_html(reply.template, reply.data, lang, tz).strip()
         if isinstance(reply.data.get("keep"), Keep):
             # A ready-to-paste text is one message: its lists shrink until it fits.
@@ -143,7 +145,10 @@ class Texts:
             **dict(data),
             L=labels,
             lang=str(lang),
-            fmt=lambda dt: fmt_time(dt, tz, labels),
+            # A deadline counted past the holiday data is an estimate wherever it is shown.
+            fmt=lambda dt, estimate=False: (
+                labels["estimate.prefix"] if estimate and dt else ""
+            ) + fmt_time(dt, tz, labels),
             yuan=yuan,
             window=lambda w: window_text(w, labels, lang),
         )
@@ -209,6 +214,13 @@ _BY_WORDS = re.compile(r"前|为止|以内|之内|内|\b(?:by|before|until|till|
 def has_cjk(text: str | None) -> bool:
     """Whether the text has Chinese characters in it."""
     return bool(text and _CJK.search(text))
+
+
+@pass_context
+def untranslated(ctx: Context, text: str | None) -> bool:
+    """Whether these are an English-speaking user's own English words inside the Chinese text
+    made for them to submit: it leaves them out rather than paste them untranslated."""
+    return bool(ctx.get("translated")) and bool(text) and not has_cjk(text)
 
 
 @pass_context

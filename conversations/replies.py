@@ -42,6 +42,7 @@ class Reply:
     # Replies with the same key replace each other: one message for an album, kept current.
     key: str | None = None
     lang: str | None = None  # rendered in this language, whatever the user's ("zh", "en")
+    tz: str | None = None  # times shown in this zone, whatever the user's ("Asia/Shanghai")
 
 
 def encode_press(seq: int | None, action: str, value: str = "") -> str:

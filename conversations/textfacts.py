@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from conversations import deadlines
+from conversations import deadlines, legal
+from conversations.legal import Citation
 from conversations.model import (
     Case,
     Channel,
     Contact,
+    DemandAction,
     EvidenceClaim,
     EvidenceItem,
     IssueType,
@@ -20,10 +22,16 @@ from conversations.model import (
     TimelineEvent,
     Window,
 )
+from conversations.reading.demands import find_actions
+from conversations.reading.issues import classify_issue
+from conversations.reading.normalize import normalise
 from conversations.reading.windows import states_a_window
 
 # Channels where the user talks to the platform; the others are complaints filed in writing.
 TALK_CHANNELS = frozenset({Channel.PLATFORM_SUPPORT, Channel.PHONE, Channel.OTHER})
+# Complaints to someone other than the business: texts list them as what they were, never as
+# negotiation with the business.
+THIRD_PARTY = frozenset({Channel.C12315, Channel.HEIMAO, Channel.JUTOUSU, Channel.MEDIATION})
 # Issue types about how the platform handles a problem: the texts also name the problem itself.
 PROCESS_ISSUES = frozenset({IssueType.SUPPORT_STALLING, IssueType.AFTERSALES_DELAY})
 DEFECT_MAX = 60  # a first event longer than this is a story, not the defect in a few words
@@ -119,6 +127,15 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Step:
+    """One line of a text's timeline: an event or a contact, in the order they happened."""
+
+    at: datetime | None
+    event: TimelineEvent | None = None
+    contact: ContactView | None = None
+
+
+@dataclass(frozen=True)
 class TextFacts:
     """What every channel text of a case draws on, computed once per render."""
 
@@ -132,12 +149,38 @@ class TextFacts:
     evidence: tuple[Listed, ...]
     prepare: tuple[EvidenceClaim, ...]  # what to gather when nothing is held yet
     events: tuple[TimelineEvent, ...]  # what happened, less what a contact line says again
+    opening: TimelineEvent | None  # the event the first sentence states as the problem
+    steps: tuple[Step, ...]  # events and dealings with the business merged in time
+    complaints: tuple[ContactView, ...]  # complaints filed with regulators and public sites
+    basis: tuple[Citation, ...]  # the law a demand text may cite (at most two lines)
+    region: tuple[str, ...] | None  # province, city, district of the company's address
+    demand_read: DemandAction | None  # what the user's own demand words ask for, when read
+
+    def shown(self, events: int, contacts: int) -> tuple[Step, ...]:
+        """The timeline cut to the newest `events` events and, of the `contacts` contacts
+        recorded last, those with the business, still in time order: a long case fits in one
+        message."""
+        kept_events = [s.event for s in self.steps if s.event][-events:]
+        kept_views = self.contacts[-contacts:]
+        return tuple(
+            s for s in self.steps
+            if (s.event is not None and any(s.event is e for e in kept_events))
+            or (s.contact is not None and any(s.contact is v for v in kept_views))
+        )
+
+    def shown_complaints(self, contacts: int) -> tuple[ContactView, ...]:
+        """Of the `contacts` contacts recorded last, the complaints filed elsewhere."""
+        kept = self.contacts[-contacts:]
+        return tuple(v for v in self.complaints if any(v is k for k in kept))
 
 
 def text_facts(case: Case, now: datetime, tz: ZoneInfo) -> TextFacts:
     """The derived facts of a confirmed case at `now`."""
     views = contact_views(case, now, tz)
     latest = _latest_index(case)
+    events = story_events(case)
+    first = opening_event(case, events)
+    rest = tuple(e for e in events if e is not first)
     return TextFacts(
         demand_due=demand_due(case, now, tz),
         contacts=views,
@@ -148,8 +191,64 @@ def text_facts(case: Case, now: datetime, tz: ZoneInfo) -> TextFacts:
         issue_words=issue_words(case),
         evidence=evidence_lines(case),
         prepare=_prepare(case),
-        events=story_events(case),
+        events=rest,
+        opening=_trimmed(first),
+        region=region(case.company_address),
+        demand_read=_demand_read(case.demand_text),
+        steps=timeline_steps(rest, tuple(v for v in views if v.contact.channel not in THIRD_PARTY)),
+        complaints=tuple(v for v in views if v.contact.channel in THIRD_PARTY),
+        basis=legal.basis(case.issue_type, defect_type(case)),
     )
+
+
+def _trimmed(event: TimelineEvent | None) -> TimelineEvent | None:
+    """The event as the end of a sentence: its closing punctuation left to the text."""
+    if event is None:
+        return None
+    return TimelineEvent(event.at, event.text.strip().rstrip("。.,，;；!！"))
+
+
+def _demand_read(text: str | None) -> DemandAction | None:
+    """The first action the user's demand asks for ("refund the full 350 yuan" → a refund)."""
+    found = find_actions(normalise(text)) if text else []
+    return found[0][2] if found else None
+
+
+def opening_event(case: Case, events: tuple[TimelineEvent, ...]) -> TimelineEvent | None:
+    """The first event, when it is the problem itself ("激活提示卡密无效"): the opening sentence
+    states it in the user's words and time, and the timeline does not repeat it."""
+    if not events or not case.events or events[0] is not case.events[0]:
+        return None
+    first = events[0]
+    short = 0 < len(first.text.strip()) <= DEFECT_MAX and "\n" not in first.text.strip()
+    if not short:
+        return None
+    if case.issue_type in PROCESS_ISSUES:
+        return first  # the problem being stalled (see `defect`)
+    return first if classify_issue(first.text) is case.issue_type else None
+
+
+def defect_type(case: Case) -> IssueType | None:
+    """For a complaint about stalling, the kind of problem being stalled, when it says."""
+    stalled = defect(case)
+    return classify_issue(stalled) if stalled else None
+
+
+def timeline_steps(
+    events: tuple[TimelineEvent, ...], views: tuple[ContactView, ...]
+) -> tuple[Step, ...]:
+    """Events and contacts in the order they happened; one without a time keeps its place
+    after the item recorded before it in its own list."""
+    keyed: list[tuple[tuple[float, int, int], Step]] = []
+    for kind, items in enumerate((
+        [(e.at, Step(e.at, event=e)) for e in events],
+        [(v.contact.at, Step(v.contact.at, contact=v)) for v in views],
+    )):
+        last = float("-inf")
+        for i, (at, step) in enumerate(items):
+            last = at.timestamp() if at is not None else last
+            keyed.append(((last, kind, i), step))
+    return tuple(step for _, step in sorted(keyed, key=lambda k: k[0]))
 
 
 def story_events(case: Case) -> tuple[TimelineEvent, ...]:
@@ -338,3 +437,31 @@ def _short(text: str | None) -> str | None:
         return None
     one = " ".join(text.split())
     return one if len(one) <= DESCRIPTION_MAX else one[: DESCRIPTION_MAX - 1] + "…"
+
+
+# 浙江省杭州市西湖区…, 北京市朝阳区…, 广西壮族自治区南宁市青秀区…: the 所在地区 of a form.
+_REGION = re.compile(
+    r"^\s*(?P<province>(?:北京|天津|上海|重庆)市|[^\s省市]{2,3}省|[^\s区]{2,12}?自治区)\s*"
+    r"(?P<city>[^\s市]{1,8}?(?:市|自治州|地区|盟))?\s*"
+    r"(?P<district>[^\s区县旗市]{1,8}?(?:区|县|旗|市))?"
+)
+_MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
+
+
+def region(address: str | None) -> tuple[str, ...] | None:
+    """The province, city and district a registered address starts with, for a form's
+    所在地区; None unless at least the province and the city (or a municipality's district)
+    can be read."""
+    m = _REGION.match(address or "")
+    if m is None:
+        return None
+    province, city, district = m.group("province", "city", "district")
+    if province in _MUNICIPALITIES:
+        # 北京市朝阳区: the city is the municipality itself; what follows is the district.
+        district = district or (city if city and city.endswith("区") else None)
+        if city and city.endswith("市") and city != province:
+            district = district or city
+        city = province
+    if not city:
+        return None
+    return tuple(p for p in (province, city, district) if p)

@@ -408,9 +408,9 @@ def test_case_buttons_for_a_case_that_is_not_the_users_reveal_nothing() -> None:
 def test_the_follow_up_deadline_is_the_next_18_00_at_least_two_hours_ahead() -> None:
     from conversations.channels import followup_deadline
 
-    assert followup_deadline(NOW, SH) == datetime(2025, 3, 5, 18, 0, tzinfo=SH)
+    assert followup_deadline(NOW) == datetime(2025, 3, 5, 18, 0, tzinfo=SH)
     late = datetime(2025, 3, 5, 16, 30, tzinfo=SH)
-    assert followup_deadline(late, SH) == datetime(2025, 3, 6, 18, 0, tzinfo=SH)
+    assert followup_deadline(late) == datetime(2025, 3, 6, 18, 0, tzinfo=SH)
 
 
 def test_a_forwarded_reply_is_filed_as_evidence_and_logged_as_the_reply() -> None:

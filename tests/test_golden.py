@@ -48,6 +48,7 @@ TZ = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2024, 3, 5, 8, 30, tzinfo=UTC)
 TEXTS = Texts()
 MENU = "menu"
+CASES_IN_ENGLISH = "GiftCardHub"  # the platform of the one case an English-speaking user made
 REPLIES: tuple[str, ...] = (*channels.TEXT_CHANNELS, MENU)
 
 
@@ -288,11 +289,13 @@ CASES: dict[str, Case] = {
 }
 
 
-def reply_for(case: Case, name: str) -> Reply:
-    """The reply a user gets for one channel, or the channel menu."""
+def reply_for(case: Case, name: str, lang: Lang = Lang.ZH) -> Reply:
+    """The reply a user gets for one channel, or the channel menu; an English-speaking user's
+    case in Chinese is the text made for them to submit (“This text in Chinese”)."""
     if name == MENU:
         return channels.menu(case)
-    return channels.channel_reply(case, name, NOW, TZ)
+    translated = lang is Lang.ZH and case.platform == CASES_IN_ENGLISH
+    return channels.channel_reply(case, name, NOW, TZ, translated)
 
 
 def show(messages: list[OutMessage]) -> str:
@@ -347,7 +350,7 @@ def _check(path: Path, actual: str) -> None:
 @pytest.mark.parametrize("lang", list(Lang))
 @pytest.mark.parametrize("case_name", list(CASES))
 def test_rendered_text_matches_its_golden_file(case_name: str, lang: Lang, name: str) -> None:
-    messages = TEXTS.render(reply_for(CASES[case_name], name), lang, TZ)
+    messages = TEXTS.render(reply_for(CASES[case_name], name, lang), lang, TZ)
     _check(golden_path(case_name, lang, name), show(messages))
 
 

@@ -160,7 +160,7 @@ def test_beyond_the_data_is_an_estimate(day: date, workday: bool) -> None:
         pytest.param("2026-12-30", 3, "2027-01-05", True, id="into-2027-skips-元旦"),
         pytest.param("2027-01-04", 5, "2027-01-11", True, id="inside-2027"),
         pytest.param("2030-09-30", 1, "2030-10-04", True, id="2030-skips-国庆-1-to-3"),
-        pytest.param("2030-04-30", 1, "2030-05-02", True, id="2030-skips-劳动节"),
+        pytest.param("2030-04-30", 1, "2030-05-03", True, id="2030-skips-劳动节-5-1-and-5-2"),
         pytest.param("2030-12-31", 1, "2031-01-02", True, id="2030-skips-元旦-2031"),
     ],
 )
@@ -244,7 +244,8 @@ def test_window_end_in_days(
     window: Window, start: datetime, tz: ZoneInfo, last_day: str, estimate: bool
 ) -> None:
     end = window_end(window, start, tz)
-    expected = datetime.combine(d(last_day), time(23, 59), tzinfo=tz)
+    # Whatever the user's zone, a period in days ends at the end of its last day in Beijing.
+    expected = datetime.combine(d(last_day), time(23, 59), tzinfo=SHANGHAI)
     assert (end.at, end.estimate) == (expected, estimate)
     assert end.at.utcoffset() == timedelta(0), "the deadline is kept in UTC"
 
