@@ -6,7 +6,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from conversations.deadlines import demand_deadline
-from conversations.model import Case, Channel
+from conversations.model import Case, Channel, PaidWith
 from conversations.rendering import KEEP_ALL
 from conversations.replies import Button, Reply
 from conversations.textfacts import text_facts
@@ -17,11 +17,18 @@ from conversations.workdays import BEIJING, Deadline
 LADDER: tuple[tuple[Channel, ...], ...] = (
     (Channel.PLATFORM_SUPPORT,),
     (Channel.EMAIL, Channel.PHONE),
+    (Channel.PAYMENT,),  # only for a payment by 支付宝 or 微信支付
     (Channel.C12315, Channel.HEIMAO, Channel.JUTOUSU),
     (Channel.MEDIATION,),
 )
+_PUBLIC = LADDER[3]  # 12315 and the public complaint sites
+# Paid with one of these, a payer can complain about the transaction from the bill.
+PAYMENT_APPS = frozenset({PaidWith.ALIPAY, PaidWith.WECHAT})
 # Every channel with a ready text, in menu order; the follow-up is for any earlier contact.
-TEXT_CHANNELS: tuple[str, ...] = (*(c.value for rung in LADDER for c in rung), "followup")
+TEXT_CHANNELS: tuple[str, ...] = (
+    Channel.PLATFORM_SUPPORT, Channel.EMAIL, Channel.PHONE, Channel.C12315, Channel.PAYMENT,
+    Channel.HEIMAO, Channel.JUTOUSU, Channel.MEDIATION, "followup",
+)
 
 # The channels' own sites, as the issue names them.
 URLS: dict[str, str] = {
@@ -52,11 +59,17 @@ def tried(case: Case) -> set[Channel]:
 
 
 def recommended(case: Case) -> tuple[Channel, str]:
-    """The rung above the highest one tried, and the key of the one-line reason."""
+    """The rung above the highest one tried, and the key of the one-line reason. The payment
+    platform's rung is climbed only after a payment by 支付宝 or 微信支付, and is offered
+    beside 12315 when the user went there first."""
     used = tried(case)
+    app = case.paid_with in PAYMENT_APPS
     reached = max((i for i, rung in enumerate(LADDER) if used.intersection(rung)), default=-1)
-    if reached + 1 < len(LADDER):
-        return LADDER[reached + 1][0], f"why.rung{reached + 1}"
+    if app and Channel.PAYMENT not in used and LADDER[reached] == _PUBLIC:
+        return Channel.PAYMENT, "why.payment_beside"
+    for i in range(reached + 1, len(LADDER)):
+        if LADDER[i] != (Channel.PAYMENT,) or app:
+            return LADDER[i][0], f"why.rung{i}"
     return Channel.MEDIATION, "why.all_tried"
 
 
@@ -90,6 +103,8 @@ def menu(case: Case, wait_until: datetime | None = None, estimate: bool = False)
     best = None if wait_until is not None else climb
     rows: list[tuple[Button, ...]] = []
     for name in TEXT_CHANNELS:
+        if name == Channel.PAYMENT and case.paid_with is PaidWith.OTHER:
+            continue  # paid another way: the route is not theirs
         label = f"menu.{name}" + (".best" if name == best else "")
         rows.append((Button("text", f"{case.no}.{name}", label=label),))
     rows.append((Button("evidence", str(case.no), label="menu.evidence"),))

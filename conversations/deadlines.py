@@ -4,49 +4,77 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from conversations.model import Case, Channel, Contact, Window, WindowUnit
 from conversations.workdays import Deadline, window_end
 
 
+class Sureness(StrEnum):
+    """How sure a default window's figure is, as the user is told."""
+
+    LAW = "law"  # a statute's own figure
+    PLATFORM = "platform"  # the platform's own published rule
+    REPORTED = "reported"  # secondary sources only
+    UNKNOWN = "unknown"  # not published: our default, said so
+    OURS = "ours"  # our own default where no one promises a figure
+
+
 @dataclass(frozen=True)
 class DefaultWindow:
-    """A channel's window when nobody promised one, and where the figure comes from."""
+    """A channel's window when nobody promised one, where the figure comes from, how sure."""
 
     window: Window
     source: str
+    sure: Sureness
 
 
-# The one place channel defaults live. Each source says how sure we are.
+# The one table of default windows. Each says where its figure comes from and how sure it is.
 DEFAULT_WINDOWS: dict[Channel, DefaultWindow] = {
     Channel.PLATFORM_SUPPORT: DefaultWindow(
-        Window("", 24, WindowUnit.HOURS), "our default when the platform promised no window"
+        Window("", 24, WindowUnit.HOURS), "our default when the platform promised no window",
+        Sureness.OURS,
     ),
     Channel.EMAIL: DefaultWindow(
-        Window("", 3, WindowUnit.WORKING_DAYS), "our default for a written complaint"
+        Window("", 3, WindowUnit.WORKING_DAYS), "our default for a written complaint",
+        Sureness.OURS,
     ),
     Channel.PHONE: DefaultWindow(
-        Window("", 24, WindowUnit.HOURS), "our default when the call brought no promise"
+        Window("", 24, WindowUnit.HOURS), "our default when the call brought no promise",
+        Sureness.OURS,
     ),
     Channel.C12315: DefaultWindow(
         Window("", 7, WindowUnit.WORKING_DAYS),
-        "the regulator decides whether to accept a complaint within 7 working days "
-        "(市场监管总局令第121号, in force 2026-04-15; the same figure as the former 第20号令)",
+        "消费者权益保护法 第46条: a regulator handles a complaint and informs the consumer "
+        "within 7 working days of receiving it (市场监管总局令第121号, in force 2026-04-15)",
+        Sureness.LAW,
     ),
     Channel.HEIMAO: DefaultWindow(
         Window("", 48, WindowUnit.HOURS),
         "黑猫投诉 is reported to expect a merchant response within 48 hours "
         "(secondary sources only)",
+        Sureness.REPORTED,
     ),
     Channel.JUTOUSU: DefaultWindow(
-        Window("", 48, WindowUnit.HOURS), "our assumption: like 黑猫投诉, a public platform"
+        Window("", 48, WindowUnit.HOURS),
+        "聚投诉 publishes no response time: 48 hours is our own default for a reminder",
+        Sureness.UNKNOWN,
+    ),
+    Channel.PAYMENT: DefaultWindow(
+        Window("", 72, WindowUnit.HOURS),
+        "微信支付's merchant rules ask a merchant to finish a complaint within 72 hours "
+        "(kf.qq.com 消费者投诉处理指南, merchant-facing); 支付宝 publishes none: our default",
+        Sureness.UNKNOWN,
     ),
     Channel.MEDIATION: DefaultWindow(
-        Window("", 7, WindowUnit.WORKING_DAYS), "our default for a first answer to a request"
+        Window("", 7, WindowUnit.WORKING_DAYS),
+        "the mediation period under the new 办法 is not confirmed: our default for a first "
+        "answer", Sureness.UNKNOWN,
     ),
     Channel.OTHER: DefaultWindow(
-        Window("", 3, WindowUnit.WORKING_DAYS), "our default for any other channel"
+        Window("", 3, WindowUnit.WORKING_DAYS), "our default for any other channel",
+        Sureness.OURS,
     ),
 }
 
@@ -61,6 +89,13 @@ class Wanted:
     key: str  # "contact:<index>" or "demand": stable while the case is edited
     due_at: datetime  # UTC
     estimate: bool  # holiday data was missing for part of the window
+
+
+def default_sureness(contact: Contact | None) -> Sureness | None:
+    """How sure a contact's window is when it is the channel's default; None when promised."""
+    if contact is None or contact.window is not None:
+        return None
+    return DEFAULT_WINDOWS[contact.channel].sure
 
 
 def contact_window(contact: Contact) -> Window:
@@ -162,6 +197,7 @@ class Explained:
     promised: bool  # promised (or demanded), not a channel's default
     estimate: bool
     remind_at: datetime
+    sure: Sureness | None = None  # a channel's default: how sure its figure is
 
 
 def explained(case: Case, tz: ZoneInfo, quiet: bool) -> list[Explained]:
@@ -169,7 +205,7 @@ def explained(case: Case, tz: ZoneInfo, quiet: bool) -> list[Explained]:
     out = [
         Explained(w.contact, w.end.at, w.start, w.counted,
                   w.contact is None or w.contact.window is not None, w.end.estimate,
-                  deliver_at(w.end.at, tz, quiet))
+                  deliver_at(w.end.at, tz, quiet), default_sureness(w.contact))
         for w in _open_windows(case, tz)
     ]
     return sorted(out, key=lambda e: e.at)

@@ -32,6 +32,7 @@ from conversations.model import (
     EvidenceItem,
     IssueType,
     LogEntry,
+    PaidWith,
     TimelineEvent,
     Unknown,
     Window,
@@ -80,7 +81,9 @@ FUTURE_TOLERANCE = timedelta(minutes=2)  # clocks differ a little
 _ORDER_TOKEN = re.compile(r"(?=[A-Za-z_-]*\d)[A-Za-z0-9][A-Za-z0-9_-]{3,39}")
 _BARE_AMOUNT = re.compile(r"\s*(\d{1,9}(?:\.\d{1,2})?)\s*")  # "98" or "98.5" with no unit
 _NO_REASON_RETURN = re.compile(r"无理由|七天退货|7天退货|no[- ]reason", re.IGNORECASE)
-_E = TypeVar("_E", IssueType, DemandAction, Channel, EvidenceClaim, EvidenceGroup, State)
+_E = TypeVar(
+    "_E", IssueType, DemandAction, Channel, EvidenceClaim, EvidenceGroup, State, PaidWith
+)
 # Windows offered as buttons; their words come from the labels, so they carry no text.
 PRESET_WINDOWS = {
     "24h": Window("", 24, WindowUnit.HOURS),
@@ -296,6 +299,8 @@ def _case_press(press: Press, arg: str, session: Session, case: Case, ctx: Ctx) 
         return Outcome(idle, replies=(_menu(case, ctx),))
     if press.action in _FOLLOW_ACTIONS:
         return _follow_press(press.action, arg, session, idle, case, ctx)
+    if press.action == "paid":
+        return _paid_press(arg, session, idle, case, ctx)
     if arg not in channels.TEXT_CHANNELS:
         return Outcome(session, notice=Reply("notice_stale"))
     if press.action == "company" and arg not in channels.NEEDS_COMPANY:
@@ -306,8 +311,33 @@ def _case_press(press: Press, arg: str, session: Session, case: Case, ctx: Ctx) 
         # The form needs the respondent: ask for it, then send the text (pending names it).
         new = _move(idle, Trigger.COMPANY, case, pending=Contact(Channel(arg)))
         return Outcome(new, replies=(Reply("company_intro"), ask(new, case)))
+    if arg == Channel.PAYMENT and case.paid_with is None:
+        return Outcome(idle, replies=(_paid_question(case, press.action),))
     text = channels.channel_reply(case, arg, ctx.now, ctx.tz, press.action == "text_zh")
     return Outcome(idle, replies=(text,))
+
+
+def _paid_question(case: Case, then: str) -> Reply:
+    """How the user paid, asked before the payment platform's text (`then`: text, text_zh)."""
+    rows = tuple(
+        (Button("paid", f"{case.no}.{p.value}.{then}", label=f"pay.{p}"),) for p in PaidWith
+    )
+    return Reply("ask_paid_with", {"case": case}, rows)
+
+
+def _paid_press(arg: str, session: Session, idle: Session, case: Case, ctx: Ctx) -> Outcome:
+    """How the user paid: 支付宝 or 微信支付 gets the payment platform's text; another way
+    is noted, and the menu offers the other channels."""
+    method, _, then = arg.partition(".")
+    paid = _enum_value(PaidWith, method)
+    if paid is None or then not in ("text", "text_zh"):
+        return Outcome(session, notice=Reply("notice_stale"))
+    noted = case.with_(paid_with=paid)
+    if paid is PaidWith.OTHER:
+        return Outcome(idle, changed=(noted,),
+                       replies=(Reply("paid_other", {"case": noted}), _menu(noted, ctx)))
+    text = channels.channel_reply(noted, Channel.PAYMENT, ctx.now, ctx.tz, then == "text_zh")
+    return Outcome(idle, changed=(noted,), replies=(text,))
 
 
 _EVIDENCE_ACTIONS = frozenset({"evidence", "item", "refile", "describe", "remove", "into"})
@@ -317,7 +347,7 @@ _FOLLOW_ACTIONS = frozenset(
 )
 _CASE_ACTIONS = (
     frozenset({"open", "resume", "text", "text_zh", "texts", "company", "delete", "erase",
-               "export"})
+               "export", "paid"})
     | _EVIDENCE_ACTIONS
     | _FOLLOW_ACTIONS
 )
@@ -767,6 +797,7 @@ def _on_story(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> _Result:
         demand_vague=None if facts.demand_action or case.demand_action else facts.demand_vague,
         rule_citation=facts.rule_citation or case.rule_citation,
         rule_done=case.rule_done or facts.rule_citation is not None,
+        paid_with=facts.paid_with or case.paid_with,
         doubts=facts.doubts,
     )
     understood = Reply("story_understood", {"case": facts_case, "found": facts.found})
@@ -1044,6 +1075,7 @@ def _contact_added(case: Case, contact: Contact, ctx: Ctx) -> Reply:
             estimate=end.estimate,
             counted=deadlines.contact_window(contact),
             promised=contact.window is not None,
+            sure=deadlines.default_sureness(contact),
             start=contact.at or case.confirmed_at,
         )
     return Reply("contact_added", data)
@@ -1391,7 +1423,7 @@ def ask(session: Session, case: Case) -> Reply:
         channels = [
             b(f"channel.{c}", "channel", c)
             for c in (Channel.PLATFORM_SUPPORT, Channel.EMAIL, Channel.PHONE, Channel.C12315,
-                      Channel.HEIMAO, Channel.JUTOUSU, Channel.OTHER)
+                      Channel.HEIMAO, Channel.JUTOUSU, Channel.PAYMENT, Channel.OTHER)
         ]
         rows = _rows(channels)
         rows.append((b("btn.no_more_contacts" if case.contacts else "btn.no_contacts", "done"),))
@@ -1524,6 +1556,7 @@ _CHANNEL_WORDS: tuple[tuple[Channel, tuple[str, ...]], ...] = (
     (Channel.C12315, ("12315",)),
     (Channel.HEIMAO, ("黑猫", "heimao", "black cat")),
     (Channel.JUTOUSU, ("聚投诉", "jutousu")),
+    (Channel.PAYMENT, ("支付宝", "微信支付", "alipay", "wechat pay")),
     (Channel.EMAIL, ("邮件", "邮箱", "email", "e-mail", "mail")),
     (Channel.PHONE, ("电话", "热线", "phone", "call")),
     (Channel.PLATFORM_SUPPORT, ("客服", "在线", "工单", "support", "chat", "ticket")),

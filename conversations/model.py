@@ -72,7 +72,16 @@ class Channel(StrEnum):
     HEIMAO = "heimao"  # 黑猫投诉
     JUTOUSU = "jutousu"  # 聚投诉
     MEDIATION = "mediation"  # 调解 (12315 / 消协 / 市场监管)
+    PAYMENT = "payment"  # 支付宝 / 微信支付: a complaint about the transaction, from the bill
     OTHER = "other"
+
+
+class PaidWith(StrEnum):
+    """How the user paid: 支付宝 and 微信支付 let a payer complain about a transaction."""
+
+    ALIPAY = "alipay"  # 支付宝
+    WECHAT = "wechat"  # 微信支付
+    OTHER = "other"  # a bank card, a platform balance, …: no such route
 
 
 class EvidenceClaim(StrEnum):
@@ -459,6 +468,7 @@ class Case:
     company_name: str | None = None  # the respondent, for 12315 and mediation
     company_code: str | None = None  # 统一社会信用代码
     company_address: str | None = None
+    paid_with: PaidWith | None = None  # asked when the payment route is chosen, if unknown
     evidence: tuple[EvidenceItem, ...] = ()
     evidence_seq: int = 0  # the last item number given: numbers are never reused
     confirmed_at: datetime | None = None
@@ -546,6 +556,7 @@ class Case:
             company_name=d.get("company_name"),
             company_code=d.get("company_code"),
             company_address=d.get("company_address"),
+            paid_with=PaidWith(d["paid_with"]) if d.get("paid_with") else None,
             evidence=tuple(EvidenceItem.from_json(e) for e in d.get("evidence", [])),
             evidence_seq=int(d.get("evidence_seq") or 0),
             confirmed_at=_dt_in(d.get("confirmed_at")),
@@ -573,6 +584,7 @@ class StoryFacts:
     demand_deadline: Window | None = None
     demand_vague: str | None = None  # the user's demand when it names no concrete action
     rule_citation: str | None = None
+    paid_with: PaidWith | None = None
     doubts: tuple[Doubt, ...] = ()  # facts said two ways, left out above until asked
     found: tuple[str, ...] = field(default_factory=tuple)  # names of the fields found
 

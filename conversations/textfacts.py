@@ -155,6 +155,7 @@ class TextFacts:
     basis: tuple[Citation, ...]  # the law a demand text may cite (at most two lines)
     region: tuple[str, ...] | None  # province, city, district of the company's address
     demand_read: DemandAction | None  # what the user's own demand words ask for, when read
+    to_attach: tuple[EvidenceClaim, ...]  # for a payment complaint: the payment record first
 
     def shown(self, events: int, contacts: int) -> tuple[Step, ...]:
         """The timeline cut to the newest `events` events and, of the `contacts` contacts
@@ -195,6 +196,7 @@ def text_facts(case: Case, now: datetime, tz: ZoneInfo) -> TextFacts:
         opening=_trimmed(first),
         region=region(case.company_address),
         demand_read=_demand_read(case.demand_text),
+        to_attach=_to_attach(case),
         steps=timeline_steps(rest, tuple(v for v in views if v.contact.channel not in THIRD_PARTY)),
         complaints=tuple(v for v in views if v.contact.channel in THIRD_PARTY),
         basis=legal.basis(case.issue_type, defect_type(case)),
@@ -418,6 +420,14 @@ def evidence_lines(case: Case) -> tuple[Listed, ...]:
     sent = {i.what for i in case.evidence if i.what}
     lines += [Listed(claim=c) for c in case.evidence_claims if c not in sent]
     return tuple(lines)
+
+
+def _to_attach(case: Case) -> tuple[EvidenceClaim, ...]:
+    """What a complaint to the payment platform attaches: the transaction's record, then the
+    problem's own evidence."""
+    rest = [c for c in PREPARE[case.issue_type or IssueType.OTHER]
+            if c is not EvidenceClaim.PAYMENT_RECORD]
+    return (EvidenceClaim.PAYMENT_RECORD, *rest)
 
 
 def _prepare(case: Case) -> tuple[EvidenceClaim, ...]:

@@ -66,6 +66,7 @@ CHANNEL_DEFAULT_ENDS: dict[Channel, tuple[str, datetime]] = {
     Channel.C12315: ("7 working days", end_of("2025-03-12")),
     Channel.HEIMAO: ("48 h", sh(2025, 3, 5, 10)),
     Channel.JUTOUSU: ("48 h", sh(2025, 3, 5, 10)),
+    Channel.PAYMENT: ("72 h", sh(2025, 3, 6, 10)),
     Channel.MEDIATION: ("7 working days", end_of("2025-03-12")),
     Channel.OTHER: ("3 working days", end_of("2025-03-06")),
 }

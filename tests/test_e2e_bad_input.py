@@ -323,7 +323,8 @@ def test_markup_and_sql_looking_answers_are_stored_verbatim_and_shown_intact(
         assert value in summary.text, value
     [support_text] = platform.pre_blocks
     assert support_text.startswith(f"【投诉】订单号{ORDER_NO}({PRODUCT})")
-    assert EVENT in support_text and AGENT in support_text and RULE in support_text
+    # The short support text names the latest contact and the rule; the email tells it all.
+    assert AGENT in support_text and RULE in support_text
     _subject, body = email.pre_blocks
     for value in (PLATFORM, PRODUCT, EVENT, AGENT, RULE):
         assert value in body, value

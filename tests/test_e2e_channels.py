@@ -70,3 +70,25 @@ def test_a_phone_call_is_logged_from_its_script(fake: FakeTelegram, bot: BotProc
         [(facts,)] = db.execute("SELECT facts FROM cases WHERE user_id = ?", (USER,)).fetchall()
     [call] = json.loads(facts)["contacts"]
     assert call["channel"] == "phone" and call["window"]["until"]
+
+
+def test_the_payment_route_asks_how_the_user_paid_and_gives_a_text_to_paste(
+    fake: FakeTelegram, bot: BotProcess
+) -> None:
+    menu = _confirmed_case(fake)
+    assert "支付宝/微信支付投诉" in menu.button_texts
+    [question] = tap(fake, "支付宝/微信支付投诉")
+    assert "付的款" in question.text
+    assert question.button_texts == ["支付宝", "微信支付", "其他方式(银行卡、余额等)"]
+    [text] = tap(fake, "微信支付")
+    assert "投诉商家" in text.text and "不保证结果" in text.text
+    complaint, attach = text.pre_blocks
+    assert "WL20240302001" in complaint and "补发卡密" in complaint
+    assert attach.startswith("1. 支付记录(这笔交易的账单详情)")
+    with sqlite3.connect(bot.db_path) as db:
+        [(facts,)] = db.execute("SELECT facts FROM cases WHERE user_id = ?", (USER,)).fetchall()
+    assert json.loads(facts)["paid_with"] == "wechat"
+    # Asked once: the next tap gives the text straight away.
+    [again] = tap(fake, "支付宝/微信支付投诉")
+    assert again.pre_blocks == text.pre_blocks
+    assert fake.unanswered_callbacks() == []

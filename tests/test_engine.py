@@ -17,6 +17,7 @@ from conversations.model import (
     EvidenceClaim,
     IssueType,
     Lang,
+    PaidWith,
     Part,
     RoughTime,
     Window,
@@ -394,6 +395,49 @@ def test_the_ladder_recommends_the_platform_first_then_climbs_past_what_was_trie
     d.press("skip")
     d.press("skip")
     assert recommended(d.cases[1])[0] is Channel.C12315  # a call is the second rung
+
+
+def test_the_payment_route_asks_how_the_user_paid_then_gives_its_text() -> None:
+    from conversations.channels import recommended
+
+    d = _confirmed()
+    assert d.cases[1].paid_with is None
+    d.send(Press(None, "text", "1.payment"))
+    assert d.templates() == ["ask_paid_with"]
+    assert d.cases[1].paid_with is None  # asking changes nothing
+    d.send(Press(None, "paid", "1.wechat.text"))
+    assert d.templates() == ["channels/payment"] and d.cases[1].paid_with is PaidWith.WECHAT
+    # Paid by an app and the platform's formal channels tried: the route comes before 12315.
+    d.send(Press(None, "call", "1"))
+    d.press("skip")
+    d.press("skip")
+    d.press("skip")
+    assert recommended(d.cases[1]) == (Channel.PAYMENT, "why.rung2")
+
+
+def test_paid_another_way_the_payment_route_leaves_the_menu() -> None:
+    d = _confirmed()
+    d.send(Press(None, "text", "1.payment"))
+    out = d.send(Press(None, "paid", "1.other.text"))
+    assert d.templates() == ["paid_other", "case_menu"] and d.cases[1].paid_with is PaidWith.OTHER
+    [_, menu] = out.replies
+    assert all(b.value != "1.payment" for row in menu.buttons for b in row)
+    # Forged or stale answers change nothing.
+    before = dict(d.cases)
+    for value in ("1.bitcoin.text", "1.alipay.nonsense", "2.alipay.text", "1"):
+        out = d.send(Press(None, "paid", value))
+        assert out.replies == () and out.notice is not None, value
+    assert d.cases == before
+
+
+def test_a_story_that_says_how_it_was_paid_sets_the_route() -> None:
+    from conversations.reading.payment import paid_with
+
+    assert paid_with("支付宝付了98元,卡密无效") is PaidWith.ALIPAY
+    assert paid_with("用微信付的款,一直没到账") is PaidWith.WECHAT
+    assert paid_with("paid with WeChat Pay, never delivered") is PaidWith.WECHAT
+    assert paid_with("加了客服微信,说明天处理") is None  # WeChat, not WeChat Pay
+    assert paid_with("微信支付扣了一次,支付宝又扣了一次") is None  # both: asked
 
 
 def test_case_buttons_for_a_case_that_is_not_the_users_reveal_nothing() -> None:

@@ -33,6 +33,7 @@ from conversations.model import (
     IssueType,
     Lang,
     LogEntry,
+    PaidWith,
     TimelineEvent,
     Unknown,
     Window,
@@ -134,6 +135,7 @@ CASES: dict[str, Case] = {
         demand_deadline=PRESET_WINDOWS["3wd"],
         evidence_claims=(EvidenceClaim.PAYMENT_RECORD, EvidenceClaim.EMAILS),
         company_name="深圳星辰互娱科技有限公司",
+        paid_with=PaidWith.WECHAT,
         # The email was answered with a refusal, logged through “收到回复” → “拒绝处理”.
         log=(
             LogEntry(_sh(3, 4, 10, 0), "reply", "经核查卡密已于发货后被兑换,不予退款"),
@@ -188,6 +190,7 @@ CASES: dict[str, Case] = {
         log=(LogEntry(_sh(3, 5, 9, 0), "reply", "已提交财务 <3天> & 请耐心等待"),),
         demand_action=DemandAction.REFUND_DIFFERENCE,
         demand_text="退还重复扣除的 648 元 & 说明原因 <尽快>",
+        paid_with=PaidWith.ALIPAY,
         demand_deadline=PRESET_WINDOWS["24h"],
         rule_citation="《充值规则》第3条 \"重复扣款 24 小时内原路退回\" <官网 & App>",
         evidence_claims=(EvidenceClaim.PAYMENT_RECORD, EvidenceClaim.CHAT_LOG),
@@ -387,4 +390,4 @@ def test_the_cases_cover_what_the_texts_branch_on() -> None:
     for has in branches:
         assert any(has(c) for c in cases) and not all(has(c) for c in cases)
     rungs = {channels.recommended(c)[1] for c in cases}
-    assert {"why.rung0", "why.rung1", "why.rung2", "why.rung3"} <= rungs
+    assert {"why.rung0", "why.rung1", "why.rung2", "why.rung3", "why.rung4"} <= rungs

@@ -339,6 +339,15 @@ def test_user_text_comes_out_whole(
         assert f"{c.order_no} ({c.product})" in head or f"{c.order_no}({c.product})" in head, (
             index, r.where())
         assert len(r.messages) == 1, (index, r.where())  # short: one message, one copy block
+        # At most five lines: the problem, the order and the demand, not the regulators (a
+        # line break inside the user's own words does not count).
+        block = r.pre_blocks[0]
+        theirs = [c.demand_text, c.rule_citation, c.issue_detail, c.platform, c.product]
+        theirs += [w for x in c.contacts for w in (x.promise, x.ref, x.ticket, x.agent)]
+        theirs += [e.detail for e in c.log] + [e.text for e in c.events]
+        for own in sorted((w for w in theirs if w and "\n" in w), key=len, reverse=True):
+            block = block.replace(own, own.replace("\n", " "))
+        assert len(block.split("\n")) <= 5, (index, r.where(), block)
         email = emails[(index, r.lang)]
         whole = email.plain
         rule = split_rule(c.rule_citation)

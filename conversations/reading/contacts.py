@@ -37,8 +37,9 @@ _CHANNELS: tuple[tuple[Channel, re.Pattern[str]], ...] = (
         # "called them", not "an agent called Lily" or "a site called 星耀卡盟"
         r"|\bcall(?:ed)?\s+(?:them|the|their|your|you|support|customer|hotline|back|him|her|it)\b",
         re.I)),
-    (Channel.OTHER, re.compile(r"(?:支付宝|微信支付|微信|wechat\s*pay|alipay)\s*(?:投诉|申诉|客服)"
-                               r"|(?:投诉|申诉)\s*(?:到|去)?\s*(?:支付宝|微信)", re.I)),
+    (Channel.PAYMENT, re.compile(
+        r"(?:支付宝|微信支付|微信|wechat\s*pay|alipay)\s*(?:投诉|申诉|客服)"
+        r"|(?:投诉|申诉)\s*(?:到|去)?\s*(?:支付宝|微信)", re.I)),
     (Channel.PLATFORM_SUPPORT, re.compile(
         r"在线客服|人工客服|平台客服|客服聊天|在线聊天|聊天窗口|站内信|工单|售后|机器人客服"
         # not "ticket": a phone call gives one as well

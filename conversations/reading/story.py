@@ -35,6 +35,7 @@ from conversations.reading.issues import classify_issue
 from conversations.reading.money import find_money
 from conversations.reading.names import find_platform
 from conversations.reading.normalize import Norm, normalise, read
+from conversations.reading.payment import paid_with
 from conversations.reading.purchase import purchase_time
 from conversations.reading.rules import rule_citation_span
 from conversations.reading.sentences import Group, Sentence, clause_start_of, split_sentences
@@ -149,6 +150,7 @@ def extract_story(text: str, now: datetime, tz: ZoneInfo = SHANGHAI) -> StoryFac
         demand_deadline=deadline,
         demand_vague=vague,
         rule_citation=n.quote(*citation).strip() if citation else None,
+        paid_with=paid_with(norm),
         doubts=tuple(doubts),
     )
     facts = _double_charge_refund(facts, n.quote(*demand) if demand else "")
@@ -159,7 +161,7 @@ def extract_story(text: str, now: datetime, tz: ZoneInfo = SHANGHAI) -> StoryFac
 _FACT_FIELDS = (
     "platform", "order_no", "product", "quantity", "amount_cents", "purchased_at", "issue_type",
     "events", "contacts", "demand_action", "demand_text", "demand_deadline", "demand_vague",
-    "rule_citation",
+    "rule_citation", "paid_with",
 )  # fmt: skip
 
 
