@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from conversations.model import (
+from conversations.core.model import (
     Case,
     Channel,
     Contact,
@@ -57,9 +57,9 @@ from conversations.model import (
     Window,
     WindowUnit,
 )
-from conversations.reminders import reminder_replies
-from conversations.rendering import Texts
-from conversations.storage import Store
+from conversations.core.reminders import reminder_replies
+from conversations.store.storage import Store
+from conversations.texts.rendering import Texts
 from tests.conftest import BotProcess
 from tests.fake_telegram import ApiRequest, FakeTelegram
 

@@ -33,12 +33,12 @@ from bot.handlers import (
 from bot.logs import configure_logging
 from bot.polling import Poller
 from bot.settings import Settings, SettingsError
-from conversations.model import Lang
-from conversations.outbox import Outbox
-from conversations.rendering import Texts
-from conversations.scheduler import Scheduler
-from conversations.service import Coach
-from conversations.storage import Store
+from conversations.core.model import Lang
+from conversations.shell.outbox import Outbox
+from conversations.shell.scheduler import Scheduler
+from conversations.shell.service import Coach
+from conversations.store.storage import Store
+from conversations.texts.rendering import Texts
 
 log = logging.getLogger(__name__)
 

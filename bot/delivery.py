@@ -13,8 +13,8 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
 from bot.keyboards import markup
 from bot.ratelimit import RateLimiter
-from conversations.outbox import PermanentFailure, TransientFailure
-from conversations.rendering import OutMessage
+from conversations.shell.outbox import PermanentFailure, TransientFailure
+from conversations.texts.rendering import OutMessage
 
 log = logging.getLogger(__name__)
 ATTEMPTS = 5

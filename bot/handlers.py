@@ -19,12 +19,12 @@ from telegram import (
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
-from conversations.events import Command, Event, Evidence, Text, Unsupported
-from conversations.model import Lang
-from conversations.outbox import Outbox
-from conversations.rendering import Texts
-from conversations.replies import decode_press
-from conversations.service import Coach, Handled, Inbound
+from conversations.core.events import Command, Event, Evidence, Text, Unsupported
+from conversations.core.model import Lang
+from conversations.core.replies import decode_press
+from conversations.shell.outbox import Outbox
+from conversations.shell.service import Coach, Handled, Inbound
+from conversations.texts.rendering import Texts
 
 log = logging.getLogger(__name__)
 

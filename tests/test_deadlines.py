@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from conversations.deadlines import DEFAULT_WINDOWS, Wanted, deliver_at, wanted
-from conversations.model import Case, Channel, Contact, Window, WindowUnit
+from conversations.core.deadlines import DEFAULT_WINDOWS, Wanted, deliver_at, wanted
+from conversations.core.model import Case, Channel, Contact, Window, WindowUnit
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 LONDON = ZoneInfo("Europe/London")
@@ -229,7 +229,7 @@ def test_deliver_at(due_at: datetime, tz: ZoneInfo, quiet: bool, expected: datet
 
 
 def test_explained_windows_are_absolute_times_with_their_basis() -> None:
-    from conversations.deadlines import explained
+    from conversations.core.deadlines import explained
 
     case = confirmed(
         Contact(Channel.PLATFORM_SUPPORT, at=CONTACTED, window=Window("24小时内", 24,
@@ -248,7 +248,7 @@ def test_explained_windows_are_absolute_times_with_their_basis() -> None:
 
 
 def test_a_contact_known_only_to_the_day_counts_from_the_end_of_that_day() -> None:
-    from conversations.model import Part, RoughTime
+    from conversations.core.model import Part, RoughTime
 
     yesterday = RoughTime.of(sh(2025, 3, 3), Part.DAY)  # "昨天找了客服", no hour
     case = confirmed(Contact(Channel.PLATFORM_SUPPORT, at=yesterday))  # default: 24 hours

@@ -12,11 +12,11 @@ from telegram.ext import CallbackContext
 from bot.app import build_application
 from bot.handlers import Runtime, on_error
 from bot.settings import load_settings
-from conversations.model import Lang
-from conversations.outbox import Outbox
-from conversations.rendering import OutMessage, Texts
-from conversations.service import Coach
-from conversations.storage import Store
+from conversations.core.model import Lang
+from conversations.shell.outbox import Outbox
+from conversations.shell.service import Coach
+from conversations.store.storage import Store
+from conversations.texts.rendering import OutMessage, Texts
 from tests.fake_telegram import FakeTelegram
 
 

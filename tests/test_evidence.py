@@ -14,10 +14,10 @@ import pytest
 from telegram import Animation, Audio, Chat, Document, Message, Video, VideoNote, Voice
 
 from bot.handlers import evidence_event
-from conversations.channels import channel_reply
-from conversations.events import Command, Evidence, Press, Unsupported
-from conversations.evidence import MAX_FILE_BYTES, MAX_ITEMS, Album, checklist
-from conversations.model import (
+from conversations.core.channels import channel_reply
+from conversations.core.events import Command, Evidence, Press, Unsupported
+from conversations.core.evidence import MAX_FILE_BYTES, MAX_ITEMS, Album, checklist
+from conversations.core.model import (
     Case,
     EvidenceClaim,
     EvidenceGroup,
@@ -25,12 +25,12 @@ from conversations.model import (
     Lang,
     TimelineEvent,
 )
-from conversations.outbox import Outbox
-from conversations.rendering import OutMessage, Texts
-from conversations.replies import Reply
-from conversations.service import Coach, Inbound
-from conversations.states import State
-from conversations.storage import Store
+from conversations.core.replies import Reply
+from conversations.core.states import State
+from conversations.shell.outbox import Outbox
+from conversations.shell.service import Coach, Inbound
+from conversations.store.storage import Store
+from conversations.texts.rendering import OutMessage, Texts
 from tests.test_engine import NOW, SH, Dialog, _at, _confirmed
 
 

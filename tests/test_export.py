@@ -17,12 +17,12 @@ import pypdfium2.raw as pdfium_c
 import pytest
 from PIL import Image
 
-from conversations import export
-from conversations.export import UPLOAD_LIMIT, Export, export_case
-from conversations.lifecycle import timeline
-from conversations.model import Case, EvidenceGroup, EvidenceItem, Lang
-from conversations.rendering import fmt_time
-from conversations.replies import Reply
+from conversations.core.lifecycle import timeline
+from conversations.core.model import Case, EvidenceGroup, EvidenceItem, Lang
+from conversations.core.replies import Reply
+from conversations.shell import export
+from conversations.shell.export import UPLOAD_LIMIT, Export, export_case
+from conversations.texts.rendering import fmt_time
 from tests.test_rendering import ITEMS, NOW, SH, TEXTS, _case
 
 MM = 72 / 25.4  # PDF points per millimetre

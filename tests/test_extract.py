@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from conversations.model import (
+from conversations.core.model import (
     Channel,
     Contact,
     DemandAction,

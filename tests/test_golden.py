@@ -20,9 +20,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from conversations import channels
-from conversations.engine import PRESET_WINDOWS
-from conversations.model import (
+from conversations.core import channels
+from conversations.core.engine import PRESET_WINDOWS
+from conversations.core.model import (
     Case,
     Channel,
     Contact,
@@ -39,8 +39,8 @@ from conversations.model import (
     Window,
     WindowUnit,
 )
-from conversations.rendering import OutMessage, Texts
-from conversations.replies import Reply
+from conversations.core.replies import Reply
+from conversations.texts.rendering import OutMessage, Texts
 
 GOLDEN_DIR = Path(__file__).resolve().parent / "golden"
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"

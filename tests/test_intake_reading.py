@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from conversations.channels import TEXT_CHANNELS, channel_reply
-from conversations.engine import Session, ask
-from conversations.events import Command
-from conversations.model import (
+from conversations.core.channels import TEXT_CHANNELS, channel_reply
+from conversations.core.engine import Session, ask
+from conversations.core.events import Command
+from conversations.core.model import (
     Channel,
     DemandAction,
     DoubtKind,
@@ -24,10 +24,10 @@ from conversations.model import (
     Window,
     WindowUnit,
 )
-from conversations.rendering import Texts
-from conversations.replies import Reply
-from conversations.states import State
-from conversations.textfacts import split_rule
+from conversations.core.replies import Reply
+from conversations.core.states import State
+from conversations.core.textfacts import split_rule
+from conversations.texts.rendering import Texts
 from tests.test_engine import Dialog
 
 SH = ZoneInfo("Asia/Shanghai")

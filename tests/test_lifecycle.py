@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from conversations.deadlines import wanted
-from conversations.lifecycle import Advice, Status, advice, standing, timeline, urgency
-from conversations.model import (
+from conversations.core.deadlines import wanted
+from conversations.core.lifecycle import Advice, Status, advice, standing, timeline, urgency
+from conversations.core.model import (
     Case,
     Channel,
     Contact,

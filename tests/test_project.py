@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conversations.states import mermaid
+from conversations.core.states import mermaid
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent

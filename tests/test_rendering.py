@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from conversations.channels import TEXT_CHANNELS, channel_reply, menu
-from conversations.deadlines import explained
-from conversations.engine import (
+from conversations.core.channels import TEXT_CHANNELS, channel_reply, menu
+from conversations.core.deadlines import explained
+from conversations.core.engine import (
     PRESET_WINDOWS,
     Ctx,
     Session,
@@ -21,8 +21,8 @@ from conversations.engine import (
     _contact_added,
     ask,
 )
-from conversations.evidence import Album, checklist
-from conversations.model import (
+from conversations.core.evidence import Album, checklist
+from conversations.core.model import (
     Case,
     Channel,
     Contact,
@@ -39,10 +39,10 @@ from conversations.model import (
     Window,
     WindowUnit,
 )
-from conversations.reminders import reminder_replies
-from conversations.rendering import TEMPLATES_DIR, TEXT_LIMIT, Texts, split_html, to_plain
-from conversations.replies import Reply
-from conversations.states import State
+from conversations.core.reminders import reminder_replies
+from conversations.core.replies import Reply
+from conversations.core.states import State
+from conversations.texts.rendering import TEMPLATES_DIR, TEXT_LIMIT, Texts, split_html, to_plain
 from tests.fake_telegram import HTMLParseError, parse_html
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -502,7 +502,7 @@ def test_public_complaints_name_the_brand_the_amount_and_hide_private_details() 
 
 
 def test_a_story_sentence_that_is_also_a_contact_is_stated_once_in_the_texts() -> None:
-    from conversations.textfacts import story_events
+    from conversations.core.textfacts import story_events
 
     at = datetime(2024, 3, 3, 10, 12, tzinfo=UTC)
     restated = TimelineEvent(at, "联系客服(工号8801),说24小时内处理")
@@ -515,8 +515,8 @@ def test_a_story_sentence_that_is_also_a_contact_is_stated_once_in_the_texts() -
 
 
 def test_time_since_a_contact_known_only_to_the_day_is_never_overstated() -> None:
-    from conversations.model import Part, RoughTime
-    from conversations.textfacts import elapsed
+    from conversations.core.model import Part, RoughTime
+    from conversations.core.textfacts import elapsed
 
     day = RoughTime.of(datetime(2025, 3, 4, tzinfo=SH), Part.DAY)
     case = _case().with_(contacts=(Contact(Channel.PLATFORM_SUPPORT, day),))

@@ -17,9 +17,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from conversations import channels
-from conversations.engine import MAX_CONTACTS, MAX_EVENTS, MAX_FIELD, PRESET_WINDOWS
-from conversations.model import (
+from conversations.core import channels
+from conversations.core.engine import MAX_CONTACTS, MAX_EVENTS, MAX_FIELD, PRESET_WINDOWS
+from conversations.core.model import (
     Case,
     Channel,
     Contact,
@@ -34,10 +34,10 @@ from conversations.model import (
     WindowUnit,
     in_order,
 )
-from conversations.rendering import ELLIPSIS, TEXT_LIMIT, OutMessage, Texts, fmt_time
-from conversations.replies import Reply
-from conversations.states import State
-from conversations.textfacts import split_rule, text_facts
+from conversations.core.replies import Reply
+from conversations.core.states import State
+from conversations.core.textfacts import split_rule, text_facts
+from conversations.texts.rendering import ELLIPSIS, TEXT_LIMIT, OutMessage, Texts, fmt_time
 from tests.fake_telegram import HTMLParseError, ParsedText, parse_html, utf16_len, utf16_slice
 
 SEED = 20240305

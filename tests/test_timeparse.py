@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from conversations.model import Lang, Part, RoughTime, Window, WindowUnit
+from conversations.core.model import Lang, Part, RoughTime, Window, WindowUnit
 from conversations.reading.numbers import cn_number
 from conversations.reading.times import find_times, parse_future_time, parse_time
 from conversations.reading.windows import find_window, parse_window, promise_window
@@ -391,8 +391,8 @@ def test_find_times_takes_the_year_of_the_date_before() -> None:
 
 
 def test_rough_times_survive_storage_and_show_without_a_clock() -> None:
-    from conversations.model import TimelineEvent
-    from conversations.rendering import Texts, fmt_time
+    from conversations.core.model import TimelineEvent
+    from conversations.texts.rendering import Texts, fmt_time
 
     evening = parse_time("昨天晚上", AUDIT_NOW, TZ)
     friday = parse_time("上周五", AUDIT_NOW, TZ)

@@ -6,7 +6,7 @@ import re
 from calendar import monthrange
 from datetime import date, datetime, timedelta
 
-from conversations.model import Part, RoughTime
+from conversations.core.model import Part, RoughTime
 from conversations.reading.cn_patterns import (
     DATE_GROUPS,
     FESTIVALS,

@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from conversations.model import (
+from conversations.core.model import (
     DemandAction,
     RoughTime,
     Window,

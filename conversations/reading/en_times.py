@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 import dateparser
 
-from conversations.model import Part
+from conversations.core.model import Part
 from conversations.reading.cn_times import day_of_month, pick_clock, rough, yearless
 from conversations.reading.validity import impossible
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from conversations.model import DEFAULT_PLATFORM
+from conversations.core.model import DEFAULT_PLATFORM
 from conversations.reading.goods import read_goods
 from conversations.reading.normalize import Norm, read
 

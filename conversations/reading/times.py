@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from conversations.model import (
+from conversations.core.model import (
     Part,
     RoughTime,
 )

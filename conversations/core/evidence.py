@@ -8,8 +8,8 @@ from dataclasses import dataclass, fields, replace
 from datetime import datetime
 from typing import Any
 
-from conversations.events import Evidence
-from conversations.model import (
+from conversations.core.events import Evidence
+from conversations.core.model import (
     CLAIM_GROUP,
     MAX_EVENTS,
     Case,

@@ -15,10 +15,10 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
-from conversations.model import Lang, Part, RoughTime, Window
-from conversations.replies import Button, Reply
+from conversations.core.model import Lang, Part, RoughTime, Window
+from conversations.core.replies import Button, Reply
 
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 TEXT_LIMIT = 4096  # Telegram's message limit, after entity parsing
 COPY_TEXT_LIMIT = 256  # CopyTextButton
 BUTTON_TEXT_LIMIT = 64  # longer labels are cut by clients; keep them readable

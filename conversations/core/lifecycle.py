@@ -8,9 +8,14 @@ from enum import StrEnum
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-from conversations.channels import LADDER, recommended
-from conversations.deadlines import contact_deadline, contact_start, demand_deadline, live_contacts
-from conversations.model import Case, Channel, Contact, Unknown
+from conversations.core.channels import LADDER, recommended
+from conversations.core.deadlines import (
+    contact_deadline,
+    contact_start,
+    demand_deadline,
+    live_contacts,
+)
+from conversations.core.model import Case, Channel, Contact, Unknown
 
 
 class Status(StrEnum):

@@ -8,8 +8,8 @@ import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from conversations.service import Coach
-from conversations.storage import Store
+from conversations.shell.service import Coach
+from conversations.store.storage import Store
 
 log = logging.getLogger(__name__)
 

@@ -9,9 +9,9 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Protocol
 
-from conversations.locks import KeyedLocks
-from conversations.rendering import OutMessage
-from conversations.storage import Pending, Store
+from conversations.shell.locks import KeyedLocks
+from conversations.store.storage import Pending, Store
+from conversations.texts.rendering import OutMessage
 
 log = logging.getLogger(__name__)
 

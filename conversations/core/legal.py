@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from conversations.model import IssueType
+from conversations.core.model import IssueType
 
 
 class Citation(StrEnum):

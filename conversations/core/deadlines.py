@@ -7,8 +7,8 @@ from datetime import datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from conversations.model import Case, Channel, Contact, Window, WindowUnit
-from conversations.workdays import Deadline, window_end
+from conversations.core.model import Case, Channel, Contact, Window, WindowUnit
+from conversations.core.workdays import Deadline, window_end
 
 
 class Sureness(StrEnum):

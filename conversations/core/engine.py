@@ -9,17 +9,9 @@ from datetime import datetime, time, timedelta
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from conversations import (
-    channels,
-    deadlines,
-    evidence,
-    lifecycle,
-    model,
-    uscc,
-    workdays,
-)
-from conversations.events import Command, Event, Evidence, Malformed, Press, Text, Unsupported
-from conversations.model import (
+from conversations.core import channels, deadlines, evidence, lifecycle, model, uscc, workdays
+from conversations.core.events import Command, Event, Evidence, Malformed, Press, Text, Unsupported
+from conversations.core.model import (
     CLAIM_GROUP,
     DEFAULT_PLATFORM,
     Case,
@@ -39,6 +31,8 @@ from conversations.model import (
     WindowUnit,
     utc,
 )
+from conversations.core.replies import Button, Reply
+from conversations.core.states import EDITABLE, INTAKE_ORDER, State, Target, Trigger, target
 from conversations.reading import (
     amounts,
     demands,
@@ -51,8 +45,6 @@ from conversations.reading import (
     unknowns,
     windows,
 )
-from conversations.replies import Button, Reply
-from conversations.states import EDITABLE, INTAKE_ORDER, State, Target, Trigger, target
 
 # Input bounds: long enough for real answers, short enough to keep every text under its limits.
 MAX_STORY = 3000

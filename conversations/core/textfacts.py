@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from conversations import deadlines, legal
-from conversations.legal import Citation
-from conversations.model import (
+from conversations.core import deadlines, legal
+from conversations.core.legal import Citation
+from conversations.core.model import (
     Case,
     Channel,
     Contact,

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from conversations.events import Malformed, Press
+from conversations.core.events import Malformed, Press
 
 CALLBACK_DATA_MAX_BYTES = 64  # Telegram's limit
 _SEP = "|"

@@ -14,18 +14,18 @@ from pathlib import Path
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from conversations import deadlines
-from conversations.engine import Ctx, step
-from conversations.events import Event
-from conversations.evidence import evidence_file_name
-from conversations.export import export_case
-from conversations.locks import KeyedLocks
-from conversations.model import EvidenceItem, Lang, LogEntry, utc
-from conversations.outbox import Outbox
-from conversations.reminders import LATE_AFTER, reminder_replies
-from conversations.rendering import OutMessage, Texts
-from conversations.replies import Reply
-from conversations.storage import DueReminder, Store, User
+from conversations.core import deadlines
+from conversations.core.engine import Ctx, step
+from conversations.core.events import Event
+from conversations.core.evidence import evidence_file_name
+from conversations.core.model import EvidenceItem, Lang, LogEntry, utc
+from conversations.core.reminders import LATE_AFTER, reminder_replies
+from conversations.core.replies import Reply
+from conversations.shell.export import export_case
+from conversations.shell.locks import KeyedLocks
+from conversations.shell.outbox import Outbox
+from conversations.store.storage import DueReminder, Store, User
+from conversations.texts.rendering import OutMessage, Texts
 
 log = logging.getLogger(__name__)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from conversations import channels, lifecycle
-from conversations.model import Case, Channel, Contact
-from conversations.replies import Button, Reply
+from conversations.core import channels, lifecycle
+from conversations.core.model import Case, Channel, Contact
+from conversations.core.replies import Button, Reply
 
 LATE_AFTER = timedelta(minutes=5)  # later than this, the push says how late it is
 # A broken promise on the platform's own channels first gets the ultimatum (设定底线).

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from conversations.deadlines import demand_deadline
-from conversations.model import Case, Channel, PaidWith
-from conversations.rendering import KEEP_ALL
-from conversations.replies import Button, Reply
-from conversations.textfacts import text_facts
-from conversations.workdays import BEIJING, Deadline
+from conversations.core.deadlines import demand_deadline
+from conversations.core.model import Case, Channel, PaidWith
+from conversations.core.replies import Button, Reply
+from conversations.core.textfacts import text_facts
+from conversations.core.workdays import BEIJING, Deadline
+from conversations.texts.rendering import KEEP_ALL
 
 # The ladder of the seed article: the platform first, then its formal channels, then the
 # regulator and public platforms, then mediation.

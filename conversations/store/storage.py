@@ -16,13 +16,13 @@ from zoneinfo import ZoneInfo
 
 import aiosqlite
 
-from conversations.deadlines import Wanted, deliver_at
-from conversations.engine import Session
-from conversations.events import Evidence
-from conversations.evidence import Album
-from conversations.model import Case, Contact, Lang, utc
-from conversations.rendering import OutMessage
-from conversations.states import State
+from conversations.core.deadlines import Wanted, deliver_at
+from conversations.core.engine import Session
+from conversations.core.events import Evidence
+from conversations.core.evidence import Album
+from conversations.core.model import Case, Contact, Lang, utc
+from conversations.core.states import State
+from conversations.texts.rendering import OutMessage
 
 _MIGRATION_NAME = re.compile(r"(\d{3})_[a-z0-9_]+\.sql")
 PROCESSED_UPDATES_KEEP = timedelta(days=3)  # Telegram keeps unconfirmed updates for 24 hours
@@ -61,7 +61,7 @@ class Pending:
 
 
 def _migrations() -> list[tuple[int, str]]:
-    files = resources.files("conversations") / "migrations"
+    files = resources.files("conversations.store") / "migrations"
     found = []
     for f in files.iterdir():
         m = _MIGRATION_NAME.fullmatch(f.name)
