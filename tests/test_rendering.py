@@ -12,14 +12,11 @@ import pytest
 
 from conversations.core.channels import TEXT_CHANNELS, channel_reply, menu
 from conversations.core.deadlines import explained
-from conversations.core.engine import (
-    PRESET_WINDOWS,
-    Ctx,
-    Session,
-    _case_list,
-    _case_view,
-    _contact_added,
-    ask,
+from conversations.core.engine import PRESET_WINDOWS, Ctx, Session, ask
+from conversations.core.engine.views import (
+    case_list_reply,
+    case_view_replies,
+    contact_added_reply,
 )
 from conversations.core.evidence import Album, checklist
 from conversations.core.model import (
@@ -149,10 +146,14 @@ def _data(name: str, case: Case) -> list[dict[str, Any]]:
         "offer_drafts": [{"drafts": [case]}],
         "resumed": [{"case": case}],
         "case_list": [
-            dict(_case_list({}, Ctx(NOW, SH)).data),
-            dict(_case_list({c.no: c for c in (CASES["draft_empty"], case)}, Ctx(NOW, SH)).data),
+            dict(case_list_reply({}, Ctx(NOW, SH)).data),
+            dict(case_list_reply(
+                {c.no: c for c in (CASES["draft_empty"], case)}, Ctx(NOW, SH)
+            ).data),
         ],
-        "case_view": [dict(r.data) for r in _case_view(case, Ctx(NOW, SH))] if complete else [],
+        "case_view": (
+            [dict(r.data) for r in case_view_replies(case, Ctx(NOW, SH))] if complete else []
+        ),
         "closed": [{"case": case}],
         "delete_choose": [{"cases": {}}, {"cases": {case.no: case}}],
         "delete_confirm": [{"case": case}],
@@ -168,7 +169,7 @@ def _data(name: str, case: Case) -> list[dict[str, Any]]:
         "contact_removed": [{"contact": c} for c in CASES["full"].contacts],
         "too_many": [{"limit": 30}],
         "contact_added": [{"contact": c, "deadline": None} for c in CASES["full"].contacts]
-        + ([dict(_contact_added(case, c, Ctx(NOW, SH)).data) for c in case.contacts]
+        + ([dict(contact_added_reply(case, c, Ctx(NOW, SH)).data) for c in case.contacts]
            if complete and case.confirmed_at else []),
         "vague_demand": [{"text": "你们必须处理<&>"}],
         "amount_not_yuan": [{"text": "30 USD<&>"}],
