@@ -14,7 +14,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from bot.keyboards import markup
 from bot.ratelimit import RateLimiter
 from conversations.shell.outbox import PermanentFailure, TransientFailure
-from conversations.texts.rendering import OutMessage
+from conversations.texts.messages import OutMessage
 
 log = logging.getLogger(__name__)
 ATTEMPTS = 5

@@ -16,7 +16,9 @@ from conversations.core.replies import decode_press
 from conversations.shell.outbox import Outbox
 from conversations.shell.service import Coach, Inbound
 from conversations.store.storage import Store
-from conversations.texts.rendering import OutButton, OutMessage, Texts, to_plain
+from conversations.texts.messages import OutButton, OutMessage
+from conversations.texts.rendering import Texts
+from conversations.texts.telegram_html import to_plain
 
 log = logging.getLogger(__name__)
 DEMO_USER = 1  # one local user; the demo has its own database file

@@ -16,7 +16,8 @@ from conversations.core.model import Lang
 from conversations.shell.outbox import Outbox
 from conversations.shell.service import Coach
 from conversations.store.storage import Store
-from conversations.texts.rendering import OutMessage, Texts
+from conversations.texts.messages import OutMessage
+from conversations.texts.rendering import Texts
 from tests.fake_telegram import FakeTelegram
 
 

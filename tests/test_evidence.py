@@ -30,7 +30,8 @@ from conversations.core.states import State
 from conversations.shell.outbox import Outbox
 from conversations.shell.service import Coach, Inbound
 from conversations.store.storage import Store
-from conversations.texts.rendering import OutMessage, Texts
+from conversations.texts.messages import OutMessage
+from conversations.texts.rendering import Texts
 from tests.test_engine import NOW, SH, Dialog, _at, _confirmed
 
 

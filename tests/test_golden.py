@@ -40,7 +40,8 @@ from conversations.core.model import (
     WindowUnit,
 )
 from conversations.core.replies import Reply
-from conversations.texts.rendering import OutMessage, Texts
+from conversations.texts.messages import OutMessage
+from conversations.texts.rendering import Texts
 
 GOLDEN_DIR = Path(__file__).resolve().parent / "golden"
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"

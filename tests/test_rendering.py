@@ -39,7 +39,8 @@ from conversations.core.model import (
 from conversations.core.reminders import reminder_replies
 from conversations.core.replies import Reply
 from conversations.core.states import State
-from conversations.texts.rendering import TEMPLATES_DIR, TEXT_LIMIT, Texts, split_html, to_plain
+from conversations.texts.rendering import TEMPLATES_DIR, Texts
+from conversations.texts.telegram_html import TEXT_LIMIT, split_html, to_plain
 from tests.fake_telegram import HTMLParseError, parse_html
 
 SH = ZoneInfo("Asia/Shanghai")

@@ -20,7 +20,8 @@ from conversations.shell.outbox import Outbox, TransientFailure
 from conversations.shell.scheduler import Scheduler
 from conversations.shell.service import Coach, Inbound
 from conversations.store.storage import Store, User
-from conversations.texts.rendering import OutMessage, Texts
+from conversations.texts.messages import OutMessage
+from conversations.texts.rendering import Texts
 from tests.test_service import RecordingSender
 
 SH = ZoneInfo("Asia/Shanghai")

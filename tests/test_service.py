@@ -18,7 +18,8 @@ from conversations.core.states import State
 from conversations.shell.outbox import Outbox, PermanentFailure, TransientFailure
 from conversations.shell.service import Coach, Handled, Inbound
 from conversations.store.storage import Store
-from conversations.texts.rendering import OutMessage, Texts
+from conversations.texts.messages import OutMessage
+from conversations.texts.rendering import Texts
 
 SH = ZoneInfo("Asia/Shanghai")
 AT = datetime(2025, 3, 5, 4, 0, tzinfo=UTC)

@@ -12,7 +12,8 @@ from conversations.core import channels, deadlines, lifecycle
 from conversations.core.model import Case, Channel, Contact, IssueType, Lang, Window, WindowUnit
 from conversations.core.reminders import reminder_replies
 from conversations.core.replies import Reply
-from conversations.texts.rendering import Texts, to_plain
+from conversations.texts.rendering import Texts
+from conversations.texts.telegram_html import to_plain
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NEW_YORK = ZoneInfo("America/New_York")

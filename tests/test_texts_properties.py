@@ -37,7 +37,9 @@ from conversations.core.model import (
 from conversations.core.replies import Reply
 from conversations.core.states import State
 from conversations.core.textfacts import split_rule, text_facts
-from conversations.texts.rendering import ELLIPSIS, TEXT_LIMIT, OutMessage, Texts, fmt_time
+from conversations.texts.messages import OutMessage
+from conversations.texts.rendering import ELLIPSIS, Texts, fmt_time
+from conversations.texts.telegram_html import TEXT_LIMIT
 from tests.fake_telegram import HTMLParseError, ParsedText, parse_html, utf16_len, utf16_slice
 
 SEED = 20240305

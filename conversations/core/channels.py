@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from conversations.core.actions import Action
 from conversations.core.deadlines import demand_deadline
 from conversations.core.model import Case, Channel, PaidWith
 from conversations.core.replies import Button, Reply
@@ -106,8 +107,8 @@ def menu(case: Case, wait_until: datetime | None = None, estimate: bool = False)
         if name == Channel.PAYMENT and case.paid_with is PaidWith.OTHER:
             continue  # paid another way: the route is not theirs
         label = f"menu.{name}" + (".best" if name == best else "")
-        rows.append((Button("text", f"{case.no}.{name}", label=label),))
-    rows.append((Button("evidence", str(case.no), label="menu.evidence"),))
+        rows.append((Button(Action.TEXT, f"{case.no}.{name}", label=label),))
+    rows.append((Button(Action.EVIDENCE, str(case.no), label="menu.evidence"),))
     data = {"case": case, "best": best, "why": why, "until": wait_until, "estimate": estimate}
     return Reply("case_menu", data, tuple(rows))
 
@@ -148,19 +149,19 @@ def channel_reply(
     for label, template in copies.get(name, ()):
         if template == "copy/order_no" and not case.order_no:
             continue  # the user could not find it: nothing to copy
-        rows.append((Button("copy", label=label, copy_template=template),))
+        rows.append((Button(Action.COPY, label=label, copy_template=template),))
     if name in URLS:
-        rows.append((Button("url", label=f"site.{name}", url=URLS[name]),))
+        rows.append((Button(Action.URL, label=f"site.{name}", url=URLS[name]),))
     # The platforms and regulators read Chinese: an English user can have the text in Chinese
     # to submit (the label is empty in Chinese, so Chinese users never see the button).
-    rows.append((Button("text_zh", f"{case.no}.{name}", label="btn.text_zh"),))
+    rows.append((Button(Action.TEXT_ZH, f"{case.no}.{name}", label="btn.text_zh"),))
     if name == Channel.PHONE:
-        rows.append((Button("call", str(case.no), label="btn.log_call"),))
+        rows.append((Button(Action.CALL, str(case.no), label="btn.log_call"),))
     elif name != "followup":
         # Filing starts the channel's window: the bot reminds when it passes.
-        rows.append((Button("filed", f"{case.no}.{name}", label="btn.filed"),))
+        rows.append((Button(Action.FILED, f"{case.no}.{name}", label="btn.filed"),))
     if name in NEEDS_COMPANY:
-        rows.append((Button("company", f"{case.no}.{name}", label="btn.edit_company"),))
+        rows.append((Button(Action.COMPANY, f"{case.no}.{name}", label="btn.edit_company"),))
     return Reply(
         f"channels/{name}", data, tuple(rows), tz=BEIJING.key if beijing else None,
         lang="zh" if translated else None,

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from conversations.core import channels, lifecycle
+from conversations.core.actions import Action
 from conversations.core.model import Case, Channel, Contact
 from conversations.core.replies import Button, Reply
 
@@ -45,12 +46,12 @@ def reminder_replies(
     step = next_step(case, key)
     climb, why = channels.recommended(case)
     rows = (
-        (Button("resolve", str(case.no), label="btn.resolved"),
-         Button("reply", _reply_value(case, key), label="btn.got_reply")),
-        (Button("text", f"{case.no}.{climb.value}", label="btn.escalate"),),
-        (Button("snooze", f"{case.no}.1h", label="btn.snooze_1h"),
-         Button("snooze", f"{case.no}.9am", label="btn.snooze_9am"),
-         Button("snooze", f"{case.no}.ask", label="btn.snooze_ask")),
+        (Button(Action.RESOLVE, str(case.no), label="btn.resolved"),
+         Button(Action.REPLY, _reply_value(case, key), label="btn.got_reply")),
+        (Button(Action.TEXT, f"{case.no}.{climb.value}", label="btn.escalate"),),
+        (Button(Action.SNOOZE, f"{case.no}.1h", label="btn.snooze_1h"),
+         Button(Action.SNOOZE, f"{case.no}.9am", label="btn.snooze_9am"),
+         Button(Action.SNOOZE, f"{case.no}.ask", label="btn.snooze_ask")),
     )
     # The next step's text goes in the same push, unless its form needs the company first.
     needs_company = step in channels.NEEDS_COMPANY and not case.company_name

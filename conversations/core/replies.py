@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from conversations.core.actions import Action, parse_action
 from conversations.core.events import Malformed, Press
 
 CALLBACK_DATA_MAX_BYTES = 64  # Telegram's limit
@@ -17,7 +18,7 @@ _ANY = "*"  # seq marker for buttons that are not tied to one question
 class Button:
     """An inline button: a label key (or literal text) and what it does."""
 
-    action: str
+    action: Action
     value: str = ""
     label: str | None = None  # key into the labels template
     text: str | None = None  # literal text built from the user's own data
@@ -45,7 +46,7 @@ class Reply:
     tz: str | None = None  # times shown in this zone, whatever the user's ("Asia/Shanghai")
 
 
-def encode_press(seq: int | None, action: str, value: str = "") -> str:
+def encode_press(seq: int | None, action: Action, value: str = "") -> str:
     """Encode a press as compact callback data."""
     data = _SEP.join((_ANY if seq is None else str(seq), action, value))
     if len(data.encode("utf-8")) > CALLBACK_DATA_MAX_BYTES:
@@ -58,7 +59,10 @@ def decode_press(data: str | None) -> Press | Malformed:
     parts = (data or "").split(_SEP)
     if len(parts) != 3 or not parts[1]:
         return Malformed()
-    seq_s, action, value = parts
+    seq_s, named, value = parts
+    action = parse_action(named)
+    if action is None:
+        return Malformed()  # not an action of ours
     if seq_s == _ANY:
         return Press(None, action, value)
     if not seq_s.isdigit():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from calendar import monthrange
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 from conversations.core.model import Part, RoughTime
@@ -221,45 +222,84 @@ def cn_date(m: re.Match[str], today: date, prefer_future: bool) -> date | None:
 
 def _date_of(m: re.Match[str], today: date, prefer_future: bool) -> date | None:
     """The calendar date; ValueError when the calendar has no such day."""
-    if m.group("ymd"):
-        month, day = cn_number(m.group("m")), cn_number(m.group("d"))
-        if month is None or day is None:
-            return None
-        year = _year(m, today)
-        return date(year, month, day) if year else yearless(month, day, today, prefer_future)
-    if m.group("iso"):
-        return date(int(m.group("iy")), int(m.group("im")), int(m.group("id")))
-    if m.group("spaced"):
-        return date(int(m.group("sy")), int(m.group("sm")), int(m.group("sd")))
-    if m.group("compact"):
-        return date(int(m.group("cy")), int(m.group("cm")), int(m.group("cd")))
-    if m.group("md"):
-        return yearless(int(m.group("mdm")), int(m.group("mdd")), today, prefer_future)
-    if m.group("mrel"):
-        day = cn_number(m.group("mreld"))
-        year, month = _month_shift(today, _MONTH_SHIFT[m.group("mrelw")])
-        return date(year, month, day) if day else None
-    if m.group("eom"):
-        year, month = _month_shift(today, _MONTH_SHIFT[m.group("eomw") or "这"])
-        return date(year, month, 1 if m.group("eomk") == "初" else monthrange(year, month)[1])
-    if m.group("relday"):
-        # Counted from today here; a story moves it to the day told before it.
-        return today + timedelta(days=RELATIVE_DAYS[m.group("relday")])
-    if m.group("rel"):
-        return today + timedelta(days=_DAY_OFFSETS[m.group("rel")])
-    if m.group("wk"):
-        return _weekday(m.group("wkrel"), m.group("wkd"), today, prefer_future)
-    if m.group("fest"):
-        month, day = FESTIVALS[m.group("festn")]
-        if m.group("fy"):
-            return date(int(m.group("fy")), month, day)
-        if m.group("fyw"):
-            return date(today.year + _YEAR_OFFSETS[m.group("fyw")], month, day)
-        return yearless(month, day, today, prefer_future)
-    if m.group("dom"):
-        day = cn_number(m.group("domd"))
-        return day_of_month(day, today, prefer_future) if day else None
+    for group, read in _DATE_FORMS:
+        if m.group(group):
+            return read(m, today, prefer_future)
     return today
+
+
+def _ymd(m: re.Match[str], today: date, prefer_future: bool) -> date | None:
+    month, day = cn_number(m.group("m")), cn_number(m.group("d"))
+    if month is None or day is None:
+        return None
+    year = _year(m, today)
+    return date(year, month, day) if year else yearless(month, day, today, prefer_future)
+
+
+def _numeric(y: str, mo: str, d: str) -> DateForm:
+    """2024-03-05, 2024 3 5, 20240305: three groups of digits."""
+    return lambda m, today, prefer_future: date(int(m.group(y)), int(m.group(mo)),
+                                                int(m.group(d)))
+
+
+def _month_day(m: re.Match[str], today: date, prefer_future: bool) -> date | None:
+    return yearless(int(m.group("mdm")), int(m.group("mdd")), today, prefer_future)
+
+
+def _relative_month(m: re.Match[str], today: date, prefer_future: bool) -> date | None:
+    day = cn_number(m.group("mreld"))
+    year, month = _month_shift(today, _MONTH_SHIFT[m.group("mrelw")])
+    return date(year, month, day) if day else None
+
+
+def _month_end(m: re.Match[str], today: date, prefer_future: bool) -> date | None:
+    year, month = _month_shift(today, _MONTH_SHIFT[m.group("eomw") or "这"])
+    return date(year, month, 1 if m.group("eomk") == "初" else monthrange(year, month)[1])
+
+
+def _relative_day(m: re.Match[str], today: date, prefer_future: bool) -> date | None:
+    # Counted from today here; a story moves it to the day told before it.
+    return today + timedelta(days=RELATIVE_DAYS[m.group("relday")])
+
+
+def _day_offset(m: re.Match[str], today: date, prefer_future: bool) -> date | None:
+    return today + timedelta(days=_DAY_OFFSETS[m.group("rel")])
+
+
+def _week_day(m: re.Match[str], today: date, prefer_future: bool) -> date | None:
+    return _weekday(m.group("wkrel"), m.group("wkd"), today, prefer_future)
+
+
+def _festival(m: re.Match[str], today: date, prefer_future: bool) -> date | None:
+    month, day = FESTIVALS[m.group("festn")]
+    if m.group("fy"):
+        return date(int(m.group("fy")), month, day)
+    if m.group("fyw"):
+        return date(today.year + _YEAR_OFFSETS[m.group("fyw")], month, day)
+    return yearless(month, day, today, prefer_future)
+
+
+def _day_of_month(m: re.Match[str], today: date, prefer_future: bool) -> date | None:
+    day = cn_number(m.group("domd"))
+    return day_of_month(day, today, prefer_future) if day else None
+
+
+DateForm = Callable[[re.Match[str], date, bool], "date | None"]
+# Each form of a date the pattern matches, by the group that marks it, in the pattern's order.
+_DATE_FORMS: tuple[tuple[str, DateForm], ...] = (
+    ("ymd", _ymd),
+    ("iso", _numeric("iy", "im", "id")),
+    ("spaced", _numeric("sy", "sm", "sd")),
+    ("compact", _numeric("cy", "cm", "cd")),
+    ("md", _month_day),
+    ("mrel", _relative_month),
+    ("eom", _month_end),
+    ("relday", _relative_day),
+    ("rel", _day_offset),
+    ("wk", _week_day),
+    ("fest", _festival),
+    ("dom", _day_of_month),
+)
 
 
 def _year(m: re.Match[str], today: date) -> int | None:

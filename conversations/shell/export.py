@@ -19,7 +19,8 @@ from PIL import Image, ImageOps
 
 from conversations.core import channels, evidence, lifecycle
 from conversations.core.model import Case, EvidenceItem, Lang
-from conversations.texts.rendering import Texts, clip, fmt_time, to_plain
+from conversations.texts.rendering import Texts, clip, fmt_time
+from conversations.texts.telegram_html import to_plain
 
 UPLOAD_LIMIT = 50 * 1024 * 1024  # what a bot may upload to Telegram
 PART_LIMIT = 45 * 1024 * 1024  # ZIP parts stay well under it

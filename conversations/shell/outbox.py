@@ -11,7 +11,7 @@ from typing import Protocol
 
 from conversations.shell.locks import KeyedLocks
 from conversations.store.storage import Pending, Store
-from conversations.texts.rendering import OutMessage
+from conversations.texts.messages import OutMessage
 
 log = logging.getLogger(__name__)
 

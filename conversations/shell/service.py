@@ -15,7 +15,7 @@ from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from conversations.core import deadlines
-from conversations.core.engine import Ctx, step
+from conversations.core.engine import Ctx, Outcome, step
 from conversations.core.events import Event
 from conversations.core.evidence import evidence_file_name
 from conversations.core.model import EvidenceItem, Lang, LogEntry, utc
@@ -24,8 +24,9 @@ from conversations.core.replies import Reply
 from conversations.shell.export import export_case
 from conversations.shell.locks import KeyedLocks
 from conversations.shell.outbox import Outbox
-from conversations.store.storage import DueReminder, Store, User
-from conversations.texts.rendering import OutMessage, Texts
+from conversations.store.storage import DueReminder, Store, Tx, User
+from conversations.texts.messages import OutMessage
+from conversations.texts.rendering import Texts
 
 log = logging.getLogger(__name__)
 
@@ -261,43 +262,20 @@ class Coach:
         async with self._store.transaction() as tx:
             if inbound.update_id is not None and await tx.seen_update(inbound.update_id):
                 return Handled(duplicate=True)
-            stored = await tx.user(inbound.user_id)
-            lang = Lang.from_telegram(inbound.lang_code) if inbound.lang_code else None
-            # A user's settings carry over; only the language follows their Telegram client.
-            user = stored or User(inbound.user_id, Lang.ZH, self._default_tz.key)
-            if lang is not None:
-                user = replace(user, lang=lang)
-            if user != stored:
-                await tx.save_user(user, now)
-            tz = ZoneInfo(user.tz)
+            user = await self._user(tx, inbound, now)
             session = await tx.session(user.user_id)
             cases = await tx.cases(user.user_id)
-            outcome = step(session, cases, inbound.event, Ctx(inbound.at, tz, user.quiet_hours))
-            reminders_changed = False
-            if outcome.prefs is not None:
-                user = replace(user, tz=outcome.prefs.tz, quiet_hours=outcome.prefs.quiet)
-                tz = ZoneInfo(user.tz)
-                await tx.save_user(user, now)
-                await tx.reschedule(user)
-                reminders_changed = True
-            for case in outcome.changed:
-                await tx.save_case(user.user_id, case, now)
-                # Reminders follow the case in the same transaction: never one without the other.
-                wanted = deadlines.wanted(case, tz)
-                reminders_changed |= await tx.sync_reminders(user, case.no, wanted, now)
-            for case_no, at in outcome.snoozes:
-                await tx.snooze(user, case_no, at, now)
-                reminders_changed = True
-            for case_no in outcome.deleted:
-                await tx.delete_case(user.user_id, case_no)
+            ctx = Ctx(inbound.at, ZoneInfo(user.tz), user.quiet_hours)
+            outcome = step(session, cases, inbound.event, ctx)
+            user, reminders_changed = await self._apply(tx, user, outcome, now)
+            tz = ZoneInfo(user.tz)
             if outcome.forget_user:
                 # Nothing of theirs stays: not even the record that this update was theirs.
                 await tx.forget_user(user.user_id)
                 if inbound.update_id is not None:
                     await tx.mark_update(inbound.update_id, None, now)
                 self._erase_files(user.user_id)
-                return Handled(notice=self._texts.render(outcome.notice, user.lang, tz)[0].plain
-                               if outcome.notice else None, reminders_changed=True)
+                return Handled(notice=self._notice(outcome, user, tz), reminders_changed=True)
             if outcome.session != session:
                 await tx.save_session(user.user_id, outcome.session)
             for case_no in outcome.deleted:
@@ -307,14 +285,53 @@ class Coach:
             if inbound.update_id is not None:
                 await tx.mark_update(inbound.update_id, user.user_id, now)
         self._erase_evidence(outcome.erase_files)  # once the items are gone from the record
-        notice = None
-        if outcome.notice is not None:
-            notice = self._texts.render(outcome.notice, user.lang, tz)[0].plain
         new_files = any(
             i.file_id and i.local_path is None for c in outcome.changed for i in c.evidence
         )
-        return Handled(notice=notice, new_files=new_files, reminders_changed=reminders_changed,
-                       exports=outcome.exports)
+        return Handled(notice=self._notice(outcome, user, tz), new_files=new_files,
+                       reminders_changed=reminders_changed, exports=outcome.exports)
+
+    async def _user(self, tx: Tx, inbound: Inbound, now: datetime) -> User:
+        """The user the update is from; their settings carry over, and only the language
+        follows their Telegram client."""
+        stored = await tx.user(inbound.user_id)
+        lang = Lang.from_telegram(inbound.lang_code) if inbound.lang_code else None
+        user = stored or User(inbound.user_id, Lang.ZH, self._default_tz.key)
+        if lang is not None:
+            user = replace(user, lang=lang)
+        if user != stored:
+            await tx.save_user(user, now)
+        return user
+
+    async def _apply(
+        self, tx: Tx, user: User, outcome: Outcome, now: datetime
+    ) -> tuple[User, bool]:
+        """Store what a step changed: settings, cases with their reminders, snoozes, deletes;
+        the user as they now are, and whether any reminder changed."""
+        reminders_changed = False
+        if outcome.prefs is not None:
+            user = replace(user, tz=outcome.prefs.tz, quiet_hours=outcome.prefs.quiet)
+            await tx.save_user(user, now)
+            await tx.reschedule(user)
+            reminders_changed = True
+        tz = ZoneInfo(user.tz)
+        for case in outcome.changed:
+            await tx.save_case(user.user_id, case, now)
+            # Reminders follow the case in the same transaction: never one without the other.
+            wanted = deadlines.wanted(case, tz)
+            reminders_changed |= await tx.sync_reminders(user, case.no, wanted, now)
+        for case_no, at in outcome.snoozes:
+            await tx.snooze(user, case_no, at, now)
+            reminders_changed = True
+        for case_no in outcome.deleted:
+            await tx.delete_case(user.user_id, case_no)
+        return user, reminders_changed
+
+    def _notice(self, outcome: Outcome, user: User, tz: ZoneInfo) -> str | None:
+        """The toast a button press shows, as plain text."""
+        if outcome.notice is None:
+            return None
+        return self._texts.render(outcome.notice, user.lang, tz)[0].plain
 
     async def fire(self, due: DueReminder) -> bool:
         """Queue a due reminder's push and deliver it; waits while too many are on their way."""

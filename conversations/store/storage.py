@@ -22,7 +22,7 @@ from conversations.core.events import Evidence
 from conversations.core.evidence import Album
 from conversations.core.model import Case, Contact, Lang, utc
 from conversations.core.states import State
-from conversations.texts.rendering import OutMessage
+from conversations.texts.messages import OutMessage
 
 _MIGRATION_NAME = re.compile(r"(\d{3})_[a-z0-9_]+\.sql")
 PROCESSED_UPDATES_KEEP = timedelta(days=3)  # Telegram keeps unconfirmed updates for 24 hours

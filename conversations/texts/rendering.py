@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,9 +16,10 @@ from markupsafe import Markup, escape
 
 from conversations.core.model import Lang, Part, RoughTime, Window
 from conversations.core.replies import Button, Reply
+from conversations.texts.messages import OutButton, OutMessage
+from conversations.texts.telegram_html import TEXT_LIMIT, split_html, to_plain, utf16_len
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
-TEXT_LIMIT = 4096  # Telegram's message limit, after entity parsing
 COPY_TEXT_LIMIT = 256  # CopyTextButton
 BUTTON_TEXT_LIMIT = 64  # longer labels are cut by clients; keep them readable
 TIME_FORMAT = "%Y-%m-%d %H:%M"
@@ -41,48 +41,6 @@ KEEP_LADDER: tuple[Keep, ...] = (
     Keep(10, 8, 12), Keep(6, 5, 8), Keep(4, 3, 5), Keep(2, 2, 3), Keep(1, 1, 2), Keep(1, 1, 1),
 )
 DATE_FORMAT = "%Y-%m-%d"  # a time the user gave only to the day (or a part of it)
-
-
-@dataclass(frozen=True)
-class OutButton:
-    """A rendered inline button: exactly one of data, url, copy."""
-
-    text: str
-    data: str | None = None
-    url: str | None = None
-    copy: str | None = None
-
-
-@dataclass(frozen=True)
-class OutMessage:
-    """A rendered message ready for delivery."""
-
-    html: str
-    buttons: tuple[tuple[OutButton, ...], ...] = ()
-    key: str | None = None  # replaces the earlier message with the same key
-    edit_message_id: int | None = None  # deliver as an edit of this sent message
-    document: str | None = None  # a file to send, with `html` as its caption
-
-    def to_json(self) -> dict[str, Any]:
-        """Serialise for the outbox."""
-        return {
-            "html": self.html,
-            "buttons": [[b.__dict__ for b in row] for row in self.buttons],
-            "key": self.key,
-            "edit_message_id": self.edit_message_id,
-            "document": self.document,
-        }
-
-    @classmethod
-    def from_json(cls, d: dict[str, Any]) -> OutMessage:
-        """Deserialise from the outbox."""
-        rows = tuple(tuple(OutButton(**b) for b in row) for row in d.get("buttons", []))
-        return cls(d["html"], rows, d.get("key"), d.get("edit_message_id"), d.get("document"))
-
-    @property
-    def plain(self) -> str:
-        """The text as a reader sees it (for the terminal demo and clipboard)."""
-        return to_plain(self.html)
 
 
 class Texts:
@@ -273,105 +231,6 @@ def fit(block: str, limit: int) -> Markup:
         kept.append(line)
         used += size
     return Markup("\n".join(kept))
-
-
-# --- HTML helpers ----------------------------------------------------------------------------
-
-_TAG = re.compile(r"<[^>]*>")
-_TOKEN = re.compile(r"<[^>]*>|&#?\w+;|\n|[^<&\n]+|[<&]")
-_TAG_NAME = re.compile(r"</?\s*([a-zA-Z0-9-]+)")
-
-
-def to_plain(text: str) -> str:
-    """Strip tags and decode entities."""
-    return html.unescape(_TAG.sub("", text))
-
-
-def utf16_len(text: str) -> int:
-    """Length as Telegram counts it."""
-    return len(text.encode("utf-16-le")) // 2
-
-
-def split_html(text: str, limit: int = TEXT_LIMIT) -> list[str]:
-    """Split HTML into parts of at most `limit`, at line ends outside <pre> where possible.
-
-    Tags open at a cut are closed at the end of one part and reopened at the start of the next,
-    so each part is valid on its own. Raw length is measured, which bounds the parsed length.
-    """
-    if utf16_len(text) <= limit:
-        return [text]
-    parts: list[str] = []
-    chunk: list[str] = []
-    size = 0
-    stack: list[tuple[str, str]] = []  # (name, opening tag) of the tags open here
-    # The last line end outside any tag, and the last line end at all: (index in chunk, stack).
-    cut_outside: tuple[int, list[tuple[str, str]]] | None = None
-    cut_any: tuple[int, list[tuple[str, str]]] | None = None
-
-    def closing(st: list[tuple[str, str]]) -> str:
-        return "".join(f"</{name}>" for name, _ in reversed(st))
-
-    def flush(at: int, st: list[tuple[str, str]]) -> None:
-        nonlocal chunk, size, cut_outside, cut_any
-        head, rest = chunk[:at], chunk[at:]
-        while rest and rest[0] == "\n":
-            rest = rest[1:]  # the line break itself is not carried over
-        parts.append("".join(head).rstrip("\n") + closing(st))
-        chunk = [opening for _, opening in st] + rest
-        size = sum(utf16_len(t) for t in chunk)
-        # The carried-over lines keep their line ends as places to cut next time.
-        cut_outside = cut_any = None
-        replay: list[tuple[str, str]] = []
-        for i, t in enumerate(chunk):
-            if t.startswith("<") and len(t) > 1:
-                _track(t, replay)
-            elif t == "\n":
-                cut_any = (i + 1, list(replay))
-                if not replay:
-                    cut_outside = cut_any
-
-    for token in _split_long(_TOKEN.findall(text), limit // 2):
-        while chunk and size + utf16_len(token) + utf16_len(closing(stack)) > limit:
-            best = cut_outside or cut_any
-            if best is not None and best[0] > 0:
-                flush(*best)
-            else:
-                flush(len(chunk), list(stack))
-        chunk.append(token)
-        size += utf16_len(token)
-        if token.startswith("<") and len(token) > 1:
-            _track(token, stack)
-        elif token == "\n":
-            cut_any = (len(chunk), list(stack))
-            if not stack:
-                cut_outside = cut_any
-    if chunk:
-        parts.append("".join(chunk))
-    return [p for p in parts if to_plain(p).strip()]
-
-
-def _track(tag: str, stack: list[tuple[str, str]]) -> None:
-    m = _TAG_NAME.match(tag)
-    if not m:
-        return
-    name = m.group(1).lower()
-    if tag.startswith("</"):
-        for i in range(len(stack) - 1, -1, -1):
-            if stack[i][0] == name:
-                del stack[i:]
-                break
-    elif not tag.endswith("/>"):
-        stack.append((name, tag))
-
-
-def _split_long(tokens: list[str], size: int) -> list[str]:
-    out: list[str] = []
-    for t in tokens:
-        if len(t) > size and not t.startswith("<"):
-            out += [t[i : i + size] for i in range(0, len(t), size)]
-        else:
-            out.append(t)
-    return out
 
 
 def refs(contact: Any, labels: dict[str, str]) -> str:

@@ -1,21 +1,15 @@
-"""Every button action, and which actions belong to a case."""
+"""The groups of button actions the dispatch tables use."""
 
 from __future__ import annotations
 
-EVIDENCE_ACTIONS = frozenset({"evidence", "item", "refile", "describe", "remove", "into"})
+from conversations.core.actions import Action
 
-
-OPENING = frozenset({"open", "resume", "evidence"})  # these choose the case for evidence waiting
-
-
-FOLLOW_ACTIONS = frozenset(
-    {"call", "filed", "log", "resolve", "close", "reopen", "reply", "snooze"}
-)
-
-
-CASE_ACTIONS = (
-    frozenset({"open", "resume", "text", "text_zh", "texts", "company", "delete", "erase",
-               "export", "paid"})
-    | EVIDENCE_ACTIONS
-    | FOLLOW_ACTIONS
-)
+EVIDENCE_ACTIONS = frozenset({
+    Action.EVIDENCE, Action.ITEM, Action.REFILE, Action.DESCRIBE, Action.REMOVE, Action.INTO,
+})
+# These choose the case for evidence waiting.
+OPENING = frozenset({Action.OPEN, Action.RESUME, Action.EVIDENCE})
+FOLLOW_ACTIONS = frozenset({
+    Action.CALL, Action.FILED, Action.LOG, Action.RESOLVE, Action.CLOSE, Action.REOPEN,
+    Action.REPLY, Action.SNOOZE,
+})

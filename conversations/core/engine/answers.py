@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from conversations.core import channels, evidence, uscc, workdays
+from conversations.core.actions import Action
 from conversations.core.engine.claims import (
     on_contact_channel,
     on_contact_promise,
@@ -78,7 +79,7 @@ def _on_company_name(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> Resu
 
 def _on_company_code(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> Result:
     if isinstance(ev, Press):
-        if ev.action == "skip":
+        if ev.action == Action.SKIP:
             return Accepted(case.with_(company_code=None), Trigger.SKIP, pending=s.pending)
         return Rejected(Reply("use_buttons_or_text"))
     code = uscc.normalise(ev.text)
@@ -90,7 +91,7 @@ def _on_company_code(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> Resu
 def _on_company_address(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> Result:
     assert s.pending is not None
     if isinstance(ev, Press):
-        if ev.action != "skip":
+        if ev.action != Action.SKIP:
             return Rejected(Reply("use_buttons_or_text"))
         done, trigger = case.with_(company_address=None), Trigger.SKIP
     else:
@@ -127,7 +128,7 @@ def _on_reply(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> Result:
 
 
 def _on_reply_outcome(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> Result:
-    if isinstance(ev, Text) or ev.action != "outcome":
+    if isinstance(ev, Text) or ev.action != Action.OUTCOME:
         return Rejected(Reply("use_buttons_or_text"))
     if ev.value == "resolved":
         done = with_log(case.with_(resolved_at=utc(ctx.now)), ctx, "resolved")
@@ -178,10 +179,10 @@ def _on_snooze(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> Result:
 def _on_review(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> Result:
     if isinstance(ev, Text):
         return Rejected(Reply("review_use_buttons"))
-    if ev.action == "confirm":
+    if ev.action == Action.CONFIRM:
         done = case.with_(status="confirmed", confirmed_at=utc(ctx.now))
         return Accepted(done, Trigger.CONFIRM, confirmed_texts(done, ctx))
-    field = enum_value(State, ev.value) if ev.action == "edit" else None
+    field = enum_value(State, ev.value) if ev.action == Action.EDIT else None
     if field is None or field not in EDITABLE:
         return Rejected(Reply("review_use_buttons"))
     # Lists are re-opened for more items rather than cleared, so an edit loses nothing.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from conversations.core.actions import Action
 from conversations.core.engine.readers import (
     NO_REASON_RETURN,
     channel_from_text,
@@ -47,13 +48,13 @@ from conversations.reading import (
 
 def on_contact_channel(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> Result:
     if isinstance(ev, Press):
-        if ev.action == "done":
+        if ev.action == Action.DONE:
             return Accepted(case.with_(contacts_done=True), Trigger.DONE)
-        if ev.action == "clear":
+        if ev.action == Action.CLEAR:
             return Accepted(case.with_(contacts=()), Trigger.CLEAR, (Reply("contacts_cleared"),))
-        if ev.action == "drop":
+        if ev.action == Action.DROP:
             return drop_entry(case, "contacts", ev.value, "contact_removed", "contact")
-        channel = enum_value(Channel, ev.value) if ev.action == "channel" else None
+        channel = enum_value(Channel, ev.value) if ev.action == Action.CHANNEL else None
         if channel is None:
             return Rejected(Reply("use_buttons_or_text"))
     else:
@@ -68,9 +69,9 @@ def on_contact_channel(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> Re
 def on_contact_time(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> Result:
     assert s.pending is not None
     if isinstance(ev, Press):
-        if ev.action == "skip" and case.status != "confirmed":
+        if ev.action == Action.SKIP and case.status != "confirmed":
             return Accepted(case, Trigger.SKIP, pending=s.pending)
-        if ev.action in ("now", "skip"):  # on a case under way, the time defaults to now
+        if ev.action in (Action.NOW, Action.SKIP):  # on a case under way, the time defaults to now
             return Accepted(case, Trigger.ANSWER, pending=replace(s.pending, at=utc(ctx.now)))
         return Rejected(Reply("use_buttons_or_text"))
     # "11月5日" for a purchase made 2024-11-03 is 2024-11-05, not this year's.
@@ -83,7 +84,7 @@ def on_contact_time(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> Resul
 def on_contact_ref(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> Result:
     assert s.pending is not None
     if isinstance(ev, Press):
-        if ev.action == "skip":
+        if ev.action == Action.SKIP:
             return Accepted(case, Trigger.SKIP, pending=s.pending)
         return Rejected(Reply("use_buttons_or_text"))
     ref = one_line(ev.text)  # the user's own words: "工号 8801", "ticket T-12"
@@ -95,9 +96,9 @@ def on_contact_ref(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> Result
 def on_contact_promise(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> Result:
     assert s.pending is not None
     if isinstance(ev, Press):
-        if ev.action == "skip":
+        if ev.action == Action.SKIP:
             contact = s.pending
-        elif ev.action == "window" and ev.value in PRESET_WINDOWS:
+        elif ev.action == Action.WINDOW and ev.value in PRESET_WINDOWS:
             contact = replace(s.pending, window=PRESET_WINDOWS[ev.value])
         else:
             return Rejected(Reply("use_buttons_or_text"))
@@ -120,7 +121,7 @@ def on_contact_promise(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> Re
 
 def on_demand_action(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> Result:
     if isinstance(ev, Press):
-        action = enum_value(DemandAction, ev.value) if ev.action == "demand" else None
+        action = enum_value(DemandAction, ev.value) if ev.action == Action.DEMAND else None
         if action is None or action is DemandAction.CUSTOM:
             return Rejected(Reply("use_buttons_or_text"))
         answered = case.with_(demand_action=action, demand_text=None, demand_vague=None)
@@ -161,7 +162,7 @@ def on_demand_deadline(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> Re
 
 def on_rule(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> Result:
     if isinstance(ev, Press):
-        if ev.action == "skip":
+        if ev.action == Action.SKIP:
             return Accepted(case.with_(rule_done=True), Trigger.SKIP)
         return Rejected(Reply("use_buttons_or_text"))
     rule = one_line(ev.text)
@@ -173,9 +174,9 @@ def on_rule(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> Result:
 def on_evidence(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> Result:
     if isinstance(ev, Text):
         return Rejected(Reply("evidence_use_buttons"))
-    if ev.action == "done":
+    if ev.action == Action.DONE:
         return Accepted(case.with_(evidence_done=True), Trigger.DONE)
-    claim = enum_value(EvidenceClaim, ev.value) if ev.action == "claim" else None
+    claim = enum_value(EvidenceClaim, ev.value) if ev.action == Action.CLAIM else None
     if claim is None:
         return Rejected(Reply("evidence_use_buttons"))
     held = case.evidence_claims

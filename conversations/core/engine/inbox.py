@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from conversations.core import evidence
+from conversations.core.actions import Action
 from conversations.core.engine.questions import ask, move
 from conversations.core.engine.session import Ctx, Outcome, Session, button_rows, enum_value
 from conversations.core.engine.views import case_label
@@ -63,7 +64,7 @@ def _album_ack(case: Case, album: evidence.Album) -> Reply:
 
 
 def _refile_row(case_no: int, target: str) -> tuple[Button, ...]:
-    return tuple(Button("refile", f"{case_no}.{target}.{g}", label=f"group.{g}")
+    return tuple(Button(Action.REFILE, f"{case_no}.{target}.{g}", label=f"group.{g}")
                  for g in evidence.GROUP_ORDER)
 
 
@@ -106,10 +107,10 @@ def which_case(
 ) -> Reply:
     """Ask which case the evidence waiting outside a case belongs to."""
     choices: list[tuple[Button, ...]] = [
-        (Button("into", str(c.no), text=case_label(c)),)
+        (Button(Action.INTO, str(c.no), text=case_label(c)),)
         for c in sorted(cases.values(), key=lambda c: -c.no)[:10]
     ]
-    choices.append((Button("new", label="btn.new_case"),))
+    choices.append((Button(Action.NEW, label="btn.new_case"),))
     key = f"inbox:{album.media_group_id}" if album else None
     data = {"count": len(session.inbox), "album": album, "limit": evidence.MAX_ITEMS}
     return Reply("evidence_which_case", data, tuple(choices), key=key)
@@ -149,13 +150,13 @@ def _evidence_list(case: Case, page: int, token: int) -> Reply:
     pages = max(1, -(-len(ordered) // PAGE_SIZE))
     page = min(max(page, 0), pages - 1)
     shown = ordered[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
-    buttons = [Button("item", f"{case.no}.{i.id}", text=f"#{i.id}") for i in shown]
+    buttons = [Button(Action.ITEM, f"{case.no}.{i.id}", text=f"#{i.id}") for i in shown]
     rows = button_rows(buttons, 5)
     nav = []
     if page > 0:
-        nav.append(Button("evidence", f"{case.no}.{page - 1}.{token}", label="btn.page_prev"))
+        nav.append(Button(Action.EVIDENCE, f"{case.no}.{page - 1}.{token}", label="btn.page_prev"))
     if page < pages - 1:
-        nav.append(Button("evidence", f"{case.no}.{page + 1}.{token}", label="btn.page_next"))
+        nav.append(Button(Action.EVIDENCE, f"{case.no}.{page + 1}.{token}", label="btn.page_next"))
     if nav:
         rows.append(tuple(nav))
     data = {"case": case, "checks": evidence.checklist(case), "items": shown, "page": page,
@@ -164,14 +165,14 @@ def _evidence_list(case: Case, page: int, token: int) -> Reply:
 
 
 def evidence_press(
-    action: str, arg: str, session: Session, idle: Session, case: Case, ctx: Ctx
+    action: Action, arg: str, session: Session, idle: Session, case: Case, ctx: Ctx
 ) -> Outcome:
-    if action == "into":
+    if action == Action.INTO:
         if not session.inbox:
             return Outcome(session, notice=Reply("notice_stale"))
         carried, filed, replies = carry_inbox(idle, case, ctx)
         return Outcome(carried, changed=(filed,), replies=replies)
-    if action == "evidence":
+    if action == Action.EVIDENCE:
         # "<case>" opens the list; "<case>.<page>.<list>" turns a page of an open list.
         page_s, _, token_s = arg.partition(".")
         if not arg:
@@ -184,16 +185,16 @@ def evidence_press(
     items = _items(case, target)
     if not items:
         return Outcome(session, notice=Reply("notice_not_found"))
-    if action == "item":
+    if action == Action.ITEM:
         [item] = items[:1]
         item_kb: tuple[tuple[Button, ...], ...] = (
             _refile_row(case.no, str(item.id)),
-            (Button("describe", f"{case.no}.{item.id}", label="btn.describe"),
-             Button("remove", f"{case.no}.{item.id}", label="btn.remove")),
+            (Button(Action.DESCRIBE, f"{case.no}.{item.id}", label="btn.describe"),
+             Button(Action.REMOVE, f"{case.no}.{item.id}", label="btn.remove")),
         )
         view = Reply("evidence_item", {"case": case, "item": item}, item_kb)
         return Outcome(idle, replies=(view,))
-    if action == "refile":
+    if action == Action.REFILE:
         to = enum_value(EvidenceGroup, rest) or enum_value(EvidenceClaim, rest)
         if to is None:
             return Outcome(session, notice=Reply("notice_stale"))
@@ -203,13 +204,13 @@ def evidence_press(
             notice = Reply("notice_refiled", {"group": CLAIM_GROUP[to], "what": to})
             return Outcome(session, changed=(refiled,), notice=notice)
         # A group, then the kinds within it: one more tap ticks the checklist.
-        kinds = tuple(Button("refile", f"{case.no}.{target}.{c}", label=f"claim.{c}")
+        kinds = tuple(Button(Action.REFILE, f"{case.no}.{target}.{c}", label=f"claim.{c}")
                       for c in evidence.KINDS_IN[to])
         which = Reply("evidence_refiled", {"case": refiled, "items": moved, "group": to},
                       (kinds,))
         return Outcome(session, changed=(refiled,), replies=(which,),
                        notice=Reply("notice_refiled", {"group": to, "what": None}))
-    if action == "remove":
+    if action == Action.REMOVE:
         kept, gone = evidence.remove(case, {i.id for i in items})
         files = tuple(i.local_path for i in gone if i.local_path)
         return Outcome(idle, changed=(kept,), erase_files=files, replies=(

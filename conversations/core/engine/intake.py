@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from conversations.core import model
+from conversations.core.actions import Action
 from conversations.core.engine.claims import on_demand_deadline
 from conversations.core.engine.readers import (
     drop_entry,
@@ -58,7 +59,7 @@ _BARE_AMOUNT = re.compile(r"\s*(\d{1,9}(?:\.\d{1,2})?)\s*")  # "98" or "98.5" wi
 
 def on_story(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> Result:
     if isinstance(ev, Press):
-        if ev.action == "steps":
+        if ev.action == Action.STEPS:
             return Accepted(case, Trigger.STEP_BY_STEP)
         return Rejected(Reply("use_buttons_or_text"))
     facts = story.extract_story(ev.text, ctx.now, ctx.tz)
@@ -99,9 +100,9 @@ def on_doubt(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> Result:
         if isinstance(typed, Rejected):
             return typed
         return Accepted(typed.case, Trigger.ANSWER, typed.replies)
-    if ev.action == "skip":
+    if ev.action == Action.SKIP:
         return Accepted(settled, Trigger.SKIP)  # neither: the field's own question asks
-    if ev.action != "doubt" or not ev.value.isdigit() or int(ev.value) >= len(doubt.shown):
+    if ev.action != Action.DOUBT or not ev.value.isdigit() or int(ev.value) >= len(doubt.shown):
         return Rejected(Reply("use_buttons_or_text"))
     i = int(ev.value)
     if doubt.kind is DoubtKind.DAY:
@@ -115,7 +116,7 @@ def on_doubt(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> Result:
 
 def on_platform(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> Result:
     if isinstance(ev, Press):
-        if ev.action == "platform":
+        if ev.action == Action.PLATFORM:
             return Accepted(case.with_(platform=DEFAULT_PLATFORM), Trigger.ANSWER)
         return Rejected(Reply("use_buttons_or_text"))
     name = one_line(ev.text)
@@ -182,7 +183,7 @@ def on_purchase_time(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> Resu
 def on_issue_type(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> Result:
     issue: IssueType | None
     if isinstance(ev, Press):
-        issue = enum_value(IssueType, ev.value) if ev.action == "issue" else None
+        issue = enum_value(IssueType, ev.value) if ev.action == Action.ISSUE else None
     else:
         issue = issues.classify_issue(ev.text)
     if issue is None:
@@ -202,13 +203,13 @@ def on_issue_detail(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> Resul
 
 def on_events(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> Result:
     if isinstance(ev, Press):
-        if ev.action == "done":
+        if ev.action == Action.DONE:
             if not case.events:
                 return Rejected(Reply("events_need_one"))
             return Accepted(case.with_(events_done=True), Trigger.DONE)
-        if ev.action == "clear":
+        if ev.action == Action.CLEAR:
             return Accepted(case.with_(events=()), Trigger.CLEAR, (Reply("events_cleared"),))
-        if ev.action == "drop":
+        if ev.action == Action.DROP:
             return drop_entry(case, "events", ev.value, "event_removed", "event")
         return Rejected(Reply("use_buttons_or_text"))
     found = times.find_times(ev.text, ctx.now, ctx.tz)

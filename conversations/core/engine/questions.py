@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
+from conversations.core.actions import Action
 from conversations.core.engine.session import Session, button_rows
 from conversations.core.model import (
     Case,
@@ -84,86 +86,125 @@ _UNKNOWN_BUTTONS = {
 }
 
 
+Rows = list[tuple[Button, ...]]
+
+
 def ask(session: Session, case: Case) -> Reply:
     """The question for the session's state, with its buttons."""
-    state, seq = session.state, session.seq
-
-    def b(label: str, action: str, value: str = "") -> Button:
-        return Button(action, value, label=label, seq=seq)
-
     data = {"case": case, "pending": session.pending, "focus": session.focus}
-    rows: list[tuple[Button, ...]] = []
-    if state is State.ASK_STORY:
-        rows = [(b("btn.step_by_step", "steps"),)]
-    elif state is State.ASK_DOUBT and case.doubts:
-        rows = [(Button("doubt", str(i), text=shown, seq=seq),)
-                for i, shown in enumerate(case.doubts[0].shown)]
-        rows.append((b("btn.doubt_neither", "skip"),))
-    elif state is State.ASK_PLATFORM:
-        rows = [(b("btn.platform_default", "platform"),)]
-    elif state in _UNKNOWN_BUTTONS:
-        rows = [(b(_UNKNOWN_BUTTONS[state], "unknown"),)]
-    elif state is State.ASK_ISSUE_TYPE:
-        issue_buttons = [b(f"issue.{i}", "issue", i) for i in IssueType]
-        rows = button_rows(issue_buttons)
-    elif state is State.ASK_EVENTS:
-        rows = [(b("btn.events_done", "done"),)] if case.events else []
-        # One tap removes a wrong entry; each button names the entry by its own words.
-        rows += [(Button("drop", str(i), text=f"🗑 {e.text[:24]}", seq=seq),)
-                 for i, e in enumerate(case.events)][-DROP_BUTTONS:]
-        if case.events:
-            rows.append((b("btn.clear_events", "clear"),))
-    elif state is State.ASK_CONTACT_CHANNEL:
-        channels = [
-            b(f"channel.{c}", "channel", c)
-            for c in (Channel.PLATFORM_SUPPORT, Channel.EMAIL, Channel.PHONE, Channel.C12315,
-                      Channel.HEIMAO, Channel.JUTOUSU, Channel.PAYMENT, Channel.OTHER)
-        ]
-        rows = button_rows(channels)
-        rows.append((b("btn.no_more_contacts" if case.contacts else "btn.no_contacts", "done"),))
-        rows += [(Button("drop", str(i), text=f"🗑 {i + 1}. {_contact_words(c)}", seq=seq),)
-                 for i, c in enumerate(case.contacts)][-DROP_BUTTONS:]
-        if case.contacts:
-            rows.append((b("btn.clear_contacts", "clear"),))
-    elif state is State.ASK_CONTACT_TIME:
-        # A contact logged on a case under way starts a window: its time cannot be unknown.
-        confirmed = case.status == "confirmed"
-        rows = [(b("btn.just_now", "now"),) if confirmed else
-                (b("btn.just_now", "now"), b("btn.skip", "skip"))]
-    elif state is State.ASK_CONTACT_REF:
-        rows = [(b("btn.skip", "skip"),)]
-    elif state is State.ASK_REPLY_OUTCOME:
-        rows = [(b(f"outcome.{o}", "outcome", o),) for o in ("resolved", "promise", "refused")]
-    elif state is State.ASK_REPLY_WINDOW:
-        rows = [(b("window.24h", "window", "24h"), b("window.3wd", "window", "3wd"))]
-    elif state is State.ASK_CONTACT_PROMISE:
-        rows = [
-            (b("window.24h", "window", "24h"), b("window.3wd", "window", "3wd")),
-            (b("btn.no_promise", "skip"),),
-        ]
-    elif state is State.ASK_DEMAND_ACTION:
-        concrete = [a for a in DemandAction if a is not DemandAction.CUSTOM]
-        actions = [b(f"demand.{a}", "demand", a) for a in concrete]
-        rows = button_rows(actions)
-    elif state is State.ASK_DEMAND_DEADLINE:
-        rows = [
-            (b("window.24h", "window", "24h"), b("window.48h", "window", "48h")),
-            (b("window.3wd", "window", "3wd"),),
-        ]
-    elif state is State.ASK_RULE:
-        rows = [(b("btn.no_rule", "skip"),)]
-    elif state is State.ASK_EVIDENCE:
-        ticks = [
-            Button("claim", c, label=f"claim.{c}" + (".on" if c in case.evidence_claims else ""),
-                   seq=seq)
-            for c in EvidenceClaim
-        ]
-        rows = button_rows(ticks)
-        rows.append((b("btn.evidence_done", "done"),))
-    elif state in (State.ASK_COMPANY_CODE, State.ASK_COMPANY_ADDRESS):
-        rows = [(b("btn.skip", "skip"),)]
-    elif state is State.REVIEW:
-        rows = [(b("btn.confirm", "confirm"),)]
-        edits = [b(f"edit.{s}", "edit", s) for s in EDITABLE]
-        rows += [tuple(edits[i : i + 3]) for i in range(0, len(edits), 3)]
-    return Reply(f"ask/{state}", data, tuple(rows))
+    keyboard = _KEYBOARDS.get(session.state)
+    rows = keyboard(case, session.seq) if keyboard is not None else []
+    return Reply(f"ask/{session.state}", data, tuple(rows))
+
+
+def _tap(seq: int, label: str, action: Action, value: str = "") -> Button:
+    """A button answering the question asked (`seq`), its words from the labels."""
+    return Button(action, value, label=label, seq=seq)
+
+
+def _one(label: str, action: Action, value: str = "") -> Callable[[Case, int], Rows]:
+    """A question with one button."""
+    return lambda case, seq: [(_tap(seq, label, action, value),)]
+
+
+def _doubt(case: Case, seq: int) -> Rows:
+    if not case.doubts:
+        return []
+    rows: Rows = [(Button(Action.DOUBT, str(i), text=shown, seq=seq),)
+                  for i, shown in enumerate(case.doubts[0].shown)]
+    return [*rows, (_tap(seq, "btn.doubt_neither", Action.SKIP),)]
+
+
+def _issue(case: Case, seq: int) -> Rows:
+    return button_rows([_tap(seq, f"issue.{i}", Action.ISSUE, i) for i in IssueType])
+
+
+def _events(case: Case, seq: int) -> Rows:
+    if not case.events:
+        return []
+    # One tap removes a wrong entry; each button names the entry by its own words.
+    drops = [(Button(Action.DROP, str(i), text=f"🗑 {e.text[:24]}", seq=seq),)
+             for i, e in enumerate(case.events)][-DROP_BUTTONS:]
+    return [(_tap(seq, "btn.events_done", Action.DONE),), *drops,
+            (_tap(seq, "btn.clear_events", Action.CLEAR),)]
+
+
+_CONTACT_CHANNELS = (Channel.PLATFORM_SUPPORT, Channel.EMAIL, Channel.PHONE, Channel.C12315,
+                     Channel.HEIMAO, Channel.JUTOUSU, Channel.PAYMENT, Channel.OTHER)
+
+
+def _contact_channel(case: Case, seq: int) -> Rows:
+    rows = button_rows([_tap(seq, f"channel.{c}", Action.CHANNEL, c) for c in _CONTACT_CHANNELS])
+    done = "btn.no_more_contacts" if case.contacts else "btn.no_contacts"
+    rows.append((_tap(seq, done, Action.DONE),))
+    rows += [(Button(Action.DROP, str(i), text=f"🗑 {i + 1}. {_contact_words(c)}", seq=seq),)
+             for i, c in enumerate(case.contacts)][-DROP_BUTTONS:]
+    if case.contacts:
+        rows.append((_tap(seq, "btn.clear_contacts", Action.CLEAR),))
+    return rows
+
+
+def _contact_time(case: Case, seq: int) -> Rows:
+    # A contact logged on a case under way starts a window: its time cannot be unknown.
+    now = _tap(seq, "btn.just_now", Action.NOW)
+    return [(now,) if case.status == "confirmed" else (now, _tap(seq, "btn.skip", Action.SKIP))]
+
+
+def _windows(*presets: tuple[str, ...]) -> Callable[[Case, int], Rows]:
+    """Preset windows, a row per tuple."""
+    return lambda case, seq: [
+        tuple(_tap(seq, f"window.{w}", Action.WINDOW, w) for w in row) for row in presets
+    ]
+
+
+def _promise(case: Case, seq: int) -> Rows:
+    return [*_windows(("24h", "3wd"))(case, seq), (_tap(seq, "btn.no_promise", Action.SKIP),)]
+
+
+def _outcome(case: Case, seq: int) -> Rows:
+    return [(_tap(seq, f"outcome.{o}", Action.OUTCOME, o),)
+            for o in ("resolved", "promise", "refused")]
+
+
+def _demand(case: Case, seq: int) -> Rows:
+    concrete = [a for a in DemandAction if a is not DemandAction.CUSTOM]
+    return button_rows([_tap(seq, f"demand.{a}", Action.DEMAND, a) for a in concrete])
+
+
+def _evidence(case: Case, seq: int) -> Rows:
+    ticks = [
+        Button(Action.CLAIM, c, seq=seq,
+               label=f"claim.{c}" + (".on" if c in case.evidence_claims else ""))
+        for c in EvidenceClaim
+    ]
+    return [*button_rows(ticks), (_tap(seq, "btn.evidence_done", Action.DONE),)]
+
+
+def _review(case: Case, seq: int) -> Rows:
+    edits = [_tap(seq, f"edit.{s}", Action.EDIT, s) for s in EDITABLE]
+    return [(_tap(seq, "btn.confirm", Action.CONFIRM),),
+            *(tuple(edits[i : i + 3]) for i in range(0, len(edits), 3))]
+
+
+# Each question's buttons; a state not listed asks with none.
+_KEYBOARDS: dict[State, Callable[[Case, int], Rows]] = {
+    State.ASK_STORY: _one("btn.step_by_step", Action.STEPS),
+    State.ASK_DOUBT: _doubt,
+    State.ASK_PLATFORM: _one("btn.platform_default", Action.PLATFORM),
+    **{state: _one(label, Action.UNKNOWN) for state, label in _UNKNOWN_BUTTONS.items()},
+    State.ASK_ISSUE_TYPE: _issue,
+    State.ASK_EVENTS: _events,
+    State.ASK_CONTACT_CHANNEL: _contact_channel,
+    State.ASK_CONTACT_TIME: _contact_time,
+    State.ASK_CONTACT_REF: _one("btn.skip", Action.SKIP),
+    State.ASK_REPLY_OUTCOME: _outcome,
+    State.ASK_REPLY_WINDOW: _windows(("24h", "3wd")),
+    State.ASK_CONTACT_PROMISE: _promise,
+    State.ASK_DEMAND_ACTION: _demand,
+    State.ASK_DEMAND_DEADLINE: _windows(("24h", "48h"), ("3wd",)),
+    State.ASK_RULE: _one("btn.no_rule", Action.SKIP),
+    State.ASK_EVIDENCE: _evidence,
+    State.ASK_COMPANY_CODE: _one("btn.skip", Action.SKIP),
+    State.ASK_COMPANY_ADDRESS: _one("btn.skip", Action.SKIP),
+    State.REVIEW: _review,
+}

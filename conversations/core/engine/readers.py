@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from conversations.core.actions import Action
 from conversations.core.engine.session import (
     FUTURE_TOLERANCE,
     PRESET_WINDOWS,
@@ -34,7 +35,7 @@ NO_REASON_RETURN = re.compile(r"无理由|七天退货|7天退货|no[- ]reason",
 
 def not_known(case: Case, ev: Text | Press, what: Unknown) -> Result | None:
     """The answer "I can't find / don't remember it", by its button or in words, or None."""
-    if (isinstance(ev, Press) and ev.action == "unknown") or (
+    if (isinstance(ev, Press) and ev.action == Action.UNKNOWN) or (
         isinstance(ev, Text) and unknowns.says_unknown(ev.text)
     ):
         return Accepted(case.not_known(what), Trigger.SKIP, (Reply("unknown_noted",
@@ -64,7 +65,7 @@ def read_window(ev: Text | Press, ctx: Ctx, *, promise: bool = False) -> Window 
     """A window from a preset button ("24小时内") or from typed words ("3个工作日内"); a
     promise also in words without 内 ("3个工作日给答复")."""
     if isinstance(ev, Press):
-        return PRESET_WINDOWS.get(ev.value) if ev.action == "window" else None
+        return PRESET_WINDOWS.get(ev.value) if ev.action == Action.WINDOW else None
     if promise:
         return windows.promise_window(ev.text.strip(), ctx.now, ctx.tz)
     return windows.find_window(ev.text.strip(), ctx.now, ctx.tz)

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from conversations.core import channels, deadlines, evidence, lifecycle
+from conversations.core.actions import Action
 from conversations.core.engine.session import TIMEZONE_PRESETS, Ctx, button_rows
 from conversations.core.model import (
     Case,
@@ -16,7 +17,7 @@ from conversations.core.replies import Button, Reply
 
 
 def channel_picker(
-    case: Case, action: str, choices: tuple[Channel, ...], template: str
+    case: Case, action: Action, choices: tuple[Channel, ...], template: str
 ) -> Reply:
     """A question answered by tapping one of the case's channels."""
     picks = [Button(action, f"{case.no}.{c.value}", label=f"channel.{c}") for c in choices]
@@ -47,25 +48,25 @@ def case_view_replies(case: Case, ctx: Ctx) -> tuple[Reply, ...]:
     }
     finished = case.resolved_at is not None or case.closed_at is not None
     rows: tuple[tuple[Button, ...], ...] = (
-        (Button("texts", str(case.no), label="btn.texts"),
-         Button("evidence", str(case.no), label="menu.evidence")),
-        (Button("reply", str(case.no), label="btn.got_reply"),
-         Button("log", str(case.no), label="btn.log_contact")),
-        (Button("export", str(case.no), label="btn.export"),),
-        (Button("reopen", str(case.no), label="btn.reopen"),) if finished else (
-            Button("resolve", str(case.no), label="btn.resolved"),
-            Button("close", str(case.no), label="btn.close")),
-        (Button("delete", str(case.no), label="btn.delete"),),
+        (Button(Action.TEXTS, str(case.no), label="btn.texts"),
+         Button(Action.EVIDENCE, str(case.no), label="menu.evidence")),
+        (Button(Action.REPLY, str(case.no), label="btn.got_reply"),
+         Button(Action.LOG, str(case.no), label="btn.log_contact")),
+        (Button(Action.EXPORT, str(case.no), label="btn.export"),),
+        (Button(Action.REOPEN, str(case.no), label="btn.reopen"),) if finished else (
+            Button(Action.RESOLVE, str(case.no), label="btn.resolved"),
+            Button(Action.CLOSE, str(case.no), label="btn.close")),
+        (Button(Action.DELETE, str(case.no), label="btn.delete"),),
     )
     return (Reply("case_view", data, rows),)
 
 
 def settings_reply(tz: str, quiet: bool) -> Reply:
     rows = (
-        (Button("quiet", "off" if quiet else "on",
+        (Button(Action.QUIET, "off" if quiet else "on",
                 label="btn.quiet_off" if quiet else "btn.quiet_on"),),
-        *((Button("tz", name, label=f"tz.{name}"),) for name in TIMEZONE_PRESETS),
-        (Button("tz", "ask", label="btn.tz_other"),),
+        *((Button(Action.TZ, name, label=f"tz.{name}"),) for name in TIMEZONE_PRESETS),
+        (Button(Action.TZ, "ask", label="btn.tz_other"),),
     )
     return Reply("settings", {"tz": tz, "quiet": quiet}, rows)
 
@@ -92,19 +93,19 @@ def drafts_of(cases: Mapping[int, Case]) -> list[Case]:
 
 
 def start_kb() -> tuple[tuple[Button, ...], ...]:
-    return ((Button("new", label="btn.new_case"),),)
+    return ((Button(Action.NEW, label="btn.new_case"),),)
 
 
 def offer_drafts_reply(drafts: list[Case]) -> Reply:
-    rows = [(Button("resume", str(c.no), text=case_label(c)),) for c in drafts[:5]]
-    rows.append((Button("new", label="btn.new_case"),))
+    rows = [(Button(Action.RESUME, str(c.no), text=case_label(c)),) for c in drafts[:5]]
+    rows.append((Button(Action.NEW, label="btn.new_case"),))
     return Reply("offer_drafts", {"drafts": drafts}, tuple(rows))
 
 
 def case_list_reply(cases: Mapping[int, Case], ctx: Ctx) -> Reply:
     """The user's cases, most urgent first, each with its status and next deadline."""
     ordered = sorted(cases.values(), key=lambda c: lifecycle.urgency(c, ctx.now, ctx.tz))
-    rows = [(Button("open", str(c.no), text=case_label(c)),) for c in ordered[:20]]
+    rows = [(Button(Action.OPEN, str(c.no), text=case_label(c)),) for c in ordered[:20]]
     listed = [(c, lifecycle.standing(c, ctx.now, ctx.tz)) for c in ordered]
     return Reply("case_list", {"cases": ordered, "listed": listed}, tuple(rows))
 
