@@ -109,7 +109,7 @@ async def serve(settings: Settings) -> None:
         )
         scheduler = Scheduler(store, coach)
         coach.on_reminders_changed = scheduler.wake  # a new or moved deadline wakes it
-        app.bot_data["runtime"] = Runtime(coach, outbox, texts)
+        app.bot_data["runtime"] = Runtime(coach, texts)
         background: list[asyncio.Task[None]] = []
         try:
             await _set_commands(app, texts)

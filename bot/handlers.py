@@ -22,7 +22,6 @@ from telegram.ext import ContextTypes
 from conversations.core.events import Command, Event, Evidence, Text, Unsupported
 from conversations.core.model import Lang
 from conversations.core.replies import decode_press
-from conversations.shell.outbox import Outbox
 from conversations.shell.service import Coach, Handled, Inbound
 from conversations.texts.rendering import Texts
 
@@ -40,7 +39,6 @@ class Runtime:
     """What handlers need, built once at start-up by the composition root."""
 
     coach: Coach
-    outbox: Outbox
     texts: Texts
 
 

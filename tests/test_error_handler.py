@@ -37,7 +37,7 @@ async def test_an_error_is_logged_with_its_update_and_the_user_is_told(
     texts = Texts()
     outbox = Outbox(store, _NoSender())
     coach = Coach(store, texts, outbox, settings.default_timezone)
-    app.bot_data["runtime"] = Runtime(coach, outbox, texts)
+    app.bot_data["runtime"] = Runtime(coach, texts)
     fake.user_sends_text(77, "/new", language_code="en")
     [raw] = fake.pending_updates()
     async with app:

@@ -11,7 +11,6 @@ from conversations.core.model import Case, Channel, PaidWith
 from conversations.core.replies import Button, Reply
 from conversations.core.textfacts import text_facts
 from conversations.core.workdays import BEIJING, Deadline
-from conversations.texts.rendering import KEEP_ALL
 
 # The ladder of the seed article: the platform first, then its formal channels, then the
 # regulator and public platforms, then mediation.
@@ -129,7 +128,6 @@ def channel_reply(
         "next": next_after(case),
         "deadline": ultimatum_deadline(case, now, tz),  # a Deadline: its time, estimated or not
         "facts": text_facts(case, now, tz),
-        "keep": KEEP_ALL,  # the renderer shortens the lists until the text is one message
     }
     rows: list[tuple[Button, ...]] = []
     # Short pieces the form asks for one by one, each also a copy-to-clipboard button.
@@ -164,5 +162,5 @@ def channel_reply(
         rows.append((Button(Action.COMPANY, f"{case.no}.{name}", label="btn.edit_company"),))
     return Reply(
         f"channels/{name}", data, tuple(rows), tz=BEIJING.key if beijing else None,
-        lang="zh" if translated else None,
+        lang="zh" if translated else None, one_message=True,
     )

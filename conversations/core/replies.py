@@ -44,6 +44,8 @@ class Reply:
     key: str | None = None
     lang: str | None = None  # rendered in this language, whatever the user's ("zh", "en")
     tz: str | None = None  # times shown in this zone, whatever the user's ("Asia/Shanghai")
+    # A ready-to-paste text: one message, its lists shortened by the renderer until it fits.
+    one_message: bool = False
 
 
 def encode_press(seq: int | None, action: Action, value: str = "") -> str:

@@ -18,16 +18,6 @@ from conversations.reading.spans import non_overlapping, trimmed
 from conversations.reading.times import SHANGHAI
 
 
-def parse_window(text: str, now: datetime, tz: ZoneInfo = SHANGHAI) -> Window | None:
-    """A response window or deadline: "48小时内", "3个工作日内", "明天下午6点前", "48 hours"."""
-    found = find_window(text, now, tz)
-    if found:
-        return found
-    # A whole answer may be a bare duration ("48 hours", "48小时") without 内 / within.
-    norm = read(text)
-    return _first(norm, non_overlapping(_relative_windows(norm.text, loose=True)))
-
-
 def find_window(text: str, now: datetime, tz: ZoneInfo = SHANGHAI) -> Window | None:
     """The first window or deadline inside a longer sentence, or None."""
     norm = read(text)

@@ -19,7 +19,7 @@ from PIL import Image, ImageOps
 
 from conversations.core import channels, evidence, lifecycle
 from conversations.core.model import Case, EvidenceItem, Lang
-from conversations.texts.rendering import Texts, clip, fmt_time
+from conversations.texts.rendering import KEEP_ALL, Texts, clip, fmt_time
 from conversations.texts.telegram_html import to_plain
 
 UPLOAD_LIMIT = 50 * 1024 * 1024  # what a bot may upload to Telegram
@@ -102,7 +102,7 @@ def _case_file_html(
         reply = channels.channel_reply(shown, name, now, tz)
         shown_tz = ZoneInfo(reply.tz) if reply.tz else tz
         html = texts.render_html(
-            reply.template, {**reply.data, "case_file": True}, lang, shown_tz
+            reply.template, {**reply.data, "keep": KEEP_ALL, "case_file": True}, lang, shown_tz
         )
         texts_by_channel.append((name, Markup(html.strip())))
     return texts.render_html("export/case_file", {

@@ -74,18 +74,18 @@ class Texts:
         whose label is empty in the language is left out there."""
         lang = Lang(reply.lang) if reply.lang else lang
         tz = ZoneInfo(reply.tz) if reply.tz else tz
-        body = self.render_html(reply.template, reply.data, lang, tz).strip()
-        if isinstance(reply.data.get("keep"), Keep):
+        data = {**reply.data, "keep": KEEP_ALL} if reply.one_message else reply.data
+        body = self.render_html(reply.template, data, lang, tz).strip()
+        if reply.one_message:
             # A ready-to-paste text is one message: its lists shrink until it fits.
             for keep in KEEP_LADDER:
                 if utf16_len(body) <= TEXT_LIMIT:
                     break
-                data = {**reply.data, "keep": keep}
-                body = self.render_html(reply.template, data, lang, tz).strip()
+                body = self.render_html(reply.template, {**data, "keep": keep}, lang, tz).strip()
         parts = split_html(body)
         shown = (tuple(b for b in row if self._label(b, lang) != "") for row in reply.buttons)
         rows = tuple(
-            row for row in (tuple(self._button(b, reply.data, lang, tz) for b in r)
+            row for row in (tuple(self._button(b, data, lang, tz) for b in r)
                             for r in shown) if row
         )
         last = len(parts) - 1
