@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -48,7 +49,7 @@ def confirmed(
 ) -> Case:
     """A confirmed case with these contacts and demand deadline."""
     case = Case(no=1, created_at=CREATED, contacts=contacts, demand_deadline=demand, **changes)
-    return case.with_(status="confirmed", confirmed_at=confirmed_at)
+    return replace(case, status="confirmed", confirmed_at=confirmed_at)
 
 
 def due(case: Case, tz: ZoneInfo = SHANGHAI) -> dict[str, tuple[datetime, bool]]:
@@ -170,9 +171,9 @@ def test_the_open_case_calls_for_reminders() -> None:
 @pytest.mark.parametrize(
     "case",
     [
-        pytest.param(EMAILED.with_(status="draft", confirmed_at=None), id="draft"),
-        pytest.param(EMAILED.with_(resolved_at=sh(2025, 3, 6, 9)), id="resolved"),
-        pytest.param(EMAILED.with_(closed_at=sh(2025, 3, 6, 9)), id="closed"),
+        pytest.param(replace(EMAILED, status="draft", confirmed_at=None), id="draft"),
+        pytest.param(replace(EMAILED, resolved_at=sh(2025, 3, 6, 9)), id="resolved"),
+        pytest.param(replace(EMAILED, closed_at=sh(2025, 3, 6, 9)), id="closed"),
         pytest.param(confirmed(), id="confirmed-with-nothing-to-wait-for"),
     ],
 )

@@ -175,7 +175,7 @@ def test_the_texts_list_the_real_evidence_with_its_times() -> None:
     texts = Texts()
     for name in ("email", "c12315", "mediation"):
         html = "".join(m.html for m in texts.render(channel_reply(
-            case.with_(company_name="某某网络科技有限公司"), name, NOW + timedelta(0), SH),
+            replace(case, company_name="某某网络科技有限公司"), name, NOW + timedelta(0), SH),
             Lang.ZH, SH))
         assert "订单截图" in html and "2025-03-03 10:12 客服(8801)" in html, name
 
@@ -363,7 +363,7 @@ def test_removing_a_downloaded_item_asks_for_its_file_to_be_erased() -> None:
     d = _confirmed()
     d.send(Press(None, "open", "1"))
     d.send(photo(1))
-    d.cases[1] = d.cases[1].with_(evidence=tuple(
+    d.cases[1] = replace(d.cases[1], evidence=tuple(
         replace(i, local_path="9/1/01-uniq-1.jpg") for i in d.cases[1].evidence
     ))
     out = d.send(Press(None, "remove", "1.1"))

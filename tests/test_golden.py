@@ -14,8 +14,10 @@ from __future__ import annotations
 import difflib
 import os
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -59,8 +61,8 @@ def _sh(month: int, day: int, hour: int, minute: int = 0) -> datetime:
     return datetime(2024, month, day, hour, minute, tzinfo=TZ).astimezone(UTC)
 
 
-def _case(no: int, **facts: object) -> Case:
-    return Case(
+def _case(no: int, **facts: Any) -> Case:
+    return replace(Case(
         no=no,
         created_at=_sh(3, 4, 9),
         status="confirmed",
@@ -69,7 +71,7 @@ def _case(no: int, **facts: object) -> Case:
         rule_done=True,
         evidence_done=True,
         confirmed_at=_sh(3, 5, 9),
-    ).with_(**facts)
+    ), **facts)
 
 
 CASES: dict[str, Case] = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -83,7 +84,7 @@ def _case(**changes: Any) -> Case:
         status="confirmed",
         confirmed_at=datetime(2024, 3, 2, 3, 0, tzinfo=UTC),
     )
-    return base.with_(**changes)
+    return replace(base, **changes)
 
 
 CASES = {
@@ -194,7 +195,7 @@ def _data(name: str, case: Case) -> list[dict[str, Any]]:
         "evidence_list": [
             {"case": c, "checks": checklist(c), "items": list(c.evidence[:2]), "page": p,
              "pages": pages}
-            for c in (case.with_(evidence=ITEMS), case.with_(evidence=()))
+            for c in (replace(case, evidence=ITEMS), replace(case, evidence=()))
             for p, pages in ((0, 1), (1, 3))
         ],
         "evidence_item": [{"case": case, "item": i} for i in ITEMS],
@@ -510,7 +511,7 @@ def test_a_story_sentence_that_is_also_a_contact_is_stated_once_in_the_texts() -
     restated = TimelineEvent(at, "联系客服(工号8801),说24小时内处理")
     other = TimelineEvent(at, "客服开了售后工单")  # the same minute, but news of its own
     failed = TimelineEvent(at - timedelta(hours=1), "激活提示卡密无效")
-    case = _case().with_(events=(failed, restated, other), contacts=(
+    case = replace(_case(), events=(failed, restated, other), contacts=(
         Contact(Channel.PLATFORM_SUPPORT, at, agent="8801", promise="24小时内处理"),
     ))
     assert story_events(case) == (failed, other)
@@ -521,6 +522,6 @@ def test_time_since_a_contact_known_only_to_the_day_is_never_overstated() -> Non
     from conversations.core.textfacts import elapsed
 
     day = RoughTime.of(datetime(2025, 3, 4, tzinfo=SH), Part.DAY)
-    case = _case().with_(contacts=(Contact(Channel.PLATFORM_SUPPORT, day),))
+    case = replace(_case(), contacts=(Contact(Channel.PLATFORM_SUPPORT, day),))
     since = elapsed(case, datetime(2025, 3, 5, 13, 30, tzinfo=SH), SH)
     assert since is not None and since.hours == 13  # from the end of 03-04, not its 00:00

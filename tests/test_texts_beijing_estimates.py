@@ -3,7 +3,9 @@ say so wherever they are shown: the case view, the channel menu, reminders and e
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -21,7 +23,7 @@ TEXTS = Texts()
 WD3 = Window("3个工作日内", 3, WindowUnit.WORKING_DAYS)
 
 
-def _case(confirmed: datetime, **changes: object) -> Case:
+def _case(confirmed: datetime, **changes: Any) -> Case:
     base = Case(
         no=4, created_at=confirmed, status="confirmed", confirmed_at=confirmed,
         platform="未来卡盟", order_no="WL1234567", product="Steam充值卡 100元",
@@ -29,7 +31,7 @@ def _case(confirmed: datetime, **changes: object) -> Case:
         issue_type=IssueType.INVALID_CODE, demand_text="补发等值卡密", demand_deadline=WD3,
         events_done=True, contacts_done=True, rule_done=True, evidence_done=True,
     )
-    return base.with_(**changes)
+    return replace(base, **changes)
 
 
 def _plain(reply: Reply, lang: Lang, tz: ZoneInfo) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -433,7 +433,7 @@ def test_a_long_timeline_keeps_the_text_in_one_message(lang: Lang, name: Channel
         for i in range(MAX_CONTACTS)
     )
     case, _ = _case(random.Random(SEED), 1)
-    case = case.with_(events=events, contacts=contacts, evidence=(), evidence_claims=(),
+    case = replace(case, events=events, contacts=contacts, evidence=(), evidence_claims=(),
                       company_name="某某网络科技有限公司")
     r = _render(case, name, lang, now)
     assert len(r.messages) == 1 and utf16_len(r.messages[0].html) <= TEXT_LIMIT

@@ -112,7 +112,7 @@ def add(case: Case, ev: Evidence, now: datetime) -> tuple[Case, EvidenceItem]:
         # The seed's 沟通记录: who said what, when — from the forward's own date.
         event = TimelineEvent(item.origin_at, _event_line(item), evidence=item.id)
         events = in_order((*events, event))
-    return case.with_(evidence=(*case.evidence, item), events=events, evidence_seq=no), item
+    return replace(case, evidence=(*case.evidence, item), events=events, evidence_seq=no), item
 
 
 def _last_number(case: Case) -> int:
@@ -139,7 +139,7 @@ def describe(case: Case, item_id: int, note: str) -> tuple[Case, EvidenceItem]:
             updated = i
         items.append(i)
     assert updated is not None, item_id
-    return case.with_(evidence=tuple(items)), updated
+    return replace(case, evidence=tuple(items)), updated
 
 
 def refile(case: Case, ids: set[int], to: EvidenceGroup | EvidenceClaim) -> Case:
@@ -149,7 +149,7 @@ def refile(case: Case, ids: set[int], to: EvidenceGroup | EvidenceClaim) -> Case
             return replace(i, group=CLAIM_GROUP[to], what=to)
         return replace(i, group=to, what=i.what if i.what in KINDS_IN[to] else None)
 
-    return case.with_(evidence=tuple(moved(i) if i.id in ids else i for i in case.evidence))
+    return replace(case, evidence=tuple(moved(i) if i.id in ids else i for i in case.evidence))
 
 
 def remove(case: Case, ids: set[int]) -> tuple[Case, tuple[EvidenceItem, ...]]:
@@ -162,7 +162,7 @@ def remove(case: Case, ids: set[int]) -> tuple[Case, tuple[EvidenceItem, ...]]:
         if not (e.evidence in ids or (e.evidence is None and (e.at, e.text) in unlinked))
     )
     kept = tuple(i for i in case.evidence if i.id not in ids)
-    return case.with_(evidence=kept, events=events, evidence_seq=_last_number(case)), gone
+    return replace(case, evidence=kept, events=events, evidence_seq=_last_number(case)), gone
 
 
 @dataclass(frozen=True)

@@ -55,13 +55,6 @@ class Unknown(StrEnum):
 
 
 # The case's field each unknown fact leaves empty.
-_UNKNOWN_FIELDS = {
-    Unknown.ORDER_NO: "order_no",
-    Unknown.AMOUNT: "amount_cents",
-    Unknown.PURCHASE_TIME: "purchased_at",
-}
-
-
 class Channel(StrEnum):
     """Where a contact was made or a complaint filed; ordered along the escalation ladder."""
 
@@ -476,14 +469,14 @@ class Case:
     closed_at: datetime | None = None  # closed without a resolution
     log: tuple[LogEntry, ...] = ()
 
-    def with_(self, **changes: Any) -> Case:
-        """A copy with some fields changed."""
-        return replace(self, **changes)
-
     def not_known(self, what: Unknown) -> Case:
         """A copy noting that the user cannot give `what`, and without any value it had."""
         marked = self.unknown if what in self.unknown else (*self.unknown, what)
-        return self.with_(unknown=marked, **{_UNKNOWN_FIELDS[what]: None})
+        if what is Unknown.ORDER_NO:
+            return replace(self, unknown=marked, order_no=None)
+        if what is Unknown.AMOUNT:
+            return replace(self, unknown=marked, amount_cents=None)
+        return replace(self, unknown=marked, purchased_at=None)
 
     def known(self, what: Unknown) -> Case:
         """A copy in which `what` is no longer marked as unknown."""

@@ -6,7 +6,7 @@ import csv
 import io
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -98,7 +98,7 @@ def _case_file_html(
         shown = case
         if name in channels.NEEDS_COMPANY and not case.company_name:
             # The regulator's forms still belong in the file: the gap is marked, not hidden.
-            shown = case.with_(company_name=labels["export.company_missing"])
+            shown = replace(case, company_name=labels["export.company_missing"])
         reply = channels.channel_reply(shown, name, now, tz)
         shown_tz = ZoneInfo(reply.tz) if reply.tz else tz
         html = texts.render_html(

@@ -234,7 +234,7 @@ class Coach:
             items = tuple(
                 replace(i, local_path=path) if i.id == item.id else i for i in case.evidence
             )
-            await tx.save_case(user_id, case.with_(evidence=items), self._clock())
+            await tx.save_case(user_id, replace(case, evidence=items), self._clock())
         return True
 
     def _erase_evidence(self, paths: tuple[str, ...]) -> None:
@@ -382,7 +382,7 @@ class Coach:
             ids = await tx.enqueue(due.user_id, messages, now, case_no=due.case_no)
             await tx.mark_queued(due.id, ids[0])
             # The case's timeline shows the push, recorded with it.
-            reminded = case.with_(log=(*case.log, LogEntry(utc(now), "reminded", due.key)))
+            reminded = replace(case, log=(*case.log, LogEntry(utc(now), "reminded", due.key)))
             await tx.save_case(due.user_id, reminded, now)
         return True
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from conversations.core import channels, evidence, uscc, workdays
 from conversations.core.actions import Action
 from conversations.core.engine.claims import (
@@ -74,18 +76,18 @@ def _on_company_name(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> Resu
     name = typed_answer(ev, "reask_company_name", 4)
     if isinstance(name, Rejected):
         return name
-    return Accepted(case.with_(company_name=name), Trigger.ANSWER, pending=s.pending)
+    return Accepted(replace(case, company_name=name), Trigger.ANSWER, pending=s.pending)
 
 
 def _on_company_code(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> Result:
     if isinstance(ev, Press):
         if ev.action == Action.SKIP:
-            return Accepted(case.with_(company_code=None), Trigger.SKIP, pending=s.pending)
+            return Accepted(replace(case, company_code=None), Trigger.SKIP, pending=s.pending)
         return Rejected(Reply("use_buttons_or_text"))
     code = uscc.normalise(ev.text)
     if not uscc.is_valid(code):
         return Rejected(Reply("reask_company_code"))
-    return Accepted(case.with_(company_code=code), Trigger.ANSWER, pending=s.pending)
+    return Accepted(replace(case, company_code=code), Trigger.ANSWER, pending=s.pending)
 
 
 def _on_company_address(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> Result:
@@ -93,12 +95,12 @@ def _on_company_address(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> R
     if isinstance(ev, Press):
         if ev.action != Action.SKIP:
             return Rejected(Reply("use_buttons_or_text"))
-        done, trigger = case.with_(company_address=None), Trigger.SKIP
+        done, trigger = replace(case, company_address=None), Trigger.SKIP
     else:
         address = one_line(ev.text)
         if len(address) < 4:
             return Rejected(Reply("reask_company_address"))
-        done, trigger = case.with_(company_address=address), Trigger.ANSWER
+        done, trigger = replace(case, company_address=address), Trigger.ANSWER
     text = channels.channel_reply(done, s.pending.channel, ctx.now, ctx.tz)
     return Accepted(done, trigger, (Reply("company_saved", {"case": done}), text))
 
@@ -131,7 +133,7 @@ def _on_reply_outcome(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> Res
     if isinstance(ev, Text) or ev.action != Action.OUTCOME:
         return Rejected(Reply("use_buttons_or_text"))
     if ev.value == "resolved":
-        done = with_log(case.with_(resolved_at=utc(ctx.now)), ctx, "resolved")
+        done = with_log(replace(case, resolved_at=utc(ctx.now)), ctx, "resolved")
         return Accepted(done, Trigger.DONE, (Reply("resolved", {"case": done}),))
     if ev.value == "promise":
         return Accepted(case, Trigger.CHOOSE, pending=s.pending)
@@ -157,7 +159,7 @@ def _on_reply_window(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> Resu
     channel = answering(s) or Channel.PLATFORM_SUPPORT
     promise = ev.text.strip() if isinstance(ev, Text) else None
     contact = Contact(channel, utc(ctx.now), None, promise, window)
-    saved = case.with_(contacts=(*case.contacts, contact))
+    saved = replace(case, contacts=(*case.contacts, contact))
     return Accepted(saved, Trigger.ANSWER, (contact_added_reply(saved, contact, ctx),))
 
 
@@ -180,16 +182,16 @@ def _on_review(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> Result:
     if isinstance(ev, Text):
         return Rejected(Reply("review_use_buttons"))
     if ev.action == Action.CONFIRM:
-        done = case.with_(status="confirmed", confirmed_at=utc(ctx.now))
+        done = replace(case, status="confirmed", confirmed_at=utc(ctx.now))
         return Accepted(done, Trigger.CONFIRM, confirmed_texts(done, ctx))
     field = enum_value(State, ev.value) if ev.action == Action.EDIT else None
     if field is None or field not in EDITABLE:
         return Rejected(Reply("review_use_buttons"))
     # Lists are re-opened for more items rather than cleared, so an edit loses nothing.
     if field is State.ASK_EVENTS:
-        case = case.with_(events_done=False)
+        case = replace(case, events_done=False)
     if field is State.ASK_CONTACT_CHANNEL:
-        case = case.with_(contacts_done=False)
+        case = replace(case, contacts_done=False)
     return Accepted(case, Trigger.EDIT, edit=field)
 
 

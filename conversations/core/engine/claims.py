@@ -49,9 +49,9 @@ from conversations.reading import (
 def on_contact_channel(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> Result:
     if isinstance(ev, Press):
         if ev.action == Action.DONE:
-            return Accepted(case.with_(contacts_done=True), Trigger.DONE)
+            return Accepted(replace(case, contacts_done=True), Trigger.DONE)
         if ev.action == Action.CLEAR:
-            return Accepted(case.with_(contacts=()), Trigger.CLEAR, (Reply("contacts_cleared"),))
+            return Accepted(replace(case, contacts=()), Trigger.CLEAR, (Reply("contacts_cleared"),))
         if ev.action == Action.DROP:
             return drop_entry(case, "contacts", ev.value, "contact_removed", "contact")
         channel = enum_value(Channel, ev.value) if ev.action == Action.CHANNEL else None
@@ -114,7 +114,7 @@ def on_contact_promise(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> Re
                 return Rejected(Reply("reask_promise_time"))
             promise, window = None, Window(ev.text.strip(), until=by)
         contact = replace(s.pending, promise=promise, window=window)
-    saved = case.with_(contacts=(*case.contacts, contact))
+    saved = replace(case, contacts=(*case.contacts, contact))
     trigger = Trigger.SKIP if contact.promise is None and contact.window is None else Trigger.ANSWER
     return Accepted(saved, trigger, (contact_added_reply(saved, contact, ctx),), pending=None)
 
@@ -124,7 +124,7 @@ def on_demand_action(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> Resu
         action = enum_value(DemandAction, ev.value) if ev.action == Action.DEMAND else None
         if action is None or action is DemandAction.CUSTOM:
             return Rejected(Reply("use_buttons_or_text"))
-        answered = case.with_(demand_action=action, demand_text=None, demand_vague=None)
+        answered = replace(case, demand_action=action, demand_text=None, demand_vague=None)
         return Accepted(answered, Trigger.ANSWER)
     text = ev.text.strip()
     if NO_REASON_RETURN.search(text):
@@ -137,7 +137,7 @@ def on_demand_action(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> Resu
         if demands.is_vague_demand(text) or len(text) < 4:
             return Rejected(Reply("vague_demand", {"text": text}))
         action, custom = DemandAction.CUSTOM, text
-    changed = case.with_(
+    changed = replace(case,
         demand_action=action,
         demand_text=custom,
         demand_deadline=deadline or case.demand_deadline,
@@ -156,30 +156,30 @@ def on_demand_deadline(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> Re
     doubt = None if s.state is State.ASK_DOUBT else doubts.weekday_doubt(
         window.text, window, ctx.now, ctx.tz)
     if doubt is not None:
-        return Accepted(case.with_(doubts=(doubt, *case.doubts)), Trigger.ANSWER)
-    return Accepted(case.with_(demand_deadline=window), Trigger.ANSWER)
+        return Accepted(replace(case, doubts=(doubt, *case.doubts)), Trigger.ANSWER)
+    return Accepted(replace(case, demand_deadline=window), Trigger.ANSWER)
 
 
 def on_rule(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> Result:
     if isinstance(ev, Press):
         if ev.action == Action.SKIP:
-            return Accepted(case.with_(rule_done=True), Trigger.SKIP)
+            return Accepted(replace(case, rule_done=True), Trigger.SKIP)
         return Rejected(Reply("use_buttons_or_text"))
     rule = one_line(ev.text)
     if len(rule) < 4 or not rules.looks_like_rule(rule):
         return Rejected(Reply("reask_rule"))
-    return Accepted(case.with_(rule_citation=rule, rule_done=True), Trigger.ANSWER)
+    return Accepted(replace(case, rule_citation=rule, rule_done=True), Trigger.ANSWER)
 
 
 def on_evidence(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> Result:
     if isinstance(ev, Text):
         return Rejected(Reply("evidence_use_buttons"))
     if ev.action == Action.DONE:
-        return Accepted(case.with_(evidence_done=True), Trigger.DONE)
+        return Accepted(replace(case, evidence_done=True), Trigger.DONE)
     claim = enum_value(EvidenceClaim, ev.value) if ev.action == Action.CLAIM else None
     if claim is None:
         return Rejected(Reply("evidence_use_buttons"))
     held = case.evidence_claims
     toggled = tuple(c for c in held if c is not claim) if claim in held else (*held, claim)
     ordered = tuple(c for c in EvidenceClaim if c in toggled)
-    return Accepted(case.with_(evidence_claims=ordered), Trigger.TOGGLE)
+    return Accepted(replace(case, evidence_claims=ordered), Trigger.TOGGLE)

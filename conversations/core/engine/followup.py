@@ -49,7 +49,7 @@ def paid_press(arg: str, session: Session, idle: Session, case: Case, ctx: Ctx) 
     paid = enum_value(PaidWith, method)
     if paid is None or then not in ("text", "text_zh"):
         return Outcome(session, notice=Reply("notice_stale"))
-    noted = case.with_(paid_with=paid)
+    noted = replace(case, paid_with=paid)
     if paid is PaidWith.OTHER:
         return Outcome(idle, changed=(noted,),
                        replies=(Reply("paid_other", {"case": noted}), menu_reply(noted, ctx)))

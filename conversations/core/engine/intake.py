@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from conversations.core import model
 from conversations.core.actions import Action
@@ -63,7 +64,7 @@ def on_story(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> Result:
             return Accepted(case, Trigger.STEP_BY_STEP)
         return Rejected(Reply("use_buttons_or_text"))
     facts = story.extract_story(ev.text, ctx.now, ctx.tz)
-    facts_case = case.with_(
+    facts_case = replace(case,
         platform=facts.platform or case.platform,
         order_no=facts.order_no or case.order_no,
         product=facts.product or case.product,
@@ -94,7 +95,7 @@ def on_story(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> Result:
 # The question a doubt's field would ask: a typed answer to the doubt is read as its answer.
 def on_doubt(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> Result:
     doubt, rest = case.doubts[0], case.doubts[1:]
-    settled = case.with_(doubts=rest)
+    settled = replace(case, doubts=rest)
     if isinstance(ev, Text):
         typed = _DOUBT_ANSWERS[doubt.kind](s, settled, ev, ctx)
         if isinstance(typed, Rejected):
@@ -106,23 +107,23 @@ def on_doubt(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> Result:
         return Rejected(Reply("use_buttons_or_text"))
     i = int(ev.value)
     if doubt.kind is DoubtKind.DAY:
-        chosen = settled.with_(purchased_at=utc(doubt.times[i])).known(Unknown.PURCHASE_TIME)
+        chosen = replace(settled, purchased_at=utc(doubt.times[i])).known(Unknown.PURCHASE_TIME)
         return Accepted(chosen, Trigger.ANSWER)
     if doubt.kind is DoubtKind.WEEKDAY:
-        return Accepted(settled.with_(demand_deadline=doubt.windows[i]), Trigger.ANSWER)
-    return Accepted(settled.with_(amount_cents=doubt.amounts[i]).known(Unknown.AMOUNT),
+        return Accepted(replace(settled, demand_deadline=doubt.windows[i]), Trigger.ANSWER)
+    return Accepted(replace(settled, amount_cents=doubt.amounts[i]).known(Unknown.AMOUNT),
                      Trigger.ANSWER)
 
 
 def on_platform(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> Result:
     if isinstance(ev, Press):
         if ev.action == Action.PLATFORM:
-            return Accepted(case.with_(platform=DEFAULT_PLATFORM), Trigger.ANSWER)
+            return Accepted(replace(case, platform=DEFAULT_PLATFORM), Trigger.ANSWER)
         return Rejected(Reply("use_buttons_or_text"))
     name = one_line(ev.text)
     if not name:
         return Rejected(Reply("reask_platform"))
-    return Accepted(case.with_(platform=name), Trigger.ANSWER)
+    return Accepted(replace(case, platform=name), Trigger.ANSWER)
 
 
 def on_order_no(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> Result:
@@ -132,14 +133,14 @@ def on_order_no(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> Result:
     order_no = text if _ORDER_TOKEN.fullmatch(text) else ids.parse_order_no(text)
     if not order_no:
         return not_known(case, ev, Unknown.ORDER_NO) or Rejected(Reply("reask_order_no"))
-    return Accepted(case.with_(order_no=order_no).known(Unknown.ORDER_NO), Trigger.ANSWER)
+    return Accepted(replace(case, order_no=order_no).known(Unknown.ORDER_NO), Trigger.ANSWER)
 
 
 def on_product(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> Result:
     product = typed_answer(ev, "reask_product", 2)
     if isinstance(product, Rejected):
         return product
-    return Accepted(case.with_(product=product), Trigger.ANSWER)
+    return Accepted(replace(case, product=product), Trigger.ANSWER)
 
 
 def on_amount(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> Result:
@@ -150,7 +151,7 @@ def on_amount(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> Result:
     doubt = None if s.state is State.ASK_DOUBT or cents is not None else doubts.amount_doubt(
         ev.text, amounts.amount_candidates(ev.text))
     if doubt is not None:  # asked now: no longer "not remembered"
-        asked = case.with_(doubts=(doubt, *case.doubts)).known(Unknown.AMOUNT)
+        asked = replace(case, doubts=(doubt, *case.doubts)).known(Unknown.AMOUNT)
         return Accepted(asked, Trigger.ANSWER)
     if cents is None and amounts.has_foreign_amount(ev.text):
         return Rejected(Reply("amount_not_yuan", {"text": one_line(ev.text)}))
@@ -161,7 +162,7 @@ def on_amount(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> Result:
         return dont_know
     if cents is None or not 0 < cents <= MAX_AMOUNT_CENTS:
         return Rejected(Reply("reask_amount"))
-    return Accepted(case.with_(amount_cents=cents).known(Unknown.AMOUNT), Trigger.ANSWER)
+    return Accepted(replace(case, amount_cents=cents).known(Unknown.AMOUNT), Trigger.ANSWER)
 
 
 def on_purchase_time(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> Result:
@@ -175,9 +176,9 @@ def on_purchase_time(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> Resu
     asking = s.state is not State.ASK_DOUBT
     doubt = doubts.day_doubt(ev.text, at, ctx.now, ctx.tz) if asking else None
     if doubt is not None:  # asked now: no longer "not remembered"
-        asked = case.with_(doubts=(doubt, *case.doubts)).known(Unknown.PURCHASE_TIME)
+        asked = replace(case, doubts=(doubt, *case.doubts)).known(Unknown.PURCHASE_TIME)
         return Accepted(asked, Trigger.ANSWER)
-    return Accepted(case.with_(purchased_at=at).known(Unknown.PURCHASE_TIME), Trigger.ANSWER)
+    return Accepted(replace(case, purchased_at=at).known(Unknown.PURCHASE_TIME), Trigger.ANSWER)
 
 
 def on_issue_type(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> Result:
@@ -189,7 +190,7 @@ def on_issue_type(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> Result:
     if issue is None:
         return Rejected(Reply("reask_issue_type"))
     detail = case.issue_detail if issue is IssueType.OTHER else None
-    return Accepted(case.with_(issue_type=issue, issue_detail=detail), Trigger.ANSWER)
+    return Accepted(replace(case, issue_type=issue, issue_detail=detail), Trigger.ANSWER)
 
 
 def on_issue_detail(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> Result:
@@ -198,7 +199,7 @@ def on_issue_detail(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> Resul
     detail = ev.text.strip()
     if len(detail) < 4:
         return Rejected(Reply("reask_issue_detail"))
-    return Accepted(case.with_(issue_detail=detail), Trigger.ANSWER)
+    return Accepted(replace(case, issue_detail=detail), Trigger.ANSWER)
 
 
 def on_events(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> Result:
@@ -206,9 +207,9 @@ def on_events(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> Result:
         if ev.action == Action.DONE:
             if not case.events:
                 return Rejected(Reply("events_need_one"))
-            return Accepted(case.with_(events_done=True), Trigger.DONE)
+            return Accepted(replace(case, events_done=True), Trigger.DONE)
         if ev.action == Action.CLEAR:
-            return Accepted(case.with_(events=()), Trigger.CLEAR, (Reply("events_cleared"),))
+            return Accepted(replace(case, events=()), Trigger.CLEAR, (Reply("events_cleared"),))
         if ev.action == Action.DROP:
             return drop_entry(case, "events", ev.value, "event_removed", "event")
         return Rejected(Reply("use_buttons_or_text"))
@@ -228,7 +229,7 @@ def on_events(s: Session, case: Case, ev: Text | Press, ctx: Ctx) -> Result:
     event = TimelineEvent(at=utc(at), text=what)
     events = model.in_order((*case.events, event))
     added = Reply("event_added", {"event": event})
-    return Accepted(case.with_(events=events), Trigger.ADD, (added,))
+    return Accepted(replace(case, events=events), Trigger.ADD, (added,))
 
 
 def _untimed_event(case: Case, text: str) -> Result:
@@ -240,7 +241,7 @@ def _untimed_event(case: Case, text: str) -> Result:
         return Rejected(Reply("too_many", {"limit": MAX_EVENTS}))
     event = TimelineEvent(at=None, text=what)
     added = Reply("event_added", {"event": event})
-    return Accepted(case.with_(events=(*case.events, event)), Trigger.ADD, (added,))
+    return Accepted(replace(case, events=(*case.events, event)), Trigger.ADD, (added,))
 
 
 # A doubt answered by typing is read as the question of its field would read it.

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import datetime
+from typing import Literal
 
 from conversations.core.actions import Action
 from conversations.core.engine.session import (
@@ -51,14 +53,19 @@ def typed_answer(ev: Text | Press, reask: str, min_length: int) -> str | Rejecte
     return answer if len(answer) >= min_length else Rejected(Reply(reask))
 
 
-def drop_entry(case: Case, field: str, value: str, template: str, name: str) -> Result:
+def drop_entry(
+    case: Case, field: Literal["events", "contacts"], value: str, template: str, name: str
+) -> Result:
     """Remove the entry of a list field that a 🗑 button names; a stale button changes nothing."""
-    entries: tuple[object, ...] = getattr(case, field)
+    entries: tuple[object, ...] = case.events if field == "events" else case.contacts
     if not value.isdigit() or int(value) >= len(entries):
         return Rejected(Reply("notice_stale"))
-    index = int(value)
-    kept = case.with_(**{field: entries[:index] + entries[index + 1:]})
-    return Accepted(kept, Trigger.DROP, (Reply(template, {name: entries[index]}),))
+    i = int(value)
+    if field == "events":
+        kept = replace(case, events=case.events[:i] + case.events[i + 1:])
+    else:
+        kept = replace(case, contacts=case.contacts[:i] + case.contacts[i + 1:])
+    return Accepted(kept, Trigger.DROP, (Reply(template, {name: entries[i]}),))
 
 
 def read_window(ev: Text | Press, ctx: Ctx, *, promise: bool = False) -> Window | None:

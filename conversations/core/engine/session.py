@@ -138,7 +138,7 @@ def with_log(
     case: Case, ctx: Ctx, kind: str, detail: str | None = None, channel: Channel | None = None
 ) -> Case:
     """The case with one more entry in its log."""
-    return case.with_(log=(*case.log, LogEntry(utc(ctx.now), kind, detail, channel)))
+    return replace(case, log=(*case.log, LogEntry(utc(ctx.now), kind, detail, channel)))
 
 
 def is_repeat(session: Session, text: str, ctx: Ctx) -> bool:
