@@ -45,19 +45,18 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from conversations.core.evidence_kinds import EvidenceClaim
 from conversations.core.model import (
     Case,
     Channel,
     Contact,
     DemandAction,
-    EvidenceClaim,
     IssueType,
     Lang,
     TimelineEvent,
-    Window,
-    WindowUnit,
 )
 from conversations.core.reminders import reminder_replies
+from conversations.core.timing import Window, WindowUnit
 from conversations.store.storage import Store
 from conversations.texts.rendering import Texts
 from tests.conftest import BotProcess

@@ -18,8 +18,9 @@ import yaml
 
 from conversations.core.engine import Ctx, Outcome, Session, step
 from conversations.core.events import Command, Text
-from conversations.core.model import Case, Contact, RoughTime, Window, WindowUnit
+from conversations.core.model import Case, Contact
 from conversations.core.states import State
+from conversations.core.timing import RoughTime, Window, WindowUnit
 from conversations.reading.normalize import normalise
 from conversations.reading.times import parse_future_time, parse_time
 from conversations.reading.windows import find_window, promise_window

@@ -19,7 +19,8 @@ from conversations.core.deadlines import (
     contact_deadline,
     demand_deadline,
 )
-from conversations.core.model import Case, Channel, Contact, Part, RoughTime, Window, WindowUnit
+from conversations.core.model import Case, Channel, Contact
+from conversations.core.timing import Part, RoughTime, Window, WindowUnit
 from conversations.core.workdays import BEIJING, is_workday, statutory_holidays, window_end
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

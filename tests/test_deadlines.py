@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from conversations.core.deadlines import DEFAULT_WINDOWS, Wanted, deliver_at, wanted
-from conversations.core.model import Case, Channel, Contact, Window, WindowUnit
+from conversations.core.model import Case, Channel, Contact
+from conversations.core.timing import Window, WindowUnit
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 LONDON = ZoneInfo("Europe/London")
@@ -249,7 +250,7 @@ def test_explained_windows_are_absolute_times_with_their_basis() -> None:
 
 
 def test_a_contact_known_only_to_the_day_counts_from_the_end_of_that_day() -> None:
-    from conversations.core.model import Part, RoughTime
+    from conversations.core.timing import Part, RoughTime
 
     yesterday = RoughTime.of(sh(2025, 3, 3), Part.DAY)  # "昨天找了客服", no hour
     case = confirmed(Contact(Channel.PLATFORM_SUPPORT, at=yesterday))  # default: 24 hours

@@ -10,19 +10,8 @@ import pytest
 
 from conversations.core.engine import MAX_FIELD, Ctx, Outcome, Session, step
 from conversations.core.events import Command, Event, Malformed, Press, Text, Unsupported
-from conversations.core.model import (
-    Case,
-    Channel,
-    DemandAction,
-    EvidenceClaim,
-    IssueType,
-    Lang,
-    PaidWith,
-    Part,
-    RoughTime,
-    Window,
-    WindowUnit,
-)
+from conversations.core.evidence_kinds import EvidenceClaim
+from conversations.core.model import Case, Channel, DemandAction, IssueType, Lang, PaidWith
 from conversations.core.replies import Reply
 from conversations.core.states import (
     DIAGRAM_PATH,
@@ -32,6 +21,7 @@ from conversations.core.states import (
     Target,
     mermaid,
 )
+from conversations.core.timing import Part, RoughTime, Window, WindowUnit
 from conversations.texts.rendering import Texts
 
 SH = ZoneInfo("Asia/Shanghai")

@@ -17,14 +17,8 @@ from bot.handlers import evidence_event
 from conversations.core.channels import channel_reply
 from conversations.core.events import Command, Evidence, Press, Unsupported
 from conversations.core.evidence import MAX_FILE_BYTES, MAX_ITEMS, Album, checklist
-from conversations.core.model import (
-    Case,
-    EvidenceClaim,
-    EvidenceGroup,
-    EvidenceItem,
-    Lang,
-    TimelineEvent,
-)
+from conversations.core.evidence_kinds import EvidenceClaim, EvidenceGroup, EvidenceItem
+from conversations.core.model import Case, Lang, TimelineEvent
 from conversations.core.replies import Reply
 from conversations.core.states import State
 from conversations.shell.outbox import Outbox

@@ -14,13 +14,10 @@ from conversations.core.model import (
     Contact,
     DemandAction,
     IssueType,
-    Part,
-    RoughTime,
     StoryFacts,
     TimelineEvent,
-    Window,
-    WindowUnit,
 )
+from conversations.core.timing import Part, RoughTime, Window, WindowUnit
 from conversations.reading.amounts import parse_amount
 from conversations.reading.demands import is_vague_demand, parse_demand
 from conversations.reading.ids import parse_ids, parse_order_no

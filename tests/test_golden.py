@@ -24,24 +24,21 @@ import pytest
 
 from conversations.core import channels
 from conversations.core.engine import PRESET_WINDOWS
+from conversations.core.evidence_kinds import EvidenceClaim, EvidenceGroup, EvidenceItem
 from conversations.core.model import (
     Case,
     Channel,
     Contact,
     DemandAction,
-    EvidenceClaim,
-    EvidenceGroup,
-    EvidenceItem,
     IssueType,
     Lang,
     LogEntry,
     PaidWith,
     TimelineEvent,
     Unknown,
-    Window,
-    WindowUnit,
 )
 from conversations.core.replies import Reply
+from conversations.core.timing import Window, WindowUnit
 from conversations.texts.messages import OutMessage
 from conversations.texts.rendering import Texts
 

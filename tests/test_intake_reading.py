@@ -15,20 +15,11 @@ import pytest
 from conversations.core.channels import TEXT_CHANNELS, channel_reply
 from conversations.core.engine import Session, ask
 from conversations.core.events import Command
-from conversations.core.model import (
-    Channel,
-    DemandAction,
-    DoubtKind,
-    IssueType,
-    Lang,
-    RoughTime,
-    Unknown,
-    Window,
-    WindowUnit,
-)
+from conversations.core.model import Channel, DemandAction, DoubtKind, IssueType, Lang, Unknown
+from conversations.core.quoted import split_rule
 from conversations.core.replies import Reply
 from conversations.core.states import State
-from conversations.core.textfacts import split_rule
+from conversations.core.timing import RoughTime, Window, WindowUnit
 from conversations.texts.rendering import Texts
 from tests.test_engine import Dialog
 

@@ -10,18 +10,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from conversations.core.deadlines import wanted
+from conversations.core.evidence_kinds import EvidenceGroup, EvidenceItem
 from conversations.core.lifecycle import Advice, Status, advice, standing, timeline, urgency
-from conversations.core.model import (
-    Case,
-    Channel,
-    Contact,
-    EvidenceGroup,
-    EvidenceItem,
-    LogEntry,
-    TimelineEvent,
-    Window,
-    WindowUnit,
-)
+from conversations.core.model import Case, Channel, Contact, LogEntry, TimelineEvent
+from conversations.core.timing import Window, WindowUnit
 
 SH = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 25, 4, 0, tzinfo=UTC)  # Wednesday 12:00 in Shanghai

@@ -20,6 +20,7 @@ from conversations.core.engine.views import (
     contact_added_reply,
 )
 from conversations.core.evidence import Album, checklist
+from conversations.core.evidence_kinds import EvidenceClaim, EvidenceGroup, EvidenceItem
 from conversations.core.model import (
     Case,
     Channel,
@@ -27,19 +28,15 @@ from conversations.core.model import (
     DemandAction,
     Doubt,
     DoubtKind,
-    EvidenceClaim,
-    EvidenceGroup,
-    EvidenceItem,
     IssueType,
     Lang,
     TimelineEvent,
     Unknown,
-    Window,
-    WindowUnit,
 )
 from conversations.core.reminders import reminder_replies
 from conversations.core.replies import Reply
 from conversations.core.states import State
+from conversations.core.timing import Window, WindowUnit
 from conversations.texts.rendering import TEMPLATES_DIR, Texts
 from conversations.texts.telegram_html import TEXT_LIMIT, split_html, to_plain
 from tests.fake_telegram import HTMLParseError, parse_html
@@ -518,8 +515,8 @@ def test_a_story_sentence_that_is_also_a_contact_is_stated_once_in_the_texts() -
 
 
 def test_time_since_a_contact_known_only_to_the_day_is_never_overstated() -> None:
-    from conversations.core.model import Part, RoughTime
     from conversations.core.textfacts import elapsed
+    from conversations.core.timing import Part, RoughTime
 
     day = RoughTime.of(datetime(2025, 3, 4, tzinfo=SH), Part.DAY)
     case = replace(_case(), contacts=(Contact(Channel.PLATFORM_SUPPORT, day),))

@@ -19,7 +19,8 @@ from conversations.core.model import Channel, Lang
 from conversations.shell.outbox import Outbox, TransientFailure
 from conversations.shell.scheduler import Scheduler
 from conversations.shell.service import Coach, Inbound
-from conversations.store.storage import Store, User
+from conversations.store.rows import User
+from conversations.store.storage import Store
 from conversations.texts.messages import OutMessage
 from conversations.texts.rendering import Texts
 from tests.test_service import RecordingSender

@@ -11,9 +11,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from conversations.core import channels, deadlines, lifecycle
-from conversations.core.model import Case, Channel, Contact, IssueType, Lang, Window, WindowUnit
+from conversations.core.model import Case, Channel, Contact, IssueType, Lang
 from conversations.core.reminders import reminder_replies
 from conversations.core.replies import Reply
+from conversations.core.timing import Window, WindowUnit
 from conversations.texts.rendering import Texts
 from conversations.texts.telegram_html import to_plain
 

@@ -19,24 +19,22 @@ import pytest
 
 from conversations.core import channels
 from conversations.core.engine import MAX_CONTACTS, MAX_EVENTS, MAX_FIELD, PRESET_WINDOWS
+from conversations.core.evidence_kinds import EvidenceClaim, EvidenceGroup, EvidenceItem
 from conversations.core.model import (
     Case,
     Channel,
     Contact,
     DemandAction,
-    EvidenceClaim,
-    EvidenceGroup,
-    EvidenceItem,
     IssueType,
     Lang,
     TimelineEvent,
-    Window,
-    WindowUnit,
     in_order,
 )
+from conversations.core.quoted import split_rule
 from conversations.core.replies import Reply
 from conversations.core.states import State
-from conversations.core.textfacts import split_rule, text_facts
+from conversations.core.textfacts import text_facts
+from conversations.core.timing import Window, WindowUnit
 from conversations.texts.messages import OutMessage
 from conversations.texts.rendering import ELLIPSIS, Texts, fmt_time
 from conversations.texts.telegram_html import TEXT_LIMIT

@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from conversations.core.model import Lang, Part, RoughTime, Window, WindowUnit
+from conversations.core.model import Lang
+from conversations.core.timing import Part, RoughTime, Window, WindowUnit
 from conversations.reading.numbers import cn_number
 from conversations.reading.times import find_times, parse_future_time, parse_time
 from conversations.reading.windows import find_window, promise_window

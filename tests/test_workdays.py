@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from conversations.core.model import Window, WindowUnit
+from conversations.core.timing import Window, WindowUnit
 from conversations.core.workdays import add_working_days, is_workday, window_end
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

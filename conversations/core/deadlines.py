@@ -7,7 +7,8 @@ from datetime import datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from conversations.core.model import Case, Channel, Contact, Window, WindowUnit
+from conversations.core.model import Case, Channel, Contact
+from conversations.core.timing import Window, WindowUnit
 from conversations.core.workdays import Deadline, window_end
 
 
@@ -89,6 +90,7 @@ class Wanted:
     key: str  # "contact:<index>" or "demand": stable while the case is edited
     due_at: datetime  # UTC
     estimate: bool  # holiday data was missing for part of the window
+    deliver_at: datetime | None = None  # held past quiet hours; None: at its due time
 
 
 def default_sureness(contact: Contact | None) -> Sureness | None:
@@ -179,11 +181,21 @@ def _open_windows(case: Case, tz: ZoneInfo) -> list[_Open]:
     return out
 
 
-def wanted(case: Case, tz: ZoneInfo) -> list[Wanted]:
-    """The reminders a confirmed, unresolved case calls for."""
+def wanted(case: Case, tz: ZoneInfo, quiet: bool = False) -> list[Wanted]:
+    """The reminders a confirmed, unresolved case calls for, each held past the user's quiet
+    hours when they keep them."""
     if case.resolved_at is not None or case.closed_at is not None:
         return []
-    return [Wanted(w.key, w.end.at, w.end.estimate) for w in _open_windows(case, tz)]
+    return [
+        Wanted(w.key, w.end.at, w.end.estimate, _held(w.end.at, tz, quiet))
+        for w in _open_windows(case, tz)
+    ]
+
+
+def _held(due: datetime, tz: ZoneInfo, quiet: bool) -> datetime | None:
+    """When a reminder due at `due` goes out, if not then."""
+    at = deliver_at(due, tz, quiet)
+    return None if at == due else at
 
 
 @dataclass(frozen=True)

@@ -9,17 +9,14 @@ from datetime import datetime
 from typing import Any
 
 from conversations.core.events import Evidence
-from conversations.core.model import (
+from conversations.core.evidence_kinds import (
     CLAIM_GROUP,
-    MAX_EVENTS,
-    Case,
     EvidenceClaim,
     EvidenceGroup,
     EvidenceItem,
-    TimelineEvent,
-    in_order,
-    utc,
 )
+from conversations.core.model import MAX_EVENTS, Case, TimelineEvent, in_order
+from conversations.core.timing import utc
 
 MAX_ITEMS = 50  # per case, and waiting outside a case
 MAX_FILE_BYTES = 20 * 1024 * 1024  # what the Bot API's getFile downloads

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, fields, replace
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any, Literal, SupportsIndex, overload
+from typing import Any, Literal
+
+from conversations.core.evidence_kinds import EvidenceClaim, EvidenceItem
+from conversations.core.timing import Window, dt_in, dt_out
 
 DEFAULT_PLATFORM = "未来卡盟"
 MAX_EVENTS = 30  # a timeline longer than this no longer fits the texts' limits
@@ -77,172 +80,6 @@ class PaidWith(StrEnum):
     OTHER = "other"  # a bank card, a platform balance, …: no such route
 
 
-class EvidenceClaim(StrEnum):
-    """Evidence the user says they hold, in the seed's three groups (until files arrive)."""
-
-    ORDER_SCREENSHOT = "order_screenshot"  # 订单凭证
-    PAYMENT_RECORD = "payment_record"  # 订单凭证
-    CODE_SCREENSHOT = "code_screenshot"  # 订单凭证
-    FAILURE_SCREENSHOT = "failure_screenshot"  # 问题记录
-    CHAT_LOG = "chat_log"  # 沟通记录
-    CALL_RECORDING = "call_recording"  # 沟通记录
-    EMAILS = "emails"  # 沟通记录
-
-
-class EvidenceGroup(StrEnum):
-    """The seed's material groups an evidence item is filed under."""
-
-    ORDER = "order"  # 订单凭证: order, payment record, card-code screenshot
-    PROBLEM = "problem"  # 问题记录: activation failure, error screens
-    COMMS = "comms"  # 沟通记录: support chats, emails, call notes
-
-
-# What each kind of evidence proves, by group.
-CLAIM_GROUP: dict[EvidenceClaim, EvidenceGroup] = {
-    EvidenceClaim.ORDER_SCREENSHOT: EvidenceGroup.ORDER,
-    EvidenceClaim.PAYMENT_RECORD: EvidenceGroup.ORDER,
-    EvidenceClaim.CODE_SCREENSHOT: EvidenceGroup.ORDER,
-    EvidenceClaim.FAILURE_SCREENSHOT: EvidenceGroup.PROBLEM,
-    EvidenceClaim.CHAT_LOG: EvidenceGroup.COMMS,
-    EvidenceClaim.CALL_RECORDING: EvidenceGroup.COMMS,
-    EvidenceClaim.EMAILS: EvidenceGroup.COMMS,
-}
-
-
-@dataclass(frozen=True)
-class EvidenceItem:
-    """A file or forwarded message the user sent as evidence."""
-
-    id: int  # per case, from 1, never reused
-    kind: str  # photo, image, pdf, document, audio, video, text
-    group: EvidenceGroup
-    received_at: datetime  # UTC
-    file_id: str | None = None
-    file_unique_id: str | None = None  # the same file sent twice is kept once
-    size: int | None = None
-    mime_type: str | None = None
-    file_name: str | None = None
-    description: str | None = None  # the caption, or the user's note
-    what: EvidenceClaim | None = None  # what it shows, when known
-    origin_at: datetime | None = None  # a forward's original time (UTC)
-    sender: str | None = None  # a forward's original sender
-    text: str | None = None  # a forwarded text message
-    media_group_id: str | None = None  # the album it came in
-    local_path: str | None = None  # where it was downloaded, relative to the data folder
-
-    def to_json(self) -> dict[str, Any]:
-        """Serialise for storage."""
-        out: dict[str, Any] = {}
-        for f in fields(self):
-            v = getattr(self, f.name)
-            out[f.name] = _dt_out(v) if isinstance(v, datetime) else v
-        return out
-
-    @classmethod
-    def from_json(cls, d: dict[str, Any]) -> EvidenceItem:
-        """Deserialise from storage."""
-        received = _dt_in(d["received_at"])
-        assert received is not None
-        return cls(
-            **{
-                **d,
-                "group": EvidenceGroup(d["group"]),
-                "what": EvidenceClaim(d["what"]) if d.get("what") else None,
-                "received_at": received,
-                "origin_at": _dt_in(d.get("origin_at")),
-            }
-        )
-
-
-class Part(StrEnum):
-    """How much of a time the user gave: only the day, or the day and a part of it."""
-
-    DAY = "day"  # "3月2日", "上周五", "yesterday"
-    SMALL_HOURS = "small_hours"  # 凌晨
-    EARLY_MORNING = "early_morning"  # 早上, 清晨
-    MORNING = "morning"  # 上午
-    NOON = "noon"  # 中午
-    AFTERNOON = "afternoon"  # 下午
-    DUSK = "dusk"  # 傍晚
-    EVENING = "evening"  # 晚上
-    NIGHT = "night"  # 夜里, last night
-    LATE_NIGHT = "late_night"  # 深夜, 半夜
-
-
-class RoughTime(datetime):
-    """A time the user gave only to the day ("3月2日") or to a part of it ("昨天晚上").
-
-    The instant is a stand-in (the day's 00:00, or the part's usual hour) so that rough times
-    sort and compare with exact ones; `part` is what the user said, and texts show only that,
-    never the stand-in's clock. Arithmetic on it gives a plain datetime: a deadline counted
-    from a rough time is an instant the bot commits to.
-    """
-
-    part: Part = Part.DAY
-
-    @classmethod
-    def of(cls, dt: datetime, part: Part) -> RoughTime:
-        """The same instant as `dt`, marked as known only to `part`."""
-        rough = cls(
-            dt.year, dt.month, dt.day, dt.hour, dt.minute, dt.second, dt.microsecond,
-            dt.tzinfo, fold=dt.fold,
-        )  # fmt: skip
-        rough.part = part
-        return rough
-
-    def exact(self) -> datetime:
-        """The stand-in instant as a plain datetime."""
-        return datetime(
-            self.year, self.month, self.day, self.hour, self.minute, self.second,
-            self.microsecond, self.tzinfo, fold=self.fold,
-        )  # fmt: skip
-
-    def day_end(self, tz: tzinfo) -> datetime:
-        """The end of the day it names in `tz`: the safe start to count a window from, and
-        to measure "more than N hours since" against (it may have been late that day)."""
-        local = self.astimezone(tz)
-        return datetime(local.year, local.month, local.day, tzinfo=tz) + timedelta(days=1)
-
-    def astimezone(self, tz: tzinfo | None = None) -> RoughTime:
-        """The same rough time seen in another timezone."""
-        return RoughTime.of(self.exact().astimezone(tz), self.part)
-
-    def replace(self, *args: Any, **kwargs: Any) -> datetime:  # type: ignore[override]
-        """Fields set by hand make an exact time."""
-        return self.exact().replace(*args, **kwargs)
-
-    def __add__(self, other: timedelta) -> datetime:  # type: ignore[override]
-        return self.exact() + other
-
-    __radd__ = __add__  # type: ignore[assignment]
-
-    @overload  # type: ignore[override]
-    def __sub__(self, other: timedelta) -> datetime: ...
-    @overload
-    def __sub__(self, other: datetime) -> timedelta: ...
-    def __sub__(self, other: timedelta | datetime) -> datetime | timedelta:
-        return self.exact() - other
-
-    def __eq__(self, other: object) -> bool:
-        # A rough time is not the exact time of its stand-in: the user said something else.
-        if not isinstance(other, datetime):
-            return NotImplemented
-        same_instant = datetime.__eq__(self.exact(), other) is True
-        return same_instant and getattr(other, "part", None) == self.part
-
-    def __ne__(self, other: object) -> bool:
-        equal = self.__eq__(other)
-        return equal if equal is NotImplemented else not equal
-
-    __hash__ = datetime.__hash__
-
-    def __reduce_ex__(self, protocol: SupportsIndex) -> tuple[Any, ...]:
-        return RoughTime.of, (self.exact(), self.part)
-
-    def __repr__(self) -> str:
-        return f"RoughTime.of({self.exact()!r}, {self.part!r})"
-
-
 class DoubtKind(StrEnum):
     """What a story can say two ways."""
 
@@ -268,7 +105,7 @@ class Doubt:
             "kind": self.kind.value,
             "said": self.said,
             "shown": list(self.shown),
-            "times": [_dt_out(t) for t in self.times],
+            "times": [dt_out(t) for t in self.times],
             "windows": [w.to_json() for w in self.windows],
             "amounts": list(self.amounts),
         }
@@ -276,7 +113,7 @@ class Doubt:
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> Doubt:
         """Deserialise from storage."""
-        times = tuple(t for t in (_dt_in(x) for x in d.get("times", [])) if t is not None)
+        times = tuple(t for t in (dt_in(x) for x in d.get("times", [])) if t is not None)
         return cls(
             kind=DoubtKind(d["kind"]),
             said=d["said"],
@@ -284,44 +121,6 @@ class Doubt:
             times=times,
             windows=tuple(Window.from_json(w) for w in d.get("windows", [])),
             amounts=tuple(int(a) for a in d.get("amounts", [])),
-        )
-
-
-class WindowUnit(StrEnum):
-    """The unit of a relative response window."""
-
-    MINUTES = "minutes"
-    HOURS = "hours"
-    DAYS = "days"
-    WORKING_DAYS = "working_days"
-
-
-@dataclass(frozen=True)
-class Window:
-    """A response window as promised or demanded: "24小时内", "3个工作日内", "明天下午6点前"."""
-
-    text: str  # the user's own words, shown back in texts
-    amount: int | None = None  # for a relative window
-    unit: WindowUnit | None = None
-    until: datetime | None = None  # for an absolute deadline (UTC)
-
-    def to_json(self) -> dict[str, Any]:
-        """Serialise for storage."""
-        return {
-            "text": self.text,
-            "amount": self.amount,
-            "unit": self.unit.value if self.unit else None,
-            "until": _dt_out(self.until),
-        }
-
-    @classmethod
-    def from_json(cls, d: dict[str, Any]) -> Window:
-        """Deserialise from storage."""
-        return cls(
-            text=d["text"],
-            amount=d.get("amount"),
-            unit=WindowUnit(d["unit"]) if d.get("unit") else None,
-            until=_dt_in(d.get("until")),
         )
 
 
@@ -335,7 +134,7 @@ class TimelineEvent:
 
     def to_json(self) -> dict[str, Any]:
         """Serialise for storage."""
-        out: dict[str, Any] = {"at": _dt_out(self.at), "text": self.text}
+        out: dict[str, Any] = {"at": dt_out(self.at), "text": self.text}
         if self.evidence is not None:
             out["evidence"] = self.evidence
         return out
@@ -343,7 +142,7 @@ class TimelineEvent:
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> TimelineEvent:
         """Deserialise from storage."""
-        return cls(at=_dt_in(d.get("at")), text=d["text"], evidence=d.get("evidence"))
+        return cls(at=dt_in(d.get("at")), text=d["text"], evidence=d.get("evidence"))
 
 
 def in_order(events: tuple[TimelineEvent, ...]) -> tuple[TimelineEvent, ...]:
@@ -372,7 +171,7 @@ class Contact:
         """Serialise for storage."""
         return {
             "channel": self.channel.value,
-            "at": _dt_out(self.at),
+            "at": dt_out(self.at),
             "ref": self.ref,
             "promise": self.promise,
             "window": self.window.to_json() if self.window else None,
@@ -390,7 +189,7 @@ class Contact:
             ref, ticket, agent = None, legacy.group("ticket"), legacy.group("agent")
         return cls(
             channel=Channel(d["channel"]),
-            at=_dt_in(d.get("at")),
+            at=dt_in(d.get("at")),
             ref=ref,
             promise=d.get("promise"),
             window=Window.from_json(d["window"]) if d.get("window") else None,
@@ -414,13 +213,13 @@ class LogEntry:
 
     def to_json(self) -> dict[str, Any]:
         """Serialise for storage."""
-        out = {"at": _dt_out(self.at), "kind": self.kind, "detail": self.detail}
+        out = {"at": dt_out(self.at), "kind": self.kind, "detail": self.detail}
         return {**out, "channel": self.channel.value} if self.channel else out
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> LogEntry:
         """Deserialise from storage."""
-        at = _dt_in(d["at"])
+        at = dt_in(d["at"])
         assert at is not None
         channel = Channel(d["channel"]) if d.get("channel") else None
         return cls(at, d["kind"], d.get("detail"), channel)
@@ -502,7 +301,7 @@ class Case:
             if f.name in ("no", "status", "created_at"):
                 continue
             if isinstance(v, datetime):
-                out[f.name] = _dt_out(v)
+                out[f.name] = dt_out(v)
             elif isinstance(v, tuple):
                 out[f.name] = [x.value if isinstance(x, StrEnum) else x.to_json() for x in v]
             elif isinstance(v, Window):
@@ -527,7 +326,7 @@ class Case:
             product=d.get("product"),
             quantity=d.get("quantity"),
             amount_cents=d.get("amount_cents"),
-            purchased_at=_dt_in(d.get("purchased_at")),
+            purchased_at=dt_in(d.get("purchased_at")),
             issue_type=IssueType(d["issue_type"]) if d.get("issue_type") else None,
             issue_detail=d.get("issue_detail"),
             events=tuple(TimelineEvent.from_json(e) for e in d.get("events", [])),
@@ -552,9 +351,9 @@ class Case:
             paid_with=PaidWith(d["paid_with"]) if d.get("paid_with") else None,
             evidence=tuple(EvidenceItem.from_json(e) for e in d.get("evidence", [])),
             evidence_seq=int(d.get("evidence_seq") or 0),
-            confirmed_at=_dt_in(d.get("confirmed_at")),
-            resolved_at=_dt_in(d.get("resolved_at")),
-            closed_at=_dt_in(d.get("closed_at")),
+            confirmed_at=dt_in(d.get("confirmed_at")),
+            resolved_at=dt_in(d.get("resolved_at")),
+            closed_at=dt_in(d.get("closed_at")),
             log=tuple(LogEntry.from_json(e) for e in d.get("log", [])),
         )
 
@@ -582,24 +381,3 @@ class StoryFacts:
     found: tuple[str, ...] = field(default_factory=tuple)  # names of the fields found
 
 
-def utc(dt: datetime) -> datetime:
-    """The same instant in UTC; refuses naive datetimes."""
-    if dt.tzinfo is None:
-        raise ValueError("naive datetime")
-    return dt.astimezone(UTC)
-
-
-def _dt_out(dt: datetime | None) -> str | dict[str, str] | None:
-    if dt is None:
-        return None
-    if isinstance(dt, RoughTime):
-        return {"at": utc(dt).isoformat(), "part": dt.part.value}
-    return utc(dt).isoformat()
-
-
-def _dt_in(s: str | dict[str, str] | None) -> datetime | None:
-    if not s:
-        return None
-    if isinstance(s, dict):
-        return RoughTime.of(datetime.fromisoformat(s["at"]), Part(s["part"]))
-    return datetime.fromisoformat(s)

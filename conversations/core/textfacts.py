@@ -8,24 +8,23 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from conversations.core import deadlines, legal
+from conversations.core.evidence_kinds import EvidenceClaim, EvidenceItem
 from conversations.core.legal import Citation
 from conversations.core.model import (
     Case,
     Channel,
     Contact,
     DemandAction,
-    EvidenceClaim,
-    EvidenceItem,
     IssueType,
     LogEntry,
-    RoughTime,
     TimelineEvent,
-    Window,
 )
+from conversations.core.quoted import Rule, region, split_rule
+from conversations.core.timeline import ContactView, Due, Step, timeline_steps
+from conversations.core.timing import RoughTime
 from conversations.reading.demands import find_actions
 from conversations.reading.issues import classify_issue
 from conversations.reading.normalize import normalise
-from conversations.reading.windows import states_a_window
 
 # Channels where the user talks to the platform; the others are complaints filed in writing.
 TALK_CHANNELS = frozenset({Channel.PLATFORM_SUPPORT, Channel.PHONE, Channel.OTHER})
@@ -53,44 +52,6 @@ PREPARE: dict[IssueType, tuple[EvidenceClaim, ...]] = {
     IssueType.OTHER: (*_BASE, EvidenceClaim.CHAT_LOG),
 }
 
-# 《售后规则》第5条(第2款): the source the user named, then what the clause says.
-_RULE = re.compile(
-    r"^\s*(《[^》]{1,60}》\s*(?:第\s*[0-9一二三四五六七八九十百零.]{1,8}\s*[条章节款项]"
-    r"(?:\s*第\s*[0-9一二三四五六七八九十]{1,4}\s*[款项])?)?)\s*([:：,，]?)\s*(.*?)\s*$",
-    re.DOTALL,
-)
-_QUOTES = "“”\"'‘’「」"
-
-
-@dataclass(frozen=True)
-class Due:
-    """When a window closes, shown as an absolute time with the words it was given in."""
-
-    at: datetime  # UTC
-    window: Window
-    passed: bool  # already over when the text is made
-    estimate: bool  # holiday data was missing for part of it
-
-    @property
-    def absolute(self) -> bool:
-        """The window was a time ("明天下午6点前"), not a span ("48小时内")."""
-        return self.window.until is not None
-
-
-@dataclass(frozen=True)
-class ContactView:
-    """One earlier contact as the texts tell it: what was said, promised, and what came of it."""
-
-    contact: Contact
-    talk: bool  # talked to the platform (chat, phone) rather than filed a complaint
-    again: bool  # an earlier contact on the same channel: a promise made once more
-    said: str | None  # their answer at the time, when it set no window ("已提交技术")
-    rest: str | None  # what a promise says after its window's words ("24小时内" + "处理")
-    due: Due | None  # the promised window's end, or the regulator's (12315), when known
-    replies: tuple[LogEntry, ...]  # what they answered later, as logged
-    refused_at: datetime | None  # when they refused (the time of the reply that said so)
-    refusal: str | None  # the answer that came with the refusal
-
 
 @dataclass(frozen=True)
 class Elapsed:
@@ -114,25 +75,6 @@ class Listed:
     item: EvidenceItem | None = None
     claim: EvidenceClaim | None = None  # held but not sent yet (待上传)
     description: str | None = None  # the item's caption, shortened for a list
-
-
-@dataclass(frozen=True)
-class Rule:
-    """A clause of the platform's own rules, split into where it is and what it says."""
-
-    source: str  # 《虚拟商品售后规则》第5条, or the user's words when they name no 《》
-    clause: str  # 卡密失效需在24小时内处理; empty when only the source was given
-    named: bool  # the source is a 《》 title
-    window: bool = False  # the rule states a time ("24小时内处理"): a text may say it was missed
-
-
-@dataclass(frozen=True)
-class Step:
-    """One line of a text's timeline: an event or a contact, in the order they happened."""
-
-    at: datetime | None
-    event: TimelineEvent | None = None
-    contact: ContactView | None = None
 
 
 @dataclass(frozen=True)
@@ -234,23 +176,6 @@ def defect_type(case: Case) -> IssueType | None:
     """For a complaint about stalling, the kind of problem being stalled, when it says."""
     stalled = defect(case)
     return classify_issue(stalled) if stalled else None
-
-
-def timeline_steps(
-    events: tuple[TimelineEvent, ...], views: tuple[ContactView, ...]
-) -> tuple[Step, ...]:
-    """Events and contacts in the order they happened; one without a time keeps its place
-    after the item recorded before it in its own list."""
-    keyed: list[tuple[tuple[float, int, int], Step]] = []
-    for kind, items in enumerate((
-        [(e.at, Step(e.at, event=e)) for e in events],
-        [(v.contact.at, Step(v.contact.at, contact=v)) for v in views],
-    )):
-        last = float("-inf")
-        for i, (at, step) in enumerate(items):
-            last = at.timestamp() if at is not None else last
-            keyed.append(((last, kind, i), step))
-    return tuple(step for _, step in sorted(keyed, key=lambda k: k[0]))
 
 
 def story_events(case: Case) -> tuple[TimelineEvent, ...]:
@@ -378,22 +303,6 @@ def elapsed(case: Case, now: datetime, tz: ZoneInfo) -> Elapsed | None:
     return Elapsed(since, anchor, hours, first) if hours >= 1 else None
 
 
-def split_rule(citation: str | None) -> Rule | None:
-    """The rule the user gave, as source and clause, so a text can quote the clause; the
-    user's words stay whole unless a colon or comma sets the clause apart."""
-    if not citation:
-        return None
-    m = _RULE.match(citation)
-    window = states_a_window(citation)
-    if m is None or (m.group(3) and not m.group(2)):
-        return Rule(citation.strip(), "", False, window)
-    source, clause = m.group(1).strip(), m.group(3).strip()
-    if len(clause) >= 2 and clause[0] in _QUOTES and clause[-1] in _QUOTES:
-        clause = clause[1:-1].strip()  # quoted once by the text, not twice
-    clause = clause.rstrip("。.;；")
-    return Rule(source, clause, True, window)
-
-
 def defect(case: Case) -> str | None:
     """For a complaint about stalling, the problem being stalled: the first event, if short."""
     if case.issue_type not in PROCESS_ISSUES or not case.events:
@@ -449,29 +358,3 @@ def _short(text: str | None) -> str | None:
     return one if len(one) <= DESCRIPTION_MAX else one[: DESCRIPTION_MAX - 1] + "…"
 
 
-# 浙江省杭州市西湖区…, 北京市朝阳区…, 广西壮族自治区南宁市青秀区…: the 所在地区 of a form.
-_REGION = re.compile(
-    r"^\s*(?P<province>(?:北京|天津|上海|重庆)市|[^\s省市]{2,3}省|[^\s区]{2,12}?自治区)\s*"
-    r"(?P<city>[^\s市]{1,8}?(?:市|自治州|地区|盟))?\s*"
-    r"(?P<district>[^\s区县旗市]{1,8}?(?:区|县|旗|市))?"
-)
-_MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
-
-
-def region(address: str | None) -> tuple[str, ...] | None:
-    """The province, city and district a registered address starts with, for a form's
-    所在地区; None unless at least the province and the city (or a municipality's district)
-    can be read."""
-    m = _REGION.match(address or "")
-    if m is None:
-        return None
-    province, city, district = m.group("province", "city", "district")
-    if province in _MUNICIPALITIES:
-        # 北京市朝阳区: the city is the municipality itself; what follows is the district.
-        district = district or (city if city and city.endswith("区") else None)
-        if city and city.endswith("市") and city != province:
-            district = district or city
-        city = province
-    if not city:
-        return None
-    return tuple(p for p in (province, city, district) if p)

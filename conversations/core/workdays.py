@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import chinese_calendar
 from lunardate import LunarDate
 
-from conversations.core.model import RoughTime, Window, WindowUnit, utc
+from conversations.core.timing import RoughTime, Window, WindowUnit, utc
 
 BEIJING = ZoneInfo("Asia/Shanghai")  # China's one civil time, whatever the user's own zone
 END_OF_DAY = time(23, 59)  # a period in days ends with its last day (民法典 第203条: at 24:00)

@@ -13,9 +13,9 @@ from conversations.core.model import (
     IssueType,
     StoryFacts,
     TimelineEvent,
-    Window,
     in_order,
 )
+from conversations.core.timing import Window
 from conversations.reading.amounts import amount_candidates, parse_amount
 from conversations.reading.clauses import Clause, clause_at, split_clauses
 from conversations.reading.contacts import story_contacts

@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from conversations.core.model import Part, RoughTime, Window, WindowUnit
+from conversations.core.timing import Part, RoughTime, Window, WindowUnit
 from conversations.reading.cn_patterns import CN_EXPR, CN_NUM
 from conversations.reading.cn_times import has_clock, resolve_cn
 from conversations.reading.en_times import EN_EXPR, EN_WHEN, dateparse, en_has_clock

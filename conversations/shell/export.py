@@ -4,21 +4,25 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import zipfile
 from dataclasses import dataclass, replace
 from datetime import datetime
-from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import noto_cjk_sans_otc
-from fpdf import FPDF
 from markupsafe import Markup
 from PIL import Image, ImageOps
 
 from conversations.core import channels, evidence, lifecycle
-from conversations.core.model import Case, EvidenceItem, Lang
+from conversations.core.model import Case, Lang
+from conversations.shell.pdf_layout import (
+    CAPTION,
+    CAPTION_GAP,
+    PdfDocument,
+    Picture,
+    blocks,
+    printable,
+)
 from conversations.texts.rendering import KEEP_ALL, Texts, clip, fmt_time
 from conversations.texts.telegram_html import to_plain
 
@@ -26,7 +30,6 @@ UPLOAD_LIMIT = 50 * 1024 * 1024  # what a bot may upload to Telegram
 PART_LIMIT = 45 * 1024 * 1024  # ZIP parts stay well under it
 PDF_LIMIT = PART_LIMIT  # and so does the PDF
 _PICTURE_KINDS = frozenset({"photo", "image"})
-_SC_FACE = 2  # Noto Sans CJK SC in the collection
 
 # Resolution (dots per inch as placed on the page) and JPEG quality, tried in turn until the
 # pictures fit the PDF; the originals are in the ZIP, so the PDF only has to stay legible.
@@ -44,11 +47,6 @@ class Export:
     zips: tuple[Path, ...]
     left_out: tuple[str, ...]  # evidence files not on disk (never downloaded)
     pdf_left_out: tuple[str, ...] = ()  # images too big for the PDF (their originals are zipped)
-
-
-@cache
-def _font() -> Path:
-    return Path(noto_cjk_sans_otc.__file__).with_name("NotoSansCJK-Regular.ttc")
 
 
 def export_case(
@@ -72,19 +70,6 @@ def export_case(
 
 
 # --- the PDF ---------------------------------------------------------------------------------
-
-
-@dataclass(eq=False)  # each picture is itself, however alike two images are
-class _Picture:
-    """An evidence image on its way into the PDF."""
-
-    item: EvidenceItem
-    file: Path
-    label: str  # how the note on left-out images names it
-    caption: list[str]  # wrapped lines
-    pixels: tuple[int, int] | None  # upright size; None when the image cannot be read
-    size_mm: tuple[float, float] = (0.0, 0.0)  # as placed
-    data: bytes | None = None  # the JPEG the PDF embeds
 
 
 def _case_file_html(
@@ -126,12 +111,12 @@ def _write_pdf(
     """Write the PDF within `limit` bytes; returns the images it had to leave out."""
     title = texts.labels(lang)["export.title"].replace("N", str(case.no))
     unreadable = texts.labels(lang)["export.unreadable_image"]
-    pictures = _pictures(case, texts, lang, tz, files_dir, names, _Document(title))
+    pictures = _pictures(case, texts, lang, tz, files_dir, names, PdfDocument(title))
 
-    def build(kept: list[_Picture], left: list[str]) -> bytes:
+    def build(kept: list[Picture], left: list[str]) -> bytes:
         html = _case_file_html(case, texts, lang, tz, now, names, bool(pictures), left)
-        doc = _Document(title)
-        doc.draw(_blocks(html), pictures_follow=bool(pictures))
+        doc = PdfDocument(title)
+        doc.draw(blocks(html), pictures_follow=bool(pictures))
         for picture in pictures:
             if picture.pixels is None or picture in kept:
                 doc.picture(picture, unreadable)
@@ -152,8 +137,8 @@ def _write_pdf(
 
 def _pictures(
     case: Case, texts: Texts, lang: Lang, tz: ZoneInfo, files_dir: Path, names: dict[int, str],
-    doc: _Document,
-) -> list[_Picture]:
+    doc: PdfDocument,
+) -> list[Picture]:
     """The case's images on disk, each with its caption and its size on the page."""
     out = []
     for item in case.evidence:
@@ -164,10 +149,10 @@ def _pictures(
             continue
         name = names.get(item.id, "")
         caption = texts.render_html("export/caption", {"item": item, "name": name}, lang, tz)
-        lines = doc.wrap(_printable(clip(to_plain(caption), _CAPTION_CHARS)), doc.epw, _CAPTION)
-        picture = _Picture(item, file, name or f"#{item.id}", lines, _upright_size(file))
+        lines = doc.wrap(printable(clip(to_plain(caption), _CAPTION_CHARS)), doc.epw, CAPTION)
+        picture = Picture(item, file, name or f"#{item.id}", lines, _upright_size(file))
         if picture.pixels is not None:
-            box_h = doc.eph - len(lines) * _CAPTION.line - _CAPTION_GAP - 0.5
+            box_h = doc.eph - len(lines) * CAPTION.line - CAPTION_GAP - 0.5
             picture.size_mm = _fit_box(picture.pixels, doc.epw, box_h)
         out.append(picture)
     return out
@@ -191,7 +176,7 @@ def _fit_box(pixels: tuple[int, int], box_w: float, box_h: float) -> tuple[float
     return w * scale, h * scale
 
 
-def _fit(pictures: list[_Picture], budget: int) -> list[_Picture]:
+def _fit(pictures: list[Picture], budget: int) -> list[Picture]:
     """Encode the pictures, smaller step by step, until they fit; then keep what fits."""
     readable = pictures
     for dpi, quality in QUALITY_STEPS:
@@ -202,7 +187,7 @@ def _fit(pictures: list[_Picture], budget: int) -> list[_Picture]:
         readable = [p for p in readable if p.data is not None]
         if sum(len(p.data or b"") for p in readable) <= budget:
             return readable
-    kept: list[_Picture] = []
+    kept: list[Picture] = []
     used = 0
     for p in readable:
         size = len(p.data or b"")
@@ -212,7 +197,7 @@ def _fit(pictures: list[_Picture], budget: int) -> list[_Picture]:
     return kept
 
 
-def _encode(picture: _Picture, dpi: int, quality: int) -> bytes | None:
+def _encode(picture: Picture, dpi: int, quality: int) -> bytes | None:
     """The picture as a JPEG of just the pixels its place on the page needs at `dpi`."""
     assert picture.pixels is not None
     w_mm, h_mm = picture.size_mm
@@ -237,238 +222,6 @@ def _encode(picture: _Picture, dpi: int, quality: int) -> bytes | None:
     except Exception:  # a damaged image must not cost the user the whole case file
         return None
     return out.getvalue()
-
-
-@dataclass(frozen=True)
-class _Style:
-    size: float  # pt
-    line: float  # line height, mm
-    before: float  # space above, mm
-
-
-_STYLES = {
-    "h1": _Style(17, 9, 0),
-    "h2": _Style(13.5, 7.5, 6),
-    "h3": _Style(11.5, 6.5, 4),
-    "h4": _Style(10.5, 6, 2),
-    "p": _Style(10, 5.5, 0),
-    "li": _Style(10, 5.5, 0),
-    "pre": _Style(9.5, 5, 1),
-}
-_CAPTION = _Style(9.5, 5, 0)
-_CAPTION_GAP = 1.5
-_PRE_PAD = 2.0
-_INDENT = 4.0
-_KEEP_WITH_HEADING = 3  # lines that must follow a heading on its page
-
-
-class _Document(FPDF):
-    """An A4 document in the CJK font, laid out left-aligned, page numbers in the footer."""
-
-    def __init__(self, title: str) -> None:
-        super().__init__(format="A4")
-        self.case_title = title
-        self.set_margins(18, 16, 18)
-        self.set_auto_page_break(auto=True, margin=16)
-        self.add_font("cjk", fname=str(_font()), collection_font_number=_SC_FACE)
-        self.set_font("cjk", size=10)
-        self.set_title(title)
-        self.set_fill_color(242, 242, 242)
-        self.set_draw_color(170, 170, 170)
-        self.add_page()
-
-    def footer(self) -> None:
-        """The case file's title and the page number on every page."""
-        self.set_y(-11)
-        self.set_font("cjk", size=8)
-        self.set_text_color(110)
-        self.cell(0, 5, f"{self.case_title} · {self.page_no()}/{{nb}}", align="C")
-        self.set_text_color(0)
-
-    def draw(self, blocks: list[tuple[str, str]], pictures_follow: bool = False) -> None:
-        """Lay out the text blocks, headings in the outline and kept with what follows; the
-        last section opens a page when the evidence images follow it."""
-        last_h2 = max((i for i, (kind, _) in enumerate(blocks) if kind == "h2"), default=-1)
-        opens_page = last_h2 if pictures_follow else -1
-        for index, (kind, text) in enumerate(blocks):
-            if kind == "gap":
-                self.set_y(self.get_y() + 2)
-                continue
-            style = _STYLES[kind]
-            self.set_font_size(style.size)
-            at_top = self.get_y() <= self.t_margin + 0.01
-            if index == opens_page and not at_top:
-                self.add_page()
-                at_top = True
-            if kind.startswith("h"):
-                need = style.before + style.line + _KEEP_WITH_HEADING * _STYLES["p"].line
-                if self.get_y() + need > self.page_break_trigger:
-                    self.add_page()
-                    at_top = True
-            if not at_top:
-                self.set_y(self.get_y() + style.before)
-            if kind in ("h2", "h3"):
-                self.start_section(text, level=int(kind[1]) - 2)
-            if kind == "pre":
-                self._pre(text, style)
-                continue
-            indent = _INDENT if kind == "li" else 0.0
-            hang = _hang(self, text) if kind == "li" or text.startswith("• ") else 0.0
-            for i, line in enumerate(self.wrap(text, self.epw - indent, style, hang)):
-                self._line(line, self.l_margin + indent + (hang if i else 0.0), style.line)
-            if kind == "h2":
-                y = self.get_y() + 0.5
-                self.line(self.l_margin, y, self.l_margin + self.epw, y)
-                self.set_y(y + 1.5)
-
-    def _pre(self, text: str, style: _Style) -> None:
-        """A text to paste as it is: shaded, its own line breaks kept."""
-        width = self.epw - 2 * _PRE_PAD
-        self._line("", self.l_margin, _PRE_PAD / 2, fill=True)
-        for raw in text.split("\n"):
-            for line in self.wrap(raw, width, style) or [""]:
-                self._line(line, self.l_margin, style.line, fill=True)
-        self._line("", self.l_margin, _PRE_PAD / 2, fill=True)
-        self.set_y(self.get_y() + 1)
-
-    def _line(self, text: str, x: float, height: float, fill: bool = False) -> None:
-        if self.get_y() + height > self.page_break_trigger:
-            self.add_page()
-        y = self.get_y()
-        if fill:
-            self.rect(self.l_margin, y, self.epw, height, style="F")
-            x += _PRE_PAD
-        if text:
-            self.set_xy(x, y)
-            self.cell(text=text, h=height)
-        self.set_xy(self.l_margin, y + height)
-
-    def wrap(self, text: str, width: float, style: _Style, hang: float = 0.0) -> list[str]:
-        """Break a line of text to `width`, between words and CJK characters, never before
-        closing or after opening punctuation; lines after the first are `hang` narrower."""
-        self.set_font_size(style.size)
-        lines: list[str] = []
-        line, used = "", 0.0
-        for atom, spaced in _atoms(text):
-            room = width - (hang if lines else 0.0)
-            sep = " " if spaced and line else ""
-            size = self.get_string_width(sep + atom)
-            if line and used + size > room:
-                lines.append(line)
-                line, used, sep = "", 0.0, ""
-                room = width - hang
-                size = self.get_string_width(atom)
-            if size > room:  # one word wider than the line: cut it where it must be cut
-                for char in sep + atom:
-                    step = self.get_string_width(char)
-                    if line and used + step > room:
-                        lines.append(line)
-                        line, used, room = "", 0.0, width - hang
-                    line += char
-                    used += step
-                continue
-            line += sep + atom
-            used += size
-        if line:
-            lines.append(line)
-        return lines
-
-    def picture(self, picture: _Picture, unreadable: str) -> None:
-        """An evidence image under its caption, both on one page."""
-        w, h = picture.size_mm if picture.data is not None else (0.0, _CAPTION.line)
-        need = len(picture.caption) * _CAPTION.line + _CAPTION_GAP + h
-        if self.get_y() + need > self.page_break_trigger:
-            self.add_page()
-        self.set_font_size(_CAPTION.size)
-        for line in picture.caption:
-            self._line(line, self.l_margin, _CAPTION.line)
-        y = self.get_y() + _CAPTION_GAP
-        if picture.data is None:
-            self.set_y(y)
-            self._line(unreadable, self.l_margin, _CAPTION.line)
-            self.set_y(self.get_y() + 6)
-            return
-        self.image(io.BytesIO(picture.data), x=self.l_margin, y=y, w=w, h=h)
-        self.set_y(y + h + 6)
-
-
-def _hang(doc: _Document, text: str) -> float:
-    """Lines after the first start under the text after a short lead ("10:15 ", "• ")."""
-    lead, space, _ = text.partition(" ")
-    if not space or len(lead) > 8:
-        return 0.0
-    return float(doc.get_string_width(lead + " "))
-
-
-# No line starts with closing punctuation or ends with opening punctuation (the CJK rule).
-_NO_START = set(",。、;:!?)]}」』》〉】〕…—’”%·.,;:!?)]}")
-_NO_END = set("(【《〈「『〔‘“([{")
-_ATOM = re.compile(r"[!-~\u00a0-\u024f]+|\s+|.", re.DOTALL)
-
-
-def _atoms(text: str) -> list[tuple[str, bool]]:
-    """Unbreakable pieces of a line, each with whether a space comes before it."""
-    atoms: list[tuple[str, bool]] = []
-    spaced = False
-    for token in _ATOM.findall(text):
-        if token.isspace():
-            spaced = True
-            continue
-        if atoms and not spaced and (token[0] in _NO_START or atoms[-1][0][-1] in _NO_END):
-            atoms[-1] = (atoms[-1][0] + token, atoms[-1][1])
-        else:
-            atoms.append((token, spaced))
-        spaced = False
-    return atoms
-
-
-_TAGGED = re.compile(r"<(h[1-4]|li|pre)>(.*?)</\1>\n?", re.DOTALL)
-
-
-def _blocks(html: str) -> list[tuple[str, str]]:
-    """The case file's HTML as (kind, plain text) blocks: headings, list items, shaded texts,
-    paragraphs (one a line) and gaps where blank lines were."""
-    blocks: list[tuple[str, str]] = []
-
-    def lines(chunk: str) -> None:
-        if not chunk:
-            return
-        for line in chunk.split("\n"):
-            text = _printable(to_plain(line)).strip()
-            kind = "p" if text else "gap"
-            if kind == "p" or (blocks and blocks[-1][0] != "gap"):
-                blocks.append((kind, text))
-
-    pos = 0
-    for m in _TAGGED.finditer(html):
-        lines(html[pos:m.start()].strip("\n"))
-        blocks.append((m.group(1), _printable(to_plain(m.group(2))).strip("\n")))
-        pos = m.end()
-    lines(html[pos:].strip("\n"))
-    return _trim(blocks)
-
-
-def _trim(blocks: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """No gap right before or after a heading (headings have their own space)."""
-    out: list[tuple[str, str]] = []
-    for kind, text in blocks:
-        if kind == "gap" and (not out or out[-1][0].startswith("h") or out[-1][0] == "gap"):
-            continue
-        if kind.startswith("h") and out and out[-1][0] == "gap":
-            out.pop()
-        out.append((kind, text))
-    return out
-
-
-# Marks the chat draws as emoji, in characters the CJK font has: a checklist must keep them.
-_MARKS = str.maketrans({"✅": "[√]", "⬜": "[ ]", "☑": "[√]", "❌": "[×]"})
-
-
-def _printable(text: str) -> str:
-    """Marks the font lacks become ones it has; other emoji are dropped, not drawn as boxes."""
-    text = text.translate(_MARKS)
-    return "".join(c for c in text if ord(c) < 0x1F000 and not 0xFE00 <= ord(c) <= 0xFE0F
-                   and c not in "⏰⬆↩")
 
 
 # --- the ZIP ---------------------------------------------------------------------------------

@@ -10,7 +10,8 @@ from datetime import UTC, datetime
 from typing import Protocol
 
 from conversations.shell.locks import KeyedLocks
-from conversations.store.storage import Pending, Store
+from conversations.store.rows import Pending
+from conversations.store.storage import Store
 from conversations.texts.messages import OutMessage
 
 log = logging.getLogger(__name__)

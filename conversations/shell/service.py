@@ -18,13 +18,16 @@ from conversations.core import deadlines
 from conversations.core.engine import Ctx, Outcome, step
 from conversations.core.events import Event
 from conversations.core.evidence import evidence_file_name
-from conversations.core.model import EvidenceItem, Lang, LogEntry, utc
+from conversations.core.evidence_kinds import EvidenceItem
+from conversations.core.model import Lang, LogEntry
 from conversations.core.reminders import LATE_AFTER, reminder_replies
 from conversations.core.replies import Reply
+from conversations.core.timing import utc
 from conversations.shell.export import export_case
 from conversations.shell.locks import KeyedLocks
 from conversations.shell.outbox import Outbox
-from conversations.store.storage import DueReminder, Store, Tx, User
+from conversations.store.rows import DueReminder, User
+from conversations.store.storage import Store, Tx
 from conversations.texts.messages import OutMessage
 from conversations.texts.rendering import Texts
 
@@ -312,16 +315,20 @@ class Coach:
         if outcome.prefs is not None:
             user = replace(user, tz=outcome.prefs.tz, quiet_hours=outcome.prefs.quiet)
             await tx.save_user(user, now)
-            await tx.reschedule(user)
+            # Delivery times follow the new timezone or quiet hours.
+            for reminder_id, due in await tx.pending_reminders(user.user_id):
+                at = deadlines.deliver_at(due, ZoneInfo(user.tz), user.quiet_hours)
+                await tx.move_delivery(reminder_id, at)
             reminders_changed = True
         tz = ZoneInfo(user.tz)
         for case in outcome.changed:
             await tx.save_case(user.user_id, case, now)
             # Reminders follow the case in the same transaction: never one without the other.
-            wanted = deadlines.wanted(case, tz)
+            wanted = deadlines.wanted(case, tz, user.quiet_hours)
             reminders_changed |= await tx.sync_reminders(user, case.no, wanted, now)
         for case_no, at in outcome.snoozes:
-            await tx.snooze(user, case_no, at, now)
+            deliver = deadlines.deliver_at(at, tz, user.quiet_hours)
+            await tx.snooze(user, case_no, at, deliver, now)
             reminders_changed = True
         for case_no in outcome.deleted:
             await tx.delete_case(user.user_id, case_no)

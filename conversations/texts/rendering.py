@@ -14,8 +14,9 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
-from conversations.core.model import Lang, Part, RoughTime, Window
+from conversations.core.model import Lang
 from conversations.core.replies import Button, Reply
+from conversations.core.timing import Part, RoughTime, Window
 from conversations.texts.messages import OutButton, OutMessage
 from conversations.texts.telegram_html import TEXT_LIMIT, split_html, to_plain, utf16_len
 

@@ -44,14 +44,10 @@ from conversations.core.engine.session import (
 )
 from conversations.core.engine.views import confirmed_texts, contact_added_reply, snoozed_data
 from conversations.core.events import Press, Text
-from conversations.core.model import (
-    Case,
-    Channel,
-    Contact,
-    utc,
-)
+from conversations.core.model import Case, Channel, Contact
 from conversations.core.replies import Reply
 from conversations.core.states import EDITABLE, State, Trigger
+from conversations.core.timing import utc
 from conversations.reading import (
     times,
     windows,

@@ -26,17 +26,11 @@ from conversations.core.engine.session import (
 )
 from conversations.core.engine.views import contact_added_reply
 from conversations.core.events import Press, Text
-from conversations.core.model import (
-    Case,
-    Channel,
-    Contact,
-    DemandAction,
-    EvidenceClaim,
-    Window,
-    utc,
-)
+from conversations.core.evidence_kinds import EvidenceClaim
+from conversations.core.model import Case, Channel, Contact, DemandAction
 from conversations.core.replies import Reply
 from conversations.core.states import State, Trigger
+from conversations.core.timing import Window, utc
 from conversations.reading import (
     demands,
     doubts,

@@ -23,15 +23,10 @@ from conversations.core.engine.views import (
     menu_reply,
     snoozed_data,
 )
-from conversations.core.model import (
-    Case,
-    Channel,
-    Contact,
-    PaidWith,
-    utc,
-)
+from conversations.core.model import Case, Channel, Contact, PaidWith
 from conversations.core.replies import Button, Reply
 from conversations.core.states import Trigger
+from conversations.core.timing import utc
 
 
 def paid_question(case: Case, then: str) -> Reply:

@@ -11,13 +11,13 @@ from conversations.core.engine.questions import ask, move
 from conversations.core.engine.session import Ctx, Outcome, Session, button_rows, enum_value
 from conversations.core.engine.views import case_label
 from conversations.core.events import Evidence
-from conversations.core.model import (
+from conversations.core.evidence_kinds import (
     CLAIM_GROUP,
-    Case,
     EvidenceClaim,
     EvidenceGroup,
     EvidenceItem,
 )
+from conversations.core.model import Case
 from conversations.core.replies import Button, Reply
 from conversations.core.states import Trigger
 

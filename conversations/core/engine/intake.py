@@ -38,10 +38,10 @@ from conversations.core.model import (
     IssueType,
     TimelineEvent,
     Unknown,
-    utc,
 )
 from conversations.core.replies import Reply
 from conversations.core.states import State, Trigger
+from conversations.core.timing import utc
 from conversations.reading import (
     amounts,
     doubts,

@@ -7,15 +7,8 @@ from dataclasses import replace
 
 from conversations.core.actions import Action
 from conversations.core.engine.session import Session, button_rows
-from conversations.core.model import (
-    Case,
-    Channel,
-    Contact,
-    DemandAction,
-    EvidenceClaim,
-    IssueType,
-    Unknown,
-)
+from conversations.core.evidence_kinds import EvidenceClaim
+from conversations.core.model import Case, Channel, Contact, DemandAction, IssueType, Unknown
 from conversations.core.replies import Button, Reply
 from conversations.core.states import EDITABLE, INTAKE_ORDER, State, Target, Trigger, target
 

@@ -17,15 +17,10 @@ from conversations.core.engine.session import (
     Result,
 )
 from conversations.core.events import Press, Text
-from conversations.core.model import (
-    Case,
-    Channel,
-    Unknown,
-    Window,
-    utc,
-)
+from conversations.core.model import Case, Channel, Unknown
 from conversations.core.replies import Reply
 from conversations.core.states import Trigger
+from conversations.core.timing import Window, utc
 from conversations.reading import (
     times,
     unknowns,

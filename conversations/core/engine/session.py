@@ -10,22 +10,19 @@ from zoneinfo import ZoneInfo
 
 from conversations.core import evidence, model
 from conversations.core.events import Evidence, Press, Text
+from conversations.core.evidence_kinds import EvidenceClaim, EvidenceGroup
 from conversations.core.model import (
     Case,
     Channel,
     Contact,
     DemandAction,
-    EvidenceClaim,
-    EvidenceGroup,
     IssueType,
     LogEntry,
     PaidWith,
-    Window,
-    WindowUnit,
-    utc,
 )
 from conversations.core.replies import Button, Reply
 from conversations.core.states import State, Trigger
+from conversations.core.timing import Window, WindowUnit, utc
 
 # Input bounds: long enough for real answers, short enough to keep every text under its limits.
 MAX_STORY = 3000

@@ -53,14 +53,10 @@ from conversations.core.engine.views import (
     start_kb,
 )
 from conversations.core.events import Command, Event, Evidence, Malformed, Press, Text, Unsupported
-from conversations.core.model import (
-    Case,
-    Channel,
-    Contact,
-    utc,
-)
+from conversations.core.model import Case, Channel, Contact
 from conversations.core.replies import Button, Reply
 from conversations.core.states import State, Trigger
+from conversations.core.timing import utc
 
 
 def step(session: Session, cases: Mapping[int, Case], event: Event, ctx: Ctx) -> Outcome:

@@ -8,11 +8,7 @@ from datetime import datetime
 from conversations.core import channels, deadlines, evidence, lifecycle
 from conversations.core.actions import Action
 from conversations.core.engine.session import TIMEZONE_PRESETS, Ctx, button_rows
-from conversations.core.model import (
-    Case,
-    Channel,
-    Contact,
-)
+from conversations.core.model import Case, Channel, Contact
 from conversations.core.replies import Button, Reply
 
 
