@@ -99,3 +99,19 @@ def test_an_estimated_deadline_says_so_in_the_texts_the_menu_and_the_reminder() 
     english = _plain(replies[0], Lang.EN, SHANGHAI)
     assert "about 2027-01-05 23:59" in english
     assert "make-up working days are not yet known" in english
+
+
+def test_a_reminders_ready_text_is_in_beijing_time_and_the_reminder_in_the_users() -> None:
+    now = datetime(2026, 12, 5, 3, 0, tzinfo=UTC)
+    contact = Contact(Channel.PLATFORM_SUPPORT, now, promise="24小时内处理",
+                      window=Window("24小时内", 24, WindowUnit.HOURS))
+    case = _case(now, contacts=(contact,))
+    end = deadlines.contact_deadline(case, contact, NEW_YORK)
+    later = datetime(2026, 12, 6, 4, 0, tzinfo=UTC)
+    [reply] = reminder_replies(case, "contact:0", end.at, end.estimate, later, NEW_YORK)
+    assert reply.one_message  # the ready text fits in the push
+    text = _plain(reply, Lang.ZH, NEW_YORK)
+    # The reminder itself: New York's clock (due 03:00 UTC on the 6th is 22:00 on the 5th).
+    assert "已于 2026-12-05 22:00 到期" in text
+    # The text to paste, inside it: Beijing's clock, and it says so.
+    assert "文中时间均为北京时间" in text and "2026-12-04 20:05" in text

@@ -70,7 +70,9 @@ def reminder_replies(
         "ready": ready.template if ready else None,
     }
     # One push: a stream of reminders to many users then costs one message per chat.
-    return (Reply("reminder", data, (*rows, *(ready.buttons if ready else ()))),)
+    # The ready text keeps to one message with the reminder, its lists shortened to fit.
+    return (Reply("reminder", data, (*rows, *(ready.buttons if ready else ())),
+                  one_message=ready is not None),)
 
 
 def _reply_value(case: Case, key: str) -> str:

@@ -21,6 +21,7 @@ from conversations.texts.messages import OutButton, OutMessage
 from conversations.texts.telegram_html import TEXT_LIMIT, split_html, to_plain, utf16_len
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
+BEIJING = ZoneInfo("Asia/Shanghai")  # Chinese platforms' and regulators' clock
 COPY_TEXT_LIMIT = 256  # CopyTextButton
 BUTTON_TEXT_LIMIT = 64  # longer labels are cut by clients; keep them readable
 TIME_FORMAT = "%Y-%m-%d %H:%M"
@@ -108,6 +109,11 @@ class Texts:
             fmt=lambda dt, estimate=False: (
                 labels["estimate.prefix"] if estimate and dt else ""
             ) + fmt_time(dt, tz, labels),
+            # A text for a Chinese platform inside a message for the user (a reminder's ready
+            # text) shows its times in Beijing time.
+            fmt_beijing=lambda dt, estimate=False: (
+                labels["estimate.prefix"] if estimate and dt else ""
+            ) + fmt_time(dt, BEIJING, labels),
             yuan=yuan,
             window=lambda w: window_text(w, labels, lang),
         )
