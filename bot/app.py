@@ -8,7 +8,7 @@ import logging
 import signal
 from collections.abc import Awaitable, Callable
 
-from telegram import BotCommand
+from telegram import BotCommand, Update
 from telegram.error import InvalidToken, NetworkError
 from telegram.ext import (
     Application,
@@ -33,6 +33,7 @@ from bot.handlers import (
 from bot.logs import configure_logging
 from bot.polling import Poller
 from bot.settings import Settings, SettingsError
+from bot.webhook import WebhookServer
 from conversations.core.model import Lang
 from conversations.shell.outbox import Outbox
 from conversations.shell.scheduler import Scheduler
@@ -123,7 +124,10 @@ async def serve(settings: Settings) -> None:
             # Reminders that fell due while the bot was down go out now, oldest first.
             background.append(asyncio.create_task(scheduler.run(stop)))
             log.info("ready")
-            await Poller(app).run(stop)
+            if settings.webhook_url is not None and settings.webhook_secret is not None:
+                await _serve_webhook(app, settings, store, stop)
+            else:
+                await Poller(app).run(stop)
         finally:
             stop.set()
             for task in background:
@@ -150,3 +154,29 @@ async def _every(seconds: float, work: Callable[[], Awaitable[object]], what: st
             await work()
         except Exception:
             log.exception("%s failed", what)
+
+
+async def _serve_webhook(
+    app: Application, settings: Settings, store: Store, stop: asyncio.Event  # type: ignore[type-arg]
+) -> None:
+    """Serve the webhook until `stop`; Telegram is told where only once the server listens."""
+    assert settings.webhook_url is not None and settings.webhook_secret is not None
+    server = WebhookServer(
+        app, settings.webhook_url, settings.webhook_secret.reveal(),
+        runtime_failed(app), store.ping,
+    )
+    await server.start(settings.web_host, settings.web_port)
+    try:
+        await app.bot.set_webhook(
+            settings.webhook_url, secret_token=settings.webhook_secret.reveal(),
+            allowed_updates=Update.ALL_TYPES,
+        )
+        await stop.wait()
+    finally:
+        await server.stop()
+
+
+def runtime_failed(app: Application) -> set[int]:  # type: ignore[type-arg]
+    """The runtime's record of updates whose handling failed."""
+    failed: set[int] = app.bot_data["runtime"].failed
+    return failed

@@ -83,6 +83,14 @@ class Store:
                 await self._db.execute("ROLLBACK")
                 raise
 
+    async def ping(self) -> bool:
+        """Whether the database answers."""
+        try:
+            async with self._db.execute("SELECT 1") as cur:
+                return await cur.fetchone() is not None
+        except Exception:
+            return False
+
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Tx]:
         """A write transaction: committed on success, rolled back on any error."""

@@ -121,3 +121,4 @@ _BOOL_FIELDS = frozenset(
     }
 )
 _TEXT_FIELDS = frozenset({"text", "caption"})
+_WEBHOOK_SECRET_RE = re.compile(r"[A-Za-z0-9_-]{1,256}")

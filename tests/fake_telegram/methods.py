@@ -10,6 +10,8 @@ from tests.fake_telegram.limits import (
     _CHAT_ACTIONS,
     _COMMAND_RE,
     _LANGUAGE_RE,
+    _URL_RE,
+    _WEBHOOK_SECRET_RE,
     MAX_CALLBACK_ANSWER_LENGTH,
     MAX_CAPTION_LENGTH,
     MAX_COMMANDS,
@@ -51,7 +53,25 @@ class BotApiMethods(FakeState):
             "has_main_web_app": False,
         }
 
+    def _m_set_webhook(self, params: JSONDict) -> bool:
+        url = params.get("url")
+        if not isinstance(url, str) or not _URL_RE.match(url) or url.startswith("tg://"):
+            raise _bad("bad webhook: An HTTPS URL must be provided for webhook")
+        secret = params.get("secret_token")
+        if secret is not None and (
+            not isinstance(secret, str) or not _WEBHOOK_SECRET_RE.fullmatch(secret)
+        ):
+            raise _bad("bad webhook: secret token contains unallowed characters")
+        allowed = params.get("allowed_updates")
+        if isinstance(allowed, list):
+            self.allowed_updates = [str(a) for a in allowed]
+        self.webhook_url, self.webhook_secret = url, secret
+        self.webhook_max_connections = int(params.get("max_connections") or 40)
+        self._wake_pollers("conflict")  # a long poll in progress ends with 409
+        return True
+
     def _m_delete_webhook(self, params: JSONDict) -> bool:
+        self.webhook_url = self.webhook_secret = None
         if params.get("drop_pending_updates"):
             self.dropped_updates.extend(self._pending)
             if self._pending:
@@ -63,7 +83,7 @@ class BotApiMethods(FakeState):
 
     def _m_get_webhook_info(self, params: JSONDict) -> JSONDict:
         return {
-            "url": "",
+            "url": self.webhook_url or "",
             "has_custom_certificate": False,
             "pending_update_count": len(self._pending),
         }

@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from aiohttp import web
+from aiohttp import ClientError, ClientSession, ClientTimeout, web
 
 from tests.fake_telegram.limits import MAX_UPLOAD_SIZE, JSONDict
 from tests.fake_telegram.methods import BotApiMethods
@@ -34,6 +34,7 @@ class FakeTelegram(BotApiMethods, UserActions):
             "getMe": self._m_get_me,
             "logOut": self._m_true,
             "close": self._m_true,
+            "setWebhook": self._m_set_webhook,
             "deleteWebhook": self._m_delete_webhook,
             "getWebhookInfo": self._m_get_webhook_info,
             "setMyCommands": self._m_set_my_commands,
@@ -137,10 +138,15 @@ class FakeTelegram(BotApiMethods, UserActions):
         assert self._sock is not None
         await web.SockSite(runner, self._sock).start()
         self._runner = runner
+        self._delivery = asyncio.ensure_future(self._deliver_by_webhook())
 
     async def _async_stop(self) -> None:
         self._closing = True
         self._wake_pollers("closing")
+        if self._delivery is not None:
+            self._delivery.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._delivery
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -266,6 +272,11 @@ class FakeTelegram(BotApiMethods, UserActions):
     # ---------------------------------------------------------------- long polling
 
     async def _get_updates(self, request: web.Request, params: JSONDict) -> list[JSONDict]:
+        if self.webhook_url is not None:
+            raise TelegramAPIError(
+                409, "Conflict: can't use getUpdates method while webhook is active; use "
+                "deleteWebhook to delete the webhook first",
+            )
         offset = _opt_int(params, "offset")
         limit = min(max(_opt_int(params, "limit") or 100, 1), 100)
         timeout = max(_opt_int(params, "timeout") or 0, 0)
@@ -319,6 +330,51 @@ class FakeTelegram(BotApiMethods, UserActions):
                 self._pollers.discard(future)
             if reason == "conflict":
                 await self._conflict(request)
+
+    # ---------------------------------------------------------------- webhook delivery
+
+    async def _deliver_by_webhook(self) -> None:
+        """While a webhook is set, POST each pending update to it, several at once, and
+        retry one answered other than 200 (or not at all) until it is."""
+        posting: set[asyncio.Future[None]] = set()  # kept until done, so none is collected
+        async with ClientSession() as http:
+            while not self._closing:
+                with self._cond:
+                    url, secret = self.webhook_url, self.webhook_secret
+                    room = self.webhook_max_connections - len(self._in_flight)
+                    batch = [] if url is None else [
+                        dict(u) for u in self._pending if u["update_id"] not in self._in_flight
+                    ][:max(room, 0)]
+                    self._in_flight.update(u["update_id"] for u in batch)
+                for update in batch:
+                    assert url is not None
+                    task = asyncio.ensure_future(self._post_update(http, url, secret, update))
+                    posting.add(task)
+                    task.add_done_callback(posting.discard)
+                await asyncio.sleep(0.02)
+
+    async def _post_update(
+        self, http: ClientSession, url: str, secret: str | None, update: JSONDict
+    ) -> None:
+        headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret else {}
+        status = 0
+        try:
+            async with http.post(url, json=update, headers=headers,
+                                 timeout=ClientTimeout(total=60)) as response:
+                status = response.status
+        except (ClientError, TimeoutError):
+            status = 0
+        with self._cond:
+            self.webhook_deliveries.append((update["update_id"], status))
+            self.served_update_ids.add(update["update_id"])
+            if status == 200:
+                self._pending = [u for u in self._pending if u["update_id"] != update["update_id"]]
+                self.confirmed_offset = max(self.confirmed_offset, update["update_id"] + 1)
+            self._cond.notify_all()
+        if status != 200:
+            await asyncio.sleep(0.2)  # Telegram retries later; sooner here
+        with self._cond:
+            self._in_flight.discard(update["update_id"])
 
     async def _conflict(self, request: web.Request) -> None:
         """Answer 409 unless the client already went away (e.g. a killed bot process)."""

@@ -117,6 +117,13 @@ class FakeState:
         self._closing = False
         self._pollers: set[asyncio.Future[str]] = set()  # loop thread only
         self.port = 0
+        # A webhook, as setWebhook set it: updates are POSTed there and getUpdates answers 409.
+        self.webhook_url: str | None = None
+        self.webhook_secret: str | None = None
+        self.webhook_max_connections = 40
+        self.webhook_deliveries: list[tuple[int, int]] = []  # (update_id, HTTP status or 0)
+        self._in_flight: set[int] = set()
+        self._delivery: asyncio.Future[None] | None = None
 
     def _wake_pollers(self, reason: str) -> None:
         """Loop thread: resolve every waiting getUpdates with ``reason``."""
