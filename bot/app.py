@@ -7,6 +7,7 @@ import contextlib
 import logging
 import signal
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 
 from telegram import BotCommand, Update
 from telegram.error import InvalidToken, NetworkError
@@ -31,6 +32,7 @@ from bot.handlers import (
     on_text,
 )
 from bot.logs import configure_logging
+from bot.metrics import exposition
 from bot.polling import Poller
 from bot.settings import Settings, SettingsError
 from bot.webhook import WebhookServer
@@ -164,6 +166,7 @@ async def _serve_webhook(
     server = WebhookServer(
         app, settings.webhook_url, settings.webhook_secret.reveal(),
         runtime_failed(app), store.ping,
+        lambda: exposition(store, datetime.now(UTC)),
     )
     await server.start(settings.web_host, settings.web_port)
     try:

@@ -19,6 +19,7 @@ from telegram import (
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
+from bot.metrics import HANDLING, UPDATES
 from conversations.core.events import Command, Event, Evidence, Text, Unsupported
 from conversations.core.model import Lang
 from conversations.core.replies import decode_press
@@ -179,7 +180,9 @@ async def _handle(
         lang_code=user.language_code,
         update_id=update.update_id,
     )
-    return await runtime(context).coach.handle(inbound)
+    UPDATES.labels(type(event).__name__).inc()
+    with HANDLING.time():
+        return await runtime(context).coach.handle(inbound)
 
 
 def _kind(msg: Message) -> str:

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from aiohttp import web
 from telegram.ext import Application
 
+from bot.metrics import CONTENT_TYPE
 from bot.updates import parse_update
 
 log = logging.getLogger(__name__)
@@ -32,12 +33,14 @@ class WebhookServer:
         secret: str,
         failed: set[int],
         healthy: Callable[[], Awaitable[bool]],
+        metrics: Callable[[], Awaitable[bytes]],
     ) -> None:
         self._app = app
         self._path = urlsplit(url).path or "/"
         self._secret = secret.encode()
         self._failed = failed  # update ids whose handling raised (the error handler adds them)
         self._healthy = healthy
+        self._metrics_text = metrics
         self._runner: web.AppRunner | None = None
 
     async def start(self, host: str, port: int) -> None:
@@ -45,6 +48,7 @@ class WebhookServer:
         web_app = web.Application(client_max_size=1024 * 1024)
         web_app.router.add_post(self._path, self._update)
         web_app.router.add_get("/healthz", self._health)
+        web_app.router.add_get("/metrics", self._metrics)
         self._runner = web.AppRunner(web_app, access_log=None)
         await self._runner.setup()
         await web.TCPSite(self._runner, host, port).start()
@@ -78,3 +82,7 @@ class WebhookServer:
     async def _health(self, request: web.Request) -> web.Response:
         ok = await self._healthy()
         return web.Response(status=200 if ok else 503, text="ok" if ok else "database down")
+
+    async def _metrics(self, request: web.Request) -> web.Response:
+        body = await self._metrics_text()
+        return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE})

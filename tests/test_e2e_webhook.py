@@ -4,6 +4,7 @@ changes nothing; /healthz tells a load balancer the bot can take updates."""
 from __future__ import annotations
 
 import json
+import re
 import socket
 import sqlite3
 import urllib.error
@@ -97,3 +98,22 @@ def test_health_answers_while_the_database_does(
     health = url.rsplit("/telegram/hook", 1)[0] + "/healthz"
     with urllib.request.urlopen(health, timeout=10) as response:
         assert response.status == 200 and response.read() == b"ok"
+
+
+def test_metrics_show_what_was_handled_sent_and_what_waits(
+    fake: FakeTelegram, hooked: tuple[BotProcess, str]
+) -> None:
+    _bot, url = hooked
+    say(fake, "/start")
+    say(fake, "/help")
+    metrics = url.rsplit("/telegram/hook", 1)[0] + "/metrics"
+    with urllib.request.urlopen(metrics, timeout=10) as response:
+        assert response.headers["Content-Type"].startswith("text/plain")
+        text = response.read().decode()
+    handled = re.search(r'^coach_updates_total\{kind="Command"\} (\d+)', text, re.M)
+    assert handled is not None and float(handled.group(1)) >= 2
+    sent = re.search(r'^coach_replies_total\{result="sent"\} (\S+)', text, re.M)
+    assert sent is not None and float(sent.group(1)) >= 2
+    assert re.search(r"^coach_outbox_backlog 0\.0$", text, re.M)
+    assert re.search(r'^coach_reminders\{status="due"\} 0\.0$', text, re.M)
+    assert "coach_update_seconds_count" in text and "coach_rate_limited_waits_total" in text

@@ -42,6 +42,14 @@ class Pending:
     message: OutMessage
 
 
+@dataclass(frozen=True)
+class Figures:
+    """What waits in the database, for the metrics."""
+
+    reminders: dict[str, int]  # by status, and "due": pending with their time come
+    backlog: int  # outbox messages not sent and not failed
+
+
 def epoch(dt: datetime) -> int:
     """Whole seconds since the epoch, as a time is stored."""
     return int(utc(dt).timestamp())

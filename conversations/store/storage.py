@@ -22,7 +22,7 @@ from conversations.core.model import Case, Contact, Lang
 from conversations.core.states import State
 from conversations.core.timing import utc
 from conversations.store.reminder_rows import ReminderRows
-from conversations.store.rows import Pending, User, epoch
+from conversations.store.rows import Figures, Pending, User, epoch
 from conversations.texts.messages import OutMessage
 
 _MIGRATION_NAME = re.compile(r"(\d{3})_[a-z0-9_]+\.sql")
@@ -82,6 +82,24 @@ class Store:
             except BaseException:
                 await self._db.execute("ROLLBACK")
                 raise
+
+    async def figures(self, now: datetime) -> Figures:
+        """Reminders by status (and how many are due now) and the outbox's backlog."""
+        async with self._db.execute(
+            "SELECT status, count(*) FROM reminders GROUP BY status"
+        ) as cur:
+            reminders = {str(s): int(n) for s, n in await cur.fetchall()}
+        async with self._db.execute(
+            "SELECT count(*) FROM reminders WHERE status = 'pending' AND deliver_at <= ?",
+            (epoch(now),),
+        ) as cur:
+            row = await cur.fetchone()
+        reminders["due"] = int(row[0]) if row else 0
+        async with self._db.execute(
+            "SELECT count(*) FROM outbox WHERE sent_at IS NULL AND failure IS NULL"
+        ) as cur:
+            row = await cur.fetchone()
+        return Figures(reminders, int(row[0]) if row else 0)
 
     async def ping(self) -> bool:
         """Whether the database answers."""
