@@ -45,21 +45,20 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from conversations.model import (
+from conversations.core.evidence_kinds import EvidenceClaim
+from conversations.core.model import (
     Case,
     Channel,
     Contact,
     DemandAction,
-    EvidenceClaim,
     IssueType,
     Lang,
     TimelineEvent,
-    Window,
-    WindowUnit,
 )
-from conversations.reminders import reminder_replies
-from conversations.rendering import Texts
-from conversations.storage import Store
+from conversations.core.reminders import reminder_replies
+from conversations.core.timing import Window, WindowUnit
+from conversations.store.storage import Store
+from conversations.texts.rendering import Texts
 from tests.conftest import BotProcess
 from tests.fake_telegram import ApiRequest, FakeTelegram
 

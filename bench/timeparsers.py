@@ -71,7 +71,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from conversations.model import Part, RoughTime, Window, WindowUnit
+from conversations.core.timing import Part, RoughTime, Window, WindowUnit
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "corpus" / "times.yaml"

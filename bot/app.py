@@ -7,8 +7,9 @@ import contextlib
 import logging
 import signal
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 
-from telegram import BotCommand
+from telegram import BotCommand, Update
 from telegram.error import InvalidToken, NetworkError
 from telegram.ext import (
     Application,
@@ -31,14 +32,16 @@ from bot.handlers import (
     on_text,
 )
 from bot.logs import configure_logging
+from bot.metrics import exposition
 from bot.polling import Poller
 from bot.settings import Settings, SettingsError
-from conversations.model import Lang
-from conversations.outbox import Outbox
-from conversations.rendering import Texts
-from conversations.scheduler import Scheduler
-from conversations.service import Coach
-from conversations.storage import Store
+from bot.webhook import WebhookServer
+from conversations.core.model import Lang
+from conversations.shell.outbox import Outbox
+from conversations.shell.scheduler import Scheduler
+from conversations.shell.service import Coach
+from conversations.store.storage import Store
+from conversations.texts.rendering import Texts
 
 log = logging.getLogger(__name__)
 
@@ -109,7 +112,7 @@ async def serve(settings: Settings) -> None:
         )
         scheduler = Scheduler(store, coach)
         coach.on_reminders_changed = scheduler.wake  # a new or moved deadline wakes it
-        app.bot_data["runtime"] = Runtime(coach, outbox, texts)
+        app.bot_data["runtime"] = Runtime(coach, texts)
         background: list[asyncio.Task[None]] = []
         try:
             await _set_commands(app, texts)
@@ -123,7 +126,10 @@ async def serve(settings: Settings) -> None:
             # Reminders that fell due while the bot was down go out now, oldest first.
             background.append(asyncio.create_task(scheduler.run(stop)))
             log.info("ready")
-            await Poller(app).run(stop)
+            if settings.webhook_url is not None and settings.webhook_secret is not None:
+                await _serve_webhook(app, settings, store, stop)
+            else:
+                await Poller(app).run(stop)
         finally:
             stop.set()
             for task in background:
@@ -150,3 +156,30 @@ async def _every(seconds: float, work: Callable[[], Awaitable[object]], what: st
             await work()
         except Exception:
             log.exception("%s failed", what)
+
+
+async def _serve_webhook(
+    app: Application, settings: Settings, store: Store, stop: asyncio.Event  # type: ignore[type-arg]
+) -> None:
+    """Serve the webhook until `stop`; Telegram is told where only once the server listens."""
+    assert settings.webhook_url is not None and settings.webhook_secret is not None
+    server = WebhookServer(
+        app, settings.webhook_url, settings.webhook_secret.reveal(),
+        runtime_failed(app), store.ping,
+        lambda: exposition(store, datetime.now(UTC)),
+    )
+    await server.start(settings.web_host, settings.web_port)
+    try:
+        await app.bot.set_webhook(
+            settings.webhook_url, secret_token=settings.webhook_secret.reveal(),
+            allowed_updates=Update.ALL_TYPES,
+        )
+        await stop.wait()
+    finally:
+        await server.stop()
+
+
+def runtime_failed(app: Application) -> set[int]:  # type: ignore[type-arg]
+    """The runtime's record of updates whose handling failed."""
+    failed: set[int] = app.bot_data["runtime"].failed
+    return failed

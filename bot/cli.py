@@ -7,7 +7,7 @@ import asyncio
 import sys
 
 from bot.settings import SettingsError, load_settings
-from conversations.model import Lang
+from conversations.core.model import Lang
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -12,9 +12,10 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
 from bot.keyboards import markup
+from bot.metrics import REPLIES, WAITED_429
 from bot.ratelimit import RateLimiter
-from conversations.outbox import PermanentFailure, TransientFailure
-from conversations.rendering import OutMessage
+from conversations.shell.outbox import PermanentFailure, TransientFailure
+from conversations.texts.messages import OutMessage
 
 log = logging.getLogger(__name__)
 ATTEMPTS = 5
@@ -34,16 +35,21 @@ class TelegramSender:
         for attempt in range(ATTEMPTS):
             try:
                 async with self._limiter.slot(chat_id):
-                    return await self._send_once(chat_id, message)
+                    sent = await self._send_once(chat_id, message)
+                REPLIES.labels("sent").inc()
+                return sent
             except RetryAfter as exc:
+                WAITED_429.inc()
                 await asyncio.sleep(_seconds(exc.retry_after))  # Telegram says how long to wait
                 last = exc
             except (Forbidden, BadRequest) as exc:
                 # The user blocked the bot, or Telegram refuses this text: retrying cannot help.
+                REPLIES.labels(type(exc).__name__).inc()
                 raise PermanentFailure(f"{type(exc).__name__}: {exc.message}") from exc
             except NetworkError as exc:  # also TimedOut
                 last = exc
                 await asyncio.sleep(min(2.0**attempt, MAX_BACKOFF))
+        REPLIES.labels(type(last).__name__).inc()
         raise TransientFailure(f"{type(last).__name__}: {last}")
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,12 +19,12 @@ from telegram import (
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
-from conversations.events import Command, Event, Evidence, Text, Unsupported
-from conversations.model import Lang
-from conversations.outbox import Outbox
-from conversations.rendering import Texts
-from conversations.replies import decode_press
-from conversations.service import Coach, Handled, Inbound
+from bot.metrics import HANDLING, UPDATES
+from conversations.core.events import Command, Event, Evidence, Text, Unsupported
+from conversations.core.model import Lang
+from conversations.core.replies import decode_press
+from conversations.shell.service import Coach, Handled, Inbound
+from conversations.texts.rendering import Texts
 
 log = logging.getLogger(__name__)
 
@@ -40,8 +40,9 @@ class Runtime:
     """What handlers need, built once at start-up by the composition root."""
 
     coach: Coach
-    outbox: Outbox
     texts: Texts
+    # Updates whose handling raised: a webhook answers them 500, for Telegram to retry.
+    failed: set[int] = field(default_factory=set)
 
 
 def runtime(context: ContextTypes.DEFAULT_TYPE) -> Runtime:
@@ -134,16 +135,22 @@ def _sender(origin: MessageOrigin) -> str | None:
 
 
 async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A button press; every query is answered, a stale or forged one with a short notice."""
+    """A button press; each query is answered once, a stale or forged one with a notice."""
     query = update.callback_query
     assert query is not None
     handled = await _handle(update, context, decode_press(query.data), datetime.now(UTC))
+    if handled.duplicate:
+        # Handled before a restart, and answered then or too late now: Telegram would refuse
+        # a second answer ("query is too old").
+        return
     await query.answer(handled.notice)
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log every exception with its update and tell the user something went wrong."""
     log.error("error while handling %r", update, exc_info=context.error)
+    if isinstance(update, Update):
+        runtime(context).failed.add(update.update_id)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     user = update.effective_user
@@ -173,7 +180,9 @@ async def _handle(
         lang_code=user.language_code,
         update_id=update.update_id,
     )
-    return await runtime(context).coach.handle(inbound)
+    UPDATES.labels(type(event).__name__).inc()
+    with HANDLING.time():
+        return await runtime(context).coach.handle(inbound)
 
 
 def _kind(msg: Message) -> str:

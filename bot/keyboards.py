@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import CopyTextButton, InlineKeyboardButton, InlineKeyboardMarkup
 
-from conversations.rendering import OutButton
+from conversations.texts.messages import OutButton
 
 
 def button(b: OutButton) -> InlineKeyboardButton:

@@ -12,10 +12,13 @@ from telegram import Update
 from telegram.error import InvalidToken, NetworkError, RetryAfter, TimedOut
 from telegram.ext import Application
 
+from bot.updates import parse_update
+
 log = logging.getLogger(__name__)
 
 POLL_TIMEOUT = 30  # seconds a getUpdates long poll may wait for news
 MAX_BACKOFF = 30.0
+READ_MARGIN = 10  # seconds beyond the long poll's own before a read gives up
 
 
 class Poller:
@@ -31,6 +34,7 @@ class Poller:
         self._app = app
         self._poll_timeout = poll_timeout
         self._offset: int | None = None
+        self._skip_to: int | None = None  # past updates that could not be parsed
 
     async def run(self, stop: asyncio.Event) -> None:
         """Poll until `stop` is set; a batch being handled is finished first."""
@@ -64,6 +68,9 @@ class Poller:
             if updates:
                 await self.handle(updates)
                 self._offset = updates[-1].update_id + 1
+            if self._skip_to is not None:  # confirmed with the next poll, never handled
+                self._offset = max(self._offset or 0, self._skip_to)
+                self._skip_to = None
         await self._confirm()
 
     async def handle(self, updates: Sequence[Update]) -> None:
@@ -79,10 +86,28 @@ class Poller:
             await self._app.process_update(update)  # errors go to the error handler
 
     async def _fetch(self) -> tuple[Update, ...]:
-        updates: tuple[Update, ...] = await self._app.bot.get_updates(
-            offset=self._offset, timeout=self._poll_timeout, allowed_updates=Update.ALL_TYPES
+        """The next batch; an update the library cannot parse is logged with its JSON and
+        skipped, and the offset moves past it, so one bad update never stops the others.
+
+        Bot.get_updates parses the whole batch at once and raises on one bad update, which
+        Telegram then delivers again for as long as it keeps it; so the batch is fetched raw
+        ("getupdates": Bot API method names are case-insensitive, and this spelling is not
+        one the library warns about) and each update parsed on its own.
+        """
+        raw = await self._app.bot.do_api_request(
+            "getupdates",
+            api_kwargs={"offset": self._offset, "timeout": self._poll_timeout,
+                        "allowed_updates": list(Update.ALL_TYPES)},
+            read_timeout=self._poll_timeout + READ_MARGIN,
         )
-        return updates
+        updates: list[Update] = []
+        for item in raw if isinstance(raw, list) else []:
+            update = parse_update(item, self._app.bot)
+            if update is not None:
+                updates.append(update)
+            else:
+                self._skip_to = max(self._skip_to or 0, int(item.get("update_id", 0)) + 1)
+        return tuple(updates)
 
     async def _confirm(self) -> None:
         """Tell Telegram what was handled, so a clean restart gets nothing twice."""

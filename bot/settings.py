@@ -47,6 +47,10 @@ class Settings:
     default_timezone: ZoneInfo
     log_level: str
     evidence_download: str = "lazy"  # "eager": download evidence files as soon as they arrive
+    webhook_url: str | None = None  # set: updates arrive by webhook instead of polling
+    webhook_secret: Secret | None = None  # required with webhook_url
+    web_host: str = "0.0.0.0"
+    web_port: int = 8080
 
     @property
     def files_dir(self) -> Path:
@@ -99,7 +103,15 @@ def load_settings(
     download = get("EVIDENCE_DOWNLOAD", "lazy").lower()
     if download not in ("lazy", "eager"):
         raise SettingsError(f"EVIDENCE_DOWNLOAD must be lazy or eager, got {download!r}")
+    webhook_url, webhook_secret = _webhook(get("WEBHOOK_URL", ""), get("WEBHOOK_SECRET", ""))
+    port_text = get("WEB_PORT", "8080")
+    if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+        raise SettingsError(f"WEB_PORT must be a port number, got {port_text!r}")
     return Settings(
+        webhook_url=webhook_url,
+        webhook_secret=webhook_secret,
+        web_host=get("WEB_HOST", "0.0.0.0"),
+        web_port=int(port_text),
         evidence_download=download,
         token=Secret(token) if token else None,
         api_url=api_url,
@@ -108,3 +120,21 @@ def load_settings(
         default_timezone=tz,
         log_level=level,
     )
+
+
+_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what Telegram allows in secret_token
+
+
+def _webhook(url: str, secret: str) -> tuple[str | None, Secret | None]:
+    """WEBHOOK_URL and WEBHOOK_SECRET, checked: both or neither."""
+    if not url:
+        if secret:
+            raise SettingsError("WEBHOOK_SECRET is set but WEBHOOK_URL is not")
+        return None, None
+    if not re.fullmatch(r"https?://[^\s/]+(/[^\s]*)?", url):
+        raise SettingsError(f"WEBHOOK_URL must be an http(s) URL, got {url!r}")
+    if not _SECRET.fullmatch(secret):
+        raise SettingsError(
+            "WEBHOOK_SECRET is required with WEBHOOK_URL: 1–256 characters A-Z, a-z, 0-9, _ or -"
+        )
+    return url, Secret(secret)

@@ -10,13 +10,15 @@ from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
-from conversations.events import Command, Event, Text
-from conversations.model import Lang
-from conversations.outbox import Outbox
-from conversations.rendering import OutButton, OutMessage, Texts, to_plain
-from conversations.replies import decode_press
-from conversations.service import Coach, Inbound
-from conversations.storage import Store
+from conversations.core.events import Command, Event, Text
+from conversations.core.model import Lang
+from conversations.core.replies import decode_press
+from conversations.shell.outbox import Outbox
+from conversations.shell.service import Coach, Inbound
+from conversations.store.storage import Store
+from conversations.texts.messages import OutButton, OutMessage
+from conversations.texts.rendering import Texts
+from conversations.texts.telegram_html import to_plain
 
 log = logging.getLogger(__name__)
 DEMO_USER = 1  # one local user; the demo has its own database file

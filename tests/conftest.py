@@ -41,10 +41,11 @@ class BotProcess:
         return self.workdir / f"bot-{self.runs}.log"
 
     def start(self) -> BotProcess:
-        """Start and wait until it polls for updates."""
+        """Start and wait until it polls for updates (or, by webhook, has set its webhook)."""
         assert self.proc is None or self.proc.poll() is not None
         self.runs += 1
-        polls_before = len(self.fake.requests_for("getUpdates"))
+        method = "setWebhook" if self.env.get("WEBHOOK_URL") else "getUpdates"
+        polls_before = len(self.fake.requests_for(method))
         with self.log_path.open("wb") as log:
             self.proc = subprocess.Popen(
                 [COMPLAINT_COACH, "run"],
@@ -55,7 +56,7 @@ class BotProcess:
             )
         proc = self.proc
         self.fake.wait_for(
-            lambda: len(self.fake.requests_for("getUpdates")) > polls_before
+            lambda: len(self.fake.requests_for(method)) > polls_before
             or proc.poll() is not None,
             START_TIMEOUT,
             "the bot to start polling",

@@ -16,13 +16,14 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from conversations.engine import Ctx, Outcome, Session, step
-from conversations.events import Command, Text
-from conversations.model import Case, Contact, RoughTime, Window, WindowUnit
+from conversations.core.engine import Ctx, Outcome, Session, step
+from conversations.core.events import Command, Text
+from conversations.core.model import Case, Contact
+from conversations.core.states import State
+from conversations.core.timing import RoughTime, Window, WindowUnit
 from conversations.reading.normalize import normalise
 from conversations.reading.times import parse_future_time, parse_time
 from conversations.reading.windows import find_window, promise_window
-from conversations.states import State
 
 CORPUS = Path(__file__).parent / "corpus"
 STORY_FILES = ("stories_zh_cn.yaml", "stories_zh_tw_en.yaml")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conversations.model import IssueType
+from conversations.core.model import IssueType
 from conversations.reading.amounts import (
     amount_candidates,
     has_foreign_amount,

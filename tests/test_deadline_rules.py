@@ -13,9 +13,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from conversations.deadlines import DEFAULT_WINDOWS, Sureness, contact_deadline, demand_deadline
-from conversations.model import Case, Channel, Contact, Part, RoughTime, Window, WindowUnit
-from conversations.workdays import BEIJING, is_workday, statutory_holidays, window_end
+from conversations.core.deadlines import (
+    DEFAULT_WINDOWS,
+    Sureness,
+    contact_deadline,
+    demand_deadline,
+)
+from conversations.core.model import Case, Channel, Contact
+from conversations.core.timing import Part, RoughTime, Window, WindowUnit
+from conversations.core.workdays import BEIJING, is_workday, statutory_holidays, window_end
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NEW_YORK = ZoneInfo("America/New_York")

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from conversations.deadlines import DEFAULT_WINDOWS, Wanted, deliver_at, wanted
-from conversations.model import Case, Channel, Contact, Window, WindowUnit
+from conversations.core.deadlines import DEFAULT_WINDOWS, Wanted, deliver_at, wanted
+from conversations.core.model import Case, Channel, Contact
+from conversations.core.timing import Window, WindowUnit
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 LONDON = ZoneInfo("Europe/London")
@@ -48,7 +50,7 @@ def confirmed(
 ) -> Case:
     """A confirmed case with these contacts and demand deadline."""
     case = Case(no=1, created_at=CREATED, contacts=contacts, demand_deadline=demand, **changes)
-    return case.with_(status="confirmed", confirmed_at=confirmed_at)
+    return replace(case, status="confirmed", confirmed_at=confirmed_at)
 
 
 def due(case: Case, tz: ZoneInfo = SHANGHAI) -> dict[str, tuple[datetime, bool]]:
@@ -170,9 +172,9 @@ def test_the_open_case_calls_for_reminders() -> None:
 @pytest.mark.parametrize(
     "case",
     [
-        pytest.param(EMAILED.with_(status="draft", confirmed_at=None), id="draft"),
-        pytest.param(EMAILED.with_(resolved_at=sh(2025, 3, 6, 9)), id="resolved"),
-        pytest.param(EMAILED.with_(closed_at=sh(2025, 3, 6, 9)), id="closed"),
+        pytest.param(replace(EMAILED, status="draft", confirmed_at=None), id="draft"),
+        pytest.param(replace(EMAILED, resolved_at=sh(2025, 3, 6, 9)), id="resolved"),
+        pytest.param(replace(EMAILED, closed_at=sh(2025, 3, 6, 9)), id="closed"),
         pytest.param(confirmed(), id="confirmed-with-nothing-to-wait-for"),
     ],
 )
@@ -229,7 +231,7 @@ def test_deliver_at(due_at: datetime, tz: ZoneInfo, quiet: bool, expected: datet
 
 
 def test_explained_windows_are_absolute_times_with_their_basis() -> None:
-    from conversations.deadlines import explained
+    from conversations.core.deadlines import explained
 
     case = confirmed(
         Contact(Channel.PLATFORM_SUPPORT, at=CONTACTED, window=Window("24小时内", 24,
@@ -248,7 +250,7 @@ def test_explained_windows_are_absolute_times_with_their_basis() -> None:
 
 
 def test_a_contact_known_only_to_the_day_counts_from_the_end_of_that_day() -> None:
-    from conversations.model import Part, RoughTime
+    from conversations.core.timing import Part, RoughTime
 
     yesterday = RoughTime.of(sh(2025, 3, 3), Part.DAY)  # "昨天找了客服", no hour
     case = confirmed(Contact(Channel.PLATFORM_SUPPORT, at=yesterday))  # default: 24 hours

@@ -416,3 +416,28 @@ def test_two_users_interleaving_their_intakes_keep_their_own_cases(
         assert theirs["order"] not in shown and theirs["product"] not in shown
     assert fake.errors == []
     _all_answered(fake)
+
+
+def test_an_update_the_library_cannot_parse_is_logged_confirmed_and_skipped(
+    fake: FakeTelegram, bot: BotProcess
+) -> None:
+    # A sticker missing the fields the library requires: Bot.get_updates would raise on the
+    # whole batch, and Telegram would deliver it again after every restart.
+    chat = {"id": USER, "type": "private", "first_name": "Test"}
+    broken = fake.push_update({"message": {
+        "message_id": 9001, "date": int(time.time()), "chat": chat,
+        "from": {"id": USER, "is_bot": False, "first_name": "Test"},
+        "sticker": {"file_id": "sticker-without-its-fields"},
+    }})
+    [reply] = say(fake, "/help")  # the next update is handled as ever
+    assert HELP_HEAD in reply.text
+    fake.wait_for(lambda: fake.confirmed_offset > broken, what="the bad update confirmed")
+    assert bot.proc is not None and bot.proc.poll() is None, bot.log()
+    assert "skipped an update the library cannot parse" in bot.log()
+    assert "sticker-without-its-fields" in bot.log()  # logged with its raw JSON
+    # Restarted, the bot is not handed the bad update again.
+    bot.kill()
+    bot.start()
+    [again] = say(fake, "/help")
+    assert HELP_HEAD in again.text
+    assert bot.log().count("skipped an update the library cannot parse") == 1

@@ -15,10 +15,10 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from PIL import Image
 
-from conversations import lifecycle
-from conversations.model import Case
-from conversations.rendering import fmt_time
-from conversations.storage import Store
+from conversations.core import lifecycle
+from conversations.core.model import Case
+from conversations.store.storage import Store
+from conversations.texts.rendering import fmt_time
 from tests.conftest import BotProcess
 from tests.fake_telegram import FakeTelegram, SentMessage
 from tests.test_e2e_channels import _confirmed_case

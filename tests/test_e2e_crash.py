@@ -108,3 +108,30 @@ def test_a_clean_stop_confirms_what_was_handled(fake: FakeTelegram, bot: BotProc
     assert bot.stop() == 0
     assert fake.confirmed_offset > update_id
     assert fake.pending_updates() == []
+
+
+def test_a_button_handled_before_a_kill_is_not_answered_again_after_the_restart(
+    fake: FakeTelegram, bot: BotProcess
+) -> None:
+    say(fake, "/new")
+    from tests.conftest import button_data
+
+    data = button_data(fake.messages(USER), "一步一步回答")
+    answers = len(fake.requests_for("answerCallbackQuery"))
+    fake.hold("answerCallbackQuery")
+    update_id, _query_id = fake.user_presses(USER, data)
+    # The answer is only sent after the press is committed: an answer in flight proves it.
+    fake.wait_for(lambda: len(fake.requests_for("answerCallbackQuery")) > answers,
+                  what="a held answer")
+    bot.kill()
+    fake.release("answerCallbackQuery")
+    held = len(fake.requests_for("answerCallbackQuery"))
+    bot.start()
+    fake.wait_for_offset(update_id)  # re-delivered and confirmed
+    # A marker: once /help is answered, everything before it has been handled.
+    seen = len(fake.messages(USER))
+    fake.user_sends_command(USER, "help")
+    fake.wait_for(lambda: any("/new" in m.text for m in fake.messages(USER)[seen:]),
+                  what="the answer to /help")
+    # Handled once already: not answered a second time (Telegram: "query is too old").
+    assert len(fake.requests_for("answerCallbackQuery")) == held

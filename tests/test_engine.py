@@ -8,24 +8,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from conversations.engine import MAX_FIELD, Ctx, Outcome, Session, step
-from conversations.events import Command, Event, Malformed, Press, Text, Unsupported
-from conversations.model import (
-    Case,
-    Channel,
-    DemandAction,
-    EvidenceClaim,
-    IssueType,
-    Lang,
-    PaidWith,
-    Part,
-    RoughTime,
-    Window,
-    WindowUnit,
-)
-from conversations.rendering import Texts
-from conversations.replies import Reply
-from conversations.states import (
+from conversations.core.engine import MAX_FIELD, Ctx, Outcome, Session, step
+from conversations.core.events import Command, Event, Malformed, Press, Text, Unsupported
+from conversations.core.evidence_kinds import EvidenceClaim
+from conversations.core.model import Case, Channel, DemandAction, IssueType, Lang, PaidWith
+from conversations.core.replies import Reply
+from conversations.core.states import (
     DIAGRAM_PATH,
     INTAKE_ORDER,
     TRANSITIONS,
@@ -33,6 +21,8 @@ from conversations.states import (
     Target,
     mermaid,
 )
+from conversations.core.timing import Part, RoughTime, Window, WindowUnit
+from conversations.texts.rendering import Texts
 
 SH = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2025, 3, 5, 12, 0, tzinfo=SH)  # a Wednesday
@@ -386,7 +376,7 @@ def test_a_call_is_logged_as_a_contact_of_the_case() -> None:
 
 
 def test_the_ladder_recommends_the_platform_first_then_climbs_past_what_was_tried() -> None:
-    from conversations.channels import recommended
+    from conversations.core.channels import recommended
 
     d = _confirmed()
     assert recommended(d.cases[1])[0] is Channel.PLATFORM_SUPPORT
@@ -398,7 +388,7 @@ def test_the_ladder_recommends_the_platform_first_then_climbs_past_what_was_trie
 
 
 def test_the_payment_route_asks_how_the_user_paid_then_gives_its_text() -> None:
-    from conversations.channels import recommended
+    from conversations.core.channels import recommended
 
     d = _confirmed()
     assert d.cases[1].paid_with is None
@@ -450,7 +440,7 @@ def test_case_buttons_for_a_case_that_is_not_the_users_reveal_nothing() -> None:
 
 
 def test_the_follow_up_deadline_is_the_next_18_00_at_least_two_hours_ahead() -> None:
-    from conversations.channels import followup_deadline
+    from conversations.core.channels import followup_deadline
 
     assert followup_deadline(NOW) == datetime(2025, 3, 5, 18, 0, tzinfo=SH)
     late = datetime(2025, 3, 5, 16, 30, tzinfo=SH)
@@ -458,7 +448,7 @@ def test_the_follow_up_deadline_is_the_next_18_00_at_least_two_hours_ahead() -> 
 
 
 def test_a_forwarded_reply_is_filed_as_evidence_and_logged_as_the_reply() -> None:
-    from conversations.events import Evidence
+    from conversations.core.events import Evidence
 
     d = _confirmed()
     d.send(Press(None, "reply", "1"))
@@ -473,8 +463,8 @@ def test_a_forwarded_reply_is_filed_as_evidence_and_logged_as_the_reply() -> Non
 
 
 def test_a_refusal_asks_for_the_company_before_the_12315_text_and_the_text_names_it() -> None:
-    from conversations.model import Lang
-    from conversations.rendering import Texts
+    from conversations.core.model import Lang
+    from conversations.texts.rendering import Texts
 
     d = _confirmed()
     d.send(Press(None, "call", "1"))  # a call: the ladder's next rung is 12315
@@ -649,7 +639,7 @@ def test_a_story_with_two_contacts_keeps_both() -> None:
 
 
 def test_ids_from_a_story_are_labelled_in_the_users_language() -> None:
-    from conversations.model import Contact
+    from conversations.core.model import Contact
 
     contact = Contact(Channel.PLATFORM_SUPPORT, ticket="T-9921", agent="5521")
     case = Case(no=1, created_at=NOW, contacts=(contact,))
@@ -665,8 +655,8 @@ def test_ids_from_a_story_are_labelled_in_the_users_language() -> None:
 
 
 def test_an_english_user_can_have_any_channel_text_in_chinese_to_submit() -> None:
-    from conversations.model import Lang
-    from conversations.rendering import Texts
+    from conversations.core.model import Lang
+    from conversations.texts.rendering import Texts
 
     d = _confirmed()
     d.send(Press(None, "text", "1.heimao"))
@@ -713,8 +703,8 @@ def test_one_wrong_event_or_contact_can_be_removed_from_the_list() -> None:
 
 
 def test_a_reply_is_filed_under_the_channel_that_answered() -> None:
-    from conversations.deadlines import wanted
-    from conversations.lifecycle import Status, standing
+    from conversations.core.deadlines import wanted
+    from conversations.core.lifecycle import Status, standing
 
     d = _confirmed()
     assert not d.cases[1].contacts

@@ -12,11 +12,12 @@ from telegram.ext import CallbackContext
 from bot.app import build_application
 from bot.handlers import Runtime, on_error
 from bot.settings import load_settings
-from conversations.model import Lang
-from conversations.outbox import Outbox
-from conversations.rendering import OutMessage, Texts
-from conversations.service import Coach
-from conversations.storage import Store
+from conversations.core.model import Lang
+from conversations.shell.outbox import Outbox
+from conversations.shell.service import Coach
+from conversations.store.storage import Store
+from conversations.texts.messages import OutMessage
+from conversations.texts.rendering import Texts
 from tests.fake_telegram import FakeTelegram
 
 
@@ -36,7 +37,7 @@ async def test_an_error_is_logged_with_its_update_and_the_user_is_told(
     texts = Texts()
     outbox = Outbox(store, _NoSender())
     coach = Coach(store, texts, outbox, settings.default_timezone)
-    app.bot_data["runtime"] = Runtime(coach, outbox, texts)
+    app.bot_data["runtime"] = Runtime(coach, texts)
     fake.user_sends_text(77, "/new", language_code="en")
     [raw] = fake.pending_updates()
     async with app:

@@ -14,23 +14,18 @@ import pytest
 from telegram import Animation, Audio, Chat, Document, Message, Video, VideoNote, Voice
 
 from bot.handlers import evidence_event
-from conversations.channels import channel_reply
-from conversations.events import Command, Evidence, Press, Unsupported
-from conversations.evidence import MAX_FILE_BYTES, MAX_ITEMS, Album, checklist
-from conversations.model import (
-    Case,
-    EvidenceClaim,
-    EvidenceGroup,
-    EvidenceItem,
-    Lang,
-    TimelineEvent,
-)
-from conversations.outbox import Outbox
-from conversations.rendering import OutMessage, Texts
-from conversations.replies import Reply
-from conversations.service import Coach, Inbound
-from conversations.states import State
-from conversations.storage import Store
+from conversations.core.channels import channel_reply
+from conversations.core.events import Command, Evidence, Press, Unsupported
+from conversations.core.evidence import MAX_FILE_BYTES, MAX_ITEMS, Album, checklist
+from conversations.core.evidence_kinds import EvidenceClaim, EvidenceGroup, EvidenceItem
+from conversations.core.model import Case, Lang, TimelineEvent
+from conversations.core.replies import Reply
+from conversations.core.states import State
+from conversations.shell.outbox import Outbox
+from conversations.shell.service import Coach, Inbound
+from conversations.store.storage import Store
+from conversations.texts.messages import OutMessage
+from conversations.texts.rendering import Texts
 from tests.test_engine import NOW, SH, Dialog, _at, _confirmed
 
 
@@ -174,7 +169,7 @@ def test_the_texts_list_the_real_evidence_with_its_times() -> None:
     texts = Texts()
     for name in ("email", "c12315", "mediation"):
         html = "".join(m.html for m in texts.render(channel_reply(
-            case.with_(company_name="某某网络科技有限公司"), name, NOW + timedelta(0), SH),
+            replace(case, company_name="某某网络科技有限公司"), name, NOW + timedelta(0), SH),
             Lang.ZH, SH))
         assert "订单截图" in html and "2025-03-03 10:12 客服(8801)" in html, name
 
@@ -362,7 +357,7 @@ def test_removing_a_downloaded_item_asks_for_its_file_to_be_erased() -> None:
     d = _confirmed()
     d.send(Press(None, "open", "1"))
     d.send(photo(1))
-    d.cases[1] = d.cases[1].with_(evidence=tuple(
+    d.cases[1] = replace(d.cases[1], evidence=tuple(
         replace(i, local_path="9/1/01-uniq-1.jpg") for i in d.cases[1].evidence
     ))
     out = d.send(Press(None, "remove", "1.1"))

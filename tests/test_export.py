@@ -17,12 +17,13 @@ import pypdfium2.raw as pdfium_c
 import pytest
 from PIL import Image
 
-from conversations import export
-from conversations.export import UPLOAD_LIMIT, Export, export_case
-from conversations.lifecycle import timeline
-from conversations.model import Case, EvidenceGroup, EvidenceItem, Lang
-from conversations.rendering import fmt_time
-from conversations.replies import Reply
+from conversations.core.evidence_kinds import EvidenceGroup, EvidenceItem
+from conversations.core.lifecycle import timeline
+from conversations.core.model import Case, Lang
+from conversations.core.replies import Reply
+from conversations.shell import export, pdf_layout
+from conversations.shell.export import UPLOAD_LIMIT, Export, export_case
+from conversations.texts.rendering import fmt_time
 from tests.test_rendering import ITEMS, NOW, SH, TEXTS, _case
 
 MM = 72 / 25.4  # PDF points per millimetre
@@ -146,8 +147,8 @@ def test_text_is_left_aligned_and_never_torn_apart(tmp_path: Path) -> None:
 
 
 def test_lines_break_between_cjk_characters_not_inside_words_or_before_punctuation() -> None:
-    doc = export._Document("t")
-    style = export._STYLES["p"]
+    doc = pdf_layout.PdfDocument("t")
+    style = pdf_layout._STYLES["p"]
     text = "本人于2024-03-02 10:15在未来卡盟购买,订单号WL20240302001。" * 6
     lines = doc.wrap(text, 60, style)
     assert len(lines) > 3 and "".join(lines).replace(" ", "") == text.replace(" ", "")
@@ -245,7 +246,7 @@ def test_chinese_text_is_intact_on_every_page(tmp_path: Path) -> None:
     # Footers out, each by its exact page number: "…·2/5" then "12:00" must not lose its "12".
     text = "".join(_flat(page).replace(f"投诉案件档案#3·{n}/{len(pages)}", "", 1)
                    for n, page in enumerate(pages, 1))
-    for kind, block in export._blocks(html):
+    for kind, block in pdf_layout.blocks(html):
         assert _flat(block) in text, (kind, block)
 
 

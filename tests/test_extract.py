@@ -9,24 +9,22 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from conversations.model import (
+from conversations.core.model import (
     Channel,
     Contact,
     DemandAction,
     IssueType,
-    Part,
-    RoughTime,
     StoryFacts,
     TimelineEvent,
-    Window,
-    WindowUnit,
 )
+from conversations.core.timing import Part, RoughTime, Window, WindowUnit
 from conversations.reading.amounts import parse_amount
 from conversations.reading.demands import is_vague_demand, parse_demand
 from conversations.reading.ids import parse_ids, parse_order_no
 from conversations.reading.issues import classify_issue
 from conversations.reading.names import find_platform, find_product
-from conversations.reading.rules import find_rule_citation
+from conversations.reading.normalize import read
+from conversations.reading.rules import rule_citation_span
 from conversations.reading.story import extract_story
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -326,7 +324,9 @@ def test_find_product(text: str, product: str | None) -> None:
     ],
 )
 def test_find_rule_citation(text: str, citation: str | None) -> None:
-    assert find_rule_citation(text) == citation
+    norm = read(text)  # as the story reader quotes it: in the user's own characters
+    span = rule_citation_span(norm.text)
+    assert (norm.quote(*span).strip() if span else None) == citation
 
 
 # --- extract_story -------------------------------------------------------------------------

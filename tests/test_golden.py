@@ -14,33 +14,33 @@ from __future__ import annotations
 import difflib
 import os
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from conversations import channels
-from conversations.engine import PRESET_WINDOWS
-from conversations.model import (
+from conversations.core import channels
+from conversations.core.engine import PRESET_WINDOWS
+from conversations.core.evidence_kinds import EvidenceClaim, EvidenceGroup, EvidenceItem
+from conversations.core.model import (
     Case,
     Channel,
     Contact,
     DemandAction,
-    EvidenceClaim,
-    EvidenceGroup,
-    EvidenceItem,
     IssueType,
     Lang,
     LogEntry,
     PaidWith,
     TimelineEvent,
     Unknown,
-    Window,
-    WindowUnit,
 )
-from conversations.rendering import OutMessage, Texts
-from conversations.replies import Reply
+from conversations.core.replies import Reply
+from conversations.core.timing import Window, WindowUnit
+from conversations.texts.messages import OutMessage
+from conversations.texts.rendering import Texts
 
 GOLDEN_DIR = Path(__file__).resolve().parent / "golden"
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
@@ -58,8 +58,8 @@ def _sh(month: int, day: int, hour: int, minute: int = 0) -> datetime:
     return datetime(2024, month, day, hour, minute, tzinfo=TZ).astimezone(UTC)
 
 
-def _case(no: int, **facts: object) -> Case:
-    return Case(
+def _case(no: int, **facts: Any) -> Case:
+    return replace(Case(
         no=no,
         created_at=_sh(3, 4, 9),
         status="confirmed",
@@ -68,7 +68,7 @@ def _case(no: int, **facts: object) -> Case:
         rule_done=True,
         evidence_done=True,
         confirmed_at=_sh(3, 5, 9),
-    ).with_(**facts)
+    ), **facts)
 
 
 CASES: dict[str, Case] = {

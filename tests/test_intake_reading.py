@@ -5,29 +5,22 @@ from __future__ import annotations
 
 import itertools
 import re
+from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from conversations.channels import TEXT_CHANNELS, channel_reply
-from conversations.engine import Session, ask
-from conversations.events import Command
-from conversations.model import (
-    Channel,
-    DemandAction,
-    DoubtKind,
-    IssueType,
-    Lang,
-    RoughTime,
-    Unknown,
-    Window,
-    WindowUnit,
-)
-from conversations.rendering import Texts
-from conversations.replies import Reply
-from conversations.states import State
-from conversations.textfacts import split_rule
+from conversations.core.channels import TEXT_CHANNELS, channel_reply
+from conversations.core.engine import Session, ask
+from conversations.core.events import Command
+from conversations.core.model import Channel, DemandAction, DoubtKind, IssueType, Lang, Unknown
+from conversations.core.quoted import split_rule
+from conversations.core.replies import Reply
+from conversations.core.states import State
+from conversations.core.timing import RoughTime, Window, WindowUnit
+from conversations.texts.rendering import Texts
 from tests.test_engine import Dialog
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -40,17 +33,17 @@ def sunday() -> Dialog:
     return Dialog(now=SUNDAY)
 
 
-def at_question(state: State, **facts: object) -> Dialog:
+def at_question(state: State, **facts: Any) -> Dialog:
     """A dialog whose draft answers everything before `state`."""
     d = sunday()
     d.send(Command("new"))
     d.press("steps")
-    base = d.case.with_(
+    base = replace(d.case,
         platform="未来卡盟", order_no="WL20261201001", product="Steam充值卡", amount_cents=9800,
         purchased_at=datetime(2026, 12, 1, 20, 0, tzinfo=SH), issue_type=IssueType.INVALID_CODE,
         events_done=True, contacts_done=True,
     )  # fmt: skip
-    d.cases[base.no] = base.with_(**facts)
+    d.cases[base.no] = replace(base, **facts)
     d.session = Session(state, d.session.seq + 1, base.no)
     return d
 
@@ -171,7 +164,7 @@ def test_texts_leave_out_what_the_user_cannot_give(missing: tuple[Unknown, ...])
     d = at_question(State.ASK_DEMAND_ACTION)
     for what in missing:
         d.cases[d.case.no] = d.case.not_known(what)
-    case = d.case.with_(demand_action=DemandAction.FULL_REFUND, status="confirmed",
+    case = replace(d.case, demand_action=DemandAction.FULL_REFUND, status="confirmed",
                         demand_deadline=Window("48小时内", 48, WindowUnit.HOURS))
     replies = [channel_reply(case, name, d.now, SH) for name in TEXT_CHANNELS]
     replies += [Reply("case_summary", {"case": case, "first": False}),

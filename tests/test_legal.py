@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from conversations import channels
-from conversations.legal import MAX_LINES, VETTED, Citation, basis, cited
-from conversations.model import IssueType, Lang
-from conversations.rendering import TEMPLATES_DIR, to_plain
+from conversations.core import channels
+from conversations.core.legal import MAX_LINES, VETTED, Citation, basis, cited
+from conversations.core.model import IssueType, Lang
+from conversations.texts.rendering import TEMPLATES_DIR
+from conversations.texts.telegram_html import to_plain
 from tests.test_golden import CASES, TEXTS, TZ, reply_for
 
 _NUMERALS = {c: i for i, c in enumerate("零一二三四五六七八九", 0)}

@@ -2,35 +2,29 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from conversations.deadlines import wanted
-from conversations.lifecycle import Advice, Status, advice, standing, timeline, urgency
-from conversations.model import (
-    Case,
-    Channel,
-    Contact,
-    EvidenceGroup,
-    EvidenceItem,
-    LogEntry,
-    TimelineEvent,
-    Window,
-    WindowUnit,
-)
+from conversations.core.deadlines import wanted
+from conversations.core.evidence_kinds import EvidenceGroup, EvidenceItem
+from conversations.core.lifecycle import Advice, Status, advice, standing, timeline, urgency
+from conversations.core.model import Case, Channel, Contact, LogEntry, TimelineEvent
+from conversations.core.timing import Window, WindowUnit
 
 SH = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 25, 4, 0, tzinfo=UTC)  # Wednesday 12:00 in Shanghai
 HOUR = timedelta(hours=1)
 
 
-def _case(*contacts: Contact, **changes: object) -> Case:
+def _case(*contacts: Contact, **changes: Any) -> Case:
     base = Case(no=1, created_at=NOW - 48 * HOUR, status="confirmed",
                 confirmed_at=NOW - 47 * HOUR, purchased_at=NOW - 50 * HOUR,
                 contacts=contacts)
-    return base.with_(**changes)
+    return replace(base, **changes)
 
 
 def _support(at: datetime, window: Window | None = None) -> Contact:
@@ -82,11 +76,11 @@ def test_the_latest_contact_decides_not_the_nearest_window() -> None:
 
 
 def test_cases_sort_overdue_first_then_by_the_nearest_deadline() -> None:
-    overdue = _case(_support(NOW - 30 * HOUR, H24)).with_(no=1)
-    soon = _case(_support(NOW - 20 * HOUR, H24)).with_(no=2)  # 4 h left
-    later = _case(_support(NOW - 2 * HOUR, H24)).with_(no=3)  # 22 h left
-    draft = _case(status="draft").with_(no=4)
-    done = _case(resolved_at=NOW).with_(no=5)
+    overdue = replace(_case(_support(NOW - 30 * HOUR, H24)), no=1)
+    soon = replace(_case(_support(NOW - 20 * HOUR, H24)), no=2)  # 4 h left
+    later = replace(_case(_support(NOW - 2 * HOUR, H24)), no=3)  # 22 h left
+    draft = replace(_case(status="draft"), no=4)
+    done = replace(_case(resolved_at=NOW), no=5)
     ordered = sorted([done, draft, later, soon, overdue], key=lambda c: urgency(c, NOW, SH))
     assert [c.no for c in ordered] == [1, 2, 3, 4, 5]
 
@@ -107,10 +101,10 @@ def test_a_new_promise_or_a_refusal_retires_the_earlier_window() -> None:
     # The first promise lapsed; the platform then promised again: one reminder, the new one.
     again = _case(_support(NOW - 30 * HOUR, H24), _support(NOW - HOUR, H24))
     assert [w.key for w in wanted(again, SH)] == ["contact:1"]
-    refused = again.with_(log=(LogEntry(NOW, "refused"),))
+    refused = replace(again, log=(LogEntry(NOW, "refused"),))
     assert wanted(refused, SH) == []
     # Filing on 12315 after the refusal opens a window of its own.
-    filed = refused.with_(contacts=(*refused.contacts, Contact(Channel.C12315, NOW + HOUR)))
+    filed = replace(refused, contacts=(*refused.contacts, Contact(Channel.C12315, NOW + HOUR)))
     assert [w.key for w in wanted(filed, SH)] == ["contact:2"]
 
 
@@ -119,7 +113,7 @@ def test_advice_waits_while_an_answer_is_due_then_climbs_the_ladder() -> None:
     assert advice(running, NOW, SH) == Advice(None, "why.wait", NOW + 23 * HOUR)
     lapsed = _case(_support(NOW - 30 * HOUR, H24))
     assert advice(lapsed, NOW, SH) == Advice(Channel.EMAIL, "why.rung1")
-    refused = running.with_(log=(LogEntry(NOW, "refused"),))
+    refused = replace(running, log=(LogEntry(NOW, "refused"),))
     assert advice(refused, NOW, SH).channel is Channel.EMAIL
     assert advice(_case(), NOW, SH).channel is Channel.PLATFORM_SUPPORT
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -10,39 +11,35 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from conversations.channels import TEXT_CHANNELS, channel_reply, menu
-from conversations.deadlines import explained
-from conversations.engine import (
-    PRESET_WINDOWS,
-    Ctx,
-    Session,
-    _case_list,
-    _case_view,
-    _contact_added,
-    ask,
+from conversations.core.channels import TEXT_CHANNELS, channel_reply, menu
+from conversations.core.deadlines import explained
+from conversations.core.engine import PRESET_WINDOWS, Ctx, Session, ask
+from conversations.core.engine.views import (
+    case_list_reply,
+    case_view_replies,
+    contact_added_reply,
 )
-from conversations.evidence import Album, checklist
-from conversations.model import (
+from conversations.core.evidence import Album, checklist
+from conversations.core.evidence_kinds import EvidenceClaim, EvidenceGroup, EvidenceItem
+from conversations.core.model import (
     Case,
     Channel,
     Contact,
     DemandAction,
     Doubt,
     DoubtKind,
-    EvidenceClaim,
-    EvidenceGroup,
-    EvidenceItem,
     IssueType,
     Lang,
     TimelineEvent,
     Unknown,
-    Window,
-    WindowUnit,
 )
-from conversations.reminders import reminder_replies
-from conversations.rendering import TEMPLATES_DIR, TEXT_LIMIT, Texts, split_html, to_plain
-from conversations.replies import Reply
-from conversations.states import State
+from conversations.core.reminders import reminder_replies
+from conversations.core.replies import Reply
+from conversations.core.states import State
+from conversations.core.timing import Window, WindowUnit
+from conversations.texts.messages import OutMessage
+from conversations.texts.rendering import TEMPLATES_DIR, Texts
+from conversations.texts.telegram_html import TEXT_LIMIT, split_html, to_plain
 from tests.fake_telegram import HTMLParseError, parse_html
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -85,7 +82,7 @@ def _case(**changes: Any) -> Case:
         status="confirmed",
         confirmed_at=datetime(2024, 3, 2, 3, 0, tzinfo=UTC),
     )
-    return base.with_(**changes)
+    return replace(base, **changes)
 
 
 CASES = {
@@ -149,10 +146,14 @@ def _data(name: str, case: Case) -> list[dict[str, Any]]:
         "offer_drafts": [{"drafts": [case]}],
         "resumed": [{"case": case}],
         "case_list": [
-            dict(_case_list({}, Ctx(NOW, SH)).data),
-            dict(_case_list({c.no: c for c in (CASES["draft_empty"], case)}, Ctx(NOW, SH)).data),
+            dict(case_list_reply({}, Ctx(NOW, SH)).data),
+            dict(case_list_reply(
+                {c.no: c for c in (CASES["draft_empty"], case)}, Ctx(NOW, SH)
+            ).data),
         ],
-        "case_view": [dict(r.data) for r in _case_view(case, Ctx(NOW, SH))] if complete else [],
+        "case_view": (
+            [dict(r.data) for r in case_view_replies(case, Ctx(NOW, SH))] if complete else []
+        ),
         "closed": [{"case": case}],
         "delete_choose": [{"cases": {}}, {"cases": {case.no: case}}],
         "delete_confirm": [{"case": case}],
@@ -168,7 +169,7 @@ def _data(name: str, case: Case) -> list[dict[str, Any]]:
         "contact_removed": [{"contact": c} for c in CASES["full"].contacts],
         "too_many": [{"limit": 30}],
         "contact_added": [{"contact": c, "deadline": None} for c in CASES["full"].contacts]
-        + ([dict(_contact_added(case, c, Ctx(NOW, SH)).data) for c in case.contacts]
+        + ([dict(contact_added_reply(case, c, Ctx(NOW, SH)).data) for c in case.contacts]
            if complete and case.confirmed_at else []),
         "vague_demand": [{"text": "你们必须处理<&>"}],
         "amount_not_yuan": [{"text": "30 USD<&>"}],
@@ -192,7 +193,7 @@ def _data(name: str, case: Case) -> list[dict[str, Any]]:
         "evidence_list": [
             {"case": c, "checks": checklist(c), "items": list(c.evidence[:2]), "page": p,
              "pages": pages}
-            for c in (case.with_(evidence=ITEMS), case.with_(evidence=()))
+            for c in (replace(case, evidence=ITEMS), replace(case, evidence=()))
             for p, pages in ((0, 1), (1, 3))
         ],
         "evidence_item": [{"case": case, "item": i} for i in ITEMS],
@@ -242,28 +243,25 @@ def test_every_template_renders_into_html_telegram_accepts(lang: Lang, case_name
     rendered = 0
     for name in _top_level_templates(lang):
         for data in _data(name, case):
-            for message in TEXTS.render(Reply(name, data), lang, SH):
-                _assert_telegram_accepts(message.html)
-                rendered += 1
+            rendered += _accepted(TEXTS.render(Reply(name, data), lang, SH))
     if case.no != 1:  # a complete case: every channel's text, and its buttons
         for name in TEXT_CHANNELS:
-            reply = channel_reply(case, name, NOW, SH)
-            for message in TEXTS.render(reply, lang, SH):
-                _assert_telegram_accepts(message.html)
-                for b in (b for row in message.buttons for b in row):
-                    assert b.copy is None or 0 < len(b.copy) <= 256
-                rendered += 1
+            rendered += _accepted(TEXTS.render(channel_reply(case, name, NOW, SH), lang, SH))
     for state in State:
-        if state is State.IDLE:
-            continue
-        session = Session(state, 7, case.no, Contact(Channel.PHONE))
-        for message in TEXTS.render(ask(session, case), lang, SH):
-            _assert_telegram_accepts(message.html)
-            for row in message.buttons:
-                for b in row:
-                    assert b.text and (b.data is None or len(b.data.encode()) <= 64)
-            rendered += 1
+        if state is not State.IDLE:
+            session = Session(state, 7, case.no, Contact(Channel.PHONE))
+            rendered += _accepted(TEXTS.render(ask(session, case), lang, SH))
     assert rendered > 40
+
+
+def _accepted(messages: list[OutMessage]) -> int:
+    """Each message as Telegram would accept it, buttons within their limits; how many."""
+    for message in messages:
+        _assert_telegram_accepts(message.html)
+        for b in (b for row in message.buttons for b in row):
+            assert b.text and (b.data is None or len(b.data.encode()) <= 64)
+            assert b.copy is None or 0 < len(b.copy) <= 256
+    return len(messages)
 
 
 def test_zh_and_en_have_the_same_templates_and_labels() -> None:
@@ -502,23 +500,23 @@ def test_public_complaints_name_the_brand_the_amount_and_hide_private_details() 
 
 
 def test_a_story_sentence_that_is_also_a_contact_is_stated_once_in_the_texts() -> None:
-    from conversations.textfacts import story_events
+    from conversations.core.textfacts import story_events
 
     at = datetime(2024, 3, 3, 10, 12, tzinfo=UTC)
     restated = TimelineEvent(at, "联系客服(工号8801),说24小时内处理")
     other = TimelineEvent(at, "客服开了售后工单")  # the same minute, but news of its own
     failed = TimelineEvent(at - timedelta(hours=1), "激活提示卡密无效")
-    case = _case().with_(events=(failed, restated, other), contacts=(
+    case = replace(_case(), events=(failed, restated, other), contacts=(
         Contact(Channel.PLATFORM_SUPPORT, at, agent="8801", promise="24小时内处理"),
     ))
     assert story_events(case) == (failed, other)
 
 
 def test_time_since_a_contact_known_only_to_the_day_is_never_overstated() -> None:
-    from conversations.model import Part, RoughTime
-    from conversations.textfacts import elapsed
+    from conversations.core.textfacts import elapsed
+    from conversations.core.timing import Part, RoughTime
 
     day = RoughTime.of(datetime(2025, 3, 4, tzinfo=SH), Part.DAY)
-    case = _case().with_(contacts=(Contact(Channel.PLATFORM_SUPPORT, day),))
+    case = replace(_case(), contacts=(Contact(Channel.PLATFORM_SUPPORT, day),))
     since = elapsed(case, datetime(2025, 3, 5, 13, 30, tzinfo=SH), SH)
     assert since is not None and since.hours == 13  # from the end of 03-04, not its 00:00

@@ -13,14 +13,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from conversations.deadlines import Wanted
-from conversations.events import Command, Press, Text
-from conversations.model import Channel, Lang
-from conversations.outbox import Outbox, TransientFailure
-from conversations.rendering import OutMessage, Texts
-from conversations.scheduler import Scheduler
-from conversations.service import Coach, Inbound
-from conversations.storage import Store, User
+from conversations.core.deadlines import Wanted
+from conversations.core.events import Command, Press, Text
+from conversations.core.model import Channel, Lang
+from conversations.shell.outbox import Outbox, TransientFailure
+from conversations.shell.scheduler import Scheduler
+from conversations.shell.service import Coach, Inbound
+from conversations.store.rows import User
+from conversations.store.storage import Store
+from conversations.texts.messages import OutMessage
+from conversations.texts.rendering import Texts
 from tests.test_service import RecordingSender
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -234,7 +236,7 @@ class StallingSender(RecordingSender):
 async def test_a_burst_of_due_reminders_is_fired_only_as_fast_as_it_is_delivered(
     store: tuple[Store, Path],
 ) -> None:
-    from conversations.service import PUSHES_IN_FLIGHT
+    from conversations.shell.service import PUSHES_IN_FLIGHT
 
     opened, path = store
     clock = Clock(_local(2026, 11, 25, 10, 0).astimezone(UTC))

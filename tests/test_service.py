@@ -11,14 +11,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from conversations.engine import Session
-from conversations.events import Command, Press, Text
-from conversations.model import Case
-from conversations.outbox import Outbox, PermanentFailure, TransientFailure
-from conversations.rendering import OutMessage, Texts
-from conversations.service import Coach, Handled, Inbound
-from conversations.states import State
-from conversations.storage import Store
+from conversations.core.engine import Session
+from conversations.core.events import Command, Press, Text
+from conversations.core.model import Case
+from conversations.core.states import State
+from conversations.shell.outbox import Outbox, PermanentFailure, TransientFailure
+from conversations.shell.service import Coach, Handled, Inbound
+from conversations.store.storage import Store
+from conversations.texts.messages import OutMessage
+from conversations.texts.rendering import Texts
 
 SH = ZoneInfo("Asia/Shanghai")
 AT = datetime(2025, 3, 5, 4, 0, tzinfo=UTC)

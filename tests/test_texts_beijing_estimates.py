@@ -3,16 +3,20 @@ say so wherever they are shown: the case view, the channel menu, reminders and e
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from conversations import channels, deadlines, lifecycle
-from conversations.model import Case, Channel, Contact, IssueType, Lang, Window, WindowUnit
-from conversations.reminders import reminder_replies
-from conversations.rendering import Texts, to_plain
-from conversations.replies import Reply
+from conversations.core import channels, deadlines, lifecycle
+from conversations.core.model import Case, Channel, Contact, IssueType, Lang
+from conversations.core.reminders import reminder_replies
+from conversations.core.replies import Reply
+from conversations.core.timing import Window, WindowUnit
+from conversations.texts.rendering import Texts
+from conversations.texts.telegram_html import to_plain
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -20,7 +24,7 @@ TEXTS = Texts()
 WD3 = Window("3个工作日内", 3, WindowUnit.WORKING_DAYS)
 
 
-def _case(confirmed: datetime, **changes: object) -> Case:
+def _case(confirmed: datetime, **changes: Any) -> Case:
     base = Case(
         no=4, created_at=confirmed, status="confirmed", confirmed_at=confirmed,
         platform="未来卡盟", order_no="WL1234567", product="Steam充值卡 100元",
@@ -28,7 +32,7 @@ def _case(confirmed: datetime, **changes: object) -> Case:
         issue_type=IssueType.INVALID_CODE, demand_text="补发等值卡密", demand_deadline=WD3,
         events_done=True, contacts_done=True, rule_done=True, evidence_done=True,
     )
-    return base.with_(**changes)
+    return replace(base, **changes)
 
 
 def _plain(reply: Reply, lang: Lang, tz: ZoneInfo) -> str:
@@ -95,3 +99,19 @@ def test_an_estimated_deadline_says_so_in_the_texts_the_menu_and_the_reminder() 
     english = _plain(replies[0], Lang.EN, SHANGHAI)
     assert "about 2027-01-05 23:59" in english
     assert "make-up working days are not yet known" in english
+
+
+def test_a_reminders_ready_text_is_in_beijing_time_and_the_reminder_in_the_users() -> None:
+    now = datetime(2026, 12, 5, 3, 0, tzinfo=UTC)
+    contact = Contact(Channel.PLATFORM_SUPPORT, now, promise="24小时内处理",
+                      window=Window("24小时内", 24, WindowUnit.HOURS))
+    case = _case(now, contacts=(contact,))
+    end = deadlines.contact_deadline(case, contact, NEW_YORK)
+    later = datetime(2026, 12, 6, 4, 0, tzinfo=UTC)
+    [reply] = reminder_replies(case, "contact:0", end.at, end.estimate, later, NEW_YORK)
+    assert reply.one_message  # the ready text fits in the push
+    text = _plain(reply, Lang.ZH, NEW_YORK)
+    # The reminder itself: New York's clock (due 03:00 UTC on the 6th is 22:00 on the 5th).
+    assert "已于 2026-12-05 22:00 到期" in text
+    # The text to paste, inside it: Beijing's clock, and it says so.
+    assert "文中时间均为北京时间" in text and "2026-12-04 20:05" in text

@@ -11,33 +11,33 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from conversations import channels
-from conversations.engine import MAX_CONTACTS, MAX_EVENTS, MAX_FIELD, PRESET_WINDOWS
-from conversations.model import (
+from conversations.core import channels
+from conversations.core.engine import MAX_CONTACTS, MAX_EVENTS, MAX_FIELD, PRESET_WINDOWS
+from conversations.core.evidence_kinds import EvidenceClaim, EvidenceGroup, EvidenceItem
+from conversations.core.model import (
     Case,
     Channel,
     Contact,
     DemandAction,
-    EvidenceClaim,
-    EvidenceGroup,
-    EvidenceItem,
     IssueType,
     Lang,
     TimelineEvent,
-    Window,
-    WindowUnit,
     in_order,
 )
-from conversations.rendering import ELLIPSIS, TEXT_LIMIT, OutMessage, Texts, fmt_time
-from conversations.replies import Reply
-from conversations.states import State
-from conversations.textfacts import split_rule, text_facts
+from conversations.core.quoted import split_rule
+from conversations.core.replies import Reply
+from conversations.core.states import State
+from conversations.core.textfacts import text_facts
+from conversations.core.timing import Window, WindowUnit
+from conversations.texts.messages import OutMessage
+from conversations.texts.rendering import ELLIPSIS, Texts, fmt_time
+from conversations.texts.telegram_html import TEXT_LIMIT
 from tests.fake_telegram import HTMLParseError, ParsedText, parse_html, utf16_len, utf16_slice
 
 SEED = 20240305
@@ -431,7 +431,7 @@ def test_a_long_timeline_keeps_the_text_in_one_message(lang: Lang, name: Channel
         for i in range(MAX_CONTACTS)
     )
     case, _ = _case(random.Random(SEED), 1)
-    case = case.with_(events=events, contacts=contacts, evidence=(), evidence_claims=(),
+    case = replace(case, events=events, contacts=contacts, evidence=(), evidence_claims=(),
                       company_name="某某网络科技有限公司")
     r = _render(case, name, lang, now)
     assert len(r.messages) == 1 and utf16_len(r.messages[0].html) <= TEXT_LIMIT

@@ -7,10 +7,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from conversations.model import Lang, Part, RoughTime, Window, WindowUnit
+from conversations.core.model import Lang
+from conversations.core.timing import Part, RoughTime, Window, WindowUnit
 from conversations.reading.numbers import cn_number
 from conversations.reading.times import find_times, parse_future_time, parse_time
-from conversations.reading.windows import find_window, parse_window, promise_window
+from conversations.reading.windows import find_window, promise_window
 
 TZ = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2025, 3, 5, 12, 0, tzinfo=TZ)  # a Wednesday
@@ -259,13 +260,14 @@ H, D, M, WD = WindowUnit.HOURS, WindowUnit.DAYS, WindowUnit.MINUTES, WindowUnit.
         ("by end of day", until("by end of day", 2025, 3, 5, 23, 59)),
     ],
 )
-def test_parse_window(text: str, expected: Window) -> None:
-    assert parse_window(text, NOW, TZ) == expected
+def test_a_whole_answer_reads_as_a_window(text: str, expected: Window) -> None:
+    # As the promise question reads an answer: a bare duration ("48 hours") is a window too.
+    assert promise_window(text, NOW, TZ) == expected
 
 
 @pytest.mark.parametrize("text", ["", "尽快", "3天前", "2 hours ago", "你们必须处理"])
-def test_parse_window_none(text: str) -> None:
-    assert parse_window(text, NOW, TZ) is None
+def test_an_answer_without_a_window_reads_as_none(text: str) -> None:
+    assert promise_window(text, NOW, TZ) is None
 
 
 @pytest.mark.parametrize(
@@ -391,8 +393,8 @@ def test_find_times_takes_the_year_of_the_date_before() -> None:
 
 
 def test_rough_times_survive_storage_and_show_without_a_clock() -> None:
-    from conversations.model import TimelineEvent
-    from conversations.rendering import Texts, fmt_time
+    from conversations.core.model import TimelineEvent
+    from conversations.texts.rendering import Texts, fmt_time
 
     evening = parse_time("昨天晚上", AUDIT_NOW, TZ)
     friday = parse_time("上周五", AUDIT_NOW, TZ)

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from conversations.model import Window, WindowUnit
-from conversations.workdays import add_working_days, is_workday, window_end
+from conversations.core.timing import Window, WindowUnit
+from conversations.core.workdays import add_working_days, is_workday, window_end
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 LONDON = ZoneInfo("Europe/London")

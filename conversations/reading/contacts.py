@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from conversations.model import Channel, Contact, Part, RoughTime, Window
+from conversations.core.model import Channel, Contact
+from conversations.core.timing import Part, RoughTime, Window
 from conversations.reading.agents import TICKET, contact_ids
 from conversations.reading.clauses import Clause, nearest
 from conversations.reading.normalize import Norm

@@ -7,11 +7,8 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from conversations.model import (
-    DemandAction,
-    RoughTime,
-    Window,
-)
+from conversations.core.model import DemandAction
+from conversations.core.timing import RoughTime, Window
 from conversations.reading.amounts import mentions_amount
 from conversations.reading.normalize import Norm, normalise, read
 from conversations.reading.spans import Span, trimmed

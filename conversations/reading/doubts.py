@@ -6,8 +6,9 @@ import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from conversations.model import Doubt, DoubtKind, RoughTime, Window
-from conversations.reading.cn_times import is_date
+from conversations.core.model import Doubt, DoubtKind
+from conversations.core.timing import RoughTime, Window
+from conversations.reading.cn_dates import is_date
 from conversations.reading.normalize import normalise
 from conversations.reading.numbers import cn_number
 

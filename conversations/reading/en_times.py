@@ -14,8 +14,9 @@ from zoneinfo import ZoneInfo
 
 import dateparser
 
-from conversations.model import Part
-from conversations.reading.cn_times import day_of_month, pick_clock, rough, yearless
+from conversations.core.timing import Part
+from conversations.reading.cn_dates import day_of_month, yearless
+from conversations.reading.cn_times import pick_clock, rough
 from conversations.reading.validity import impossible
 
 _MONTH = (

@@ -62,9 +62,3 @@ def form_order_no(text: str, form: dict[str, tuple[Span, Span]]) -> str | None:
 
 
 _FORM_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_\-]{3,39}")
-
-
-def form_product(text: str, form: dict[str, tuple[Span, Span]]) -> str | None:
-    """The product typed after 商品:, when it is short enough to be a product name."""
-    value = form_value(text, form, "product")
-    return value if value and 2 <= len(value) <= 40 else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from conversations.model import IssueType
+from conversations.core.model import IssueType
 from conversations.reading.normalize import normalise
 
 

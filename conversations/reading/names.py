@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
-from conversations.model import DEFAULT_PLATFORM
+from conversations.core.model import DEFAULT_PLATFORM
 from conversations.reading.goods import read_goods
 from conversations.reading.normalize import Norm, read
 
@@ -107,30 +108,60 @@ def find_platform(text: str | Norm) -> str | None:
     """The platform: 未来卡盟 (also in pinyin), any "XX卡盟", "在XX平台/在XX上买", or
     "on <Name> store", in the user's characters."""
     n = read(text) if isinstance(text, str) else text
-    norm = n.text
-    if _DEFAULT_PLATFORM.search(norm):
+    if _DEFAULT_PLATFORM.search(n.text):
         return DEFAULT_PLATFORM
-    for m in _QUOTED.finditer(norm):
-        return n.quote(*m.span("name"))
-    for m in _LATIN_KAMENG.finditer(norm):
-        return n.quote(*m.span())
+    for finder in _PLATFORM_FINDERS:
+        span = finder(n.text)
+        if span is not None:
+            return n.quote(*span)
+    return _named_where_bought(n)
+
+
+def _quoted(norm: str) -> tuple[int, int] | None:
+    m = _QUOTED.search(norm)
+    return m.span("name") if m else None
+
+
+def _latin_kameng(norm: str) -> tuple[int, int] | None:
+    m = _LATIN_KAMENG.search(norm)
+    return m.span() if m else None
+
+
+def _named_kameng(norm: str) -> tuple[int, int] | None:
     for m in _NAMED_KAMENG.finditer(norm):
         name = _NAME_FILLER.sub("", _NAME_BOUNDARY.sub("", m.group("name")))[-8:]
         if name and name not in _GENERIC_NAMES:
-            return n.quote(m.end() - len(name) - 2, m.end())
+            return m.end() - len(name) - 2, m.end()
+    return None
+
+
+def _shop(norm: str) -> tuple[int, int] | None:
     for m in _SHOP.finditer(norm):
         if not m.group("name").startswith("网"):  # "网易一卡通" is a product
-            return n.quote(*m.span("name"))
+            return m.span("name")
+    return None
+
+
+def _pinyin_kameng(norm: str) -> tuple[int, int] | None:
     for m in _PINYIN_KAMENG.finditer(norm):
         if m.group("name").lower() not in _GENERIC_NAMES:
-            return n.quote(*m.span())
+            return m.span()
+    return None
+
+
+def _in_platform(norm: str) -> tuple[int, int] | None:
     for pattern in (_IN_PLATFORM, _EN_PLATFORM):
         for m in pattern.finditer(norm):
             name = m.group("name").strip()
             if len(name) >= 2 and name not in _GENERIC_NAMES and not name.endswith("卡盟"):
-                start = m.start("name")
-                return n.quote(start, start + len(name))
-    return _named_where_bought(n)
+                return m.start("name"), m.start("name") + len(name)
+    return None
+
+
+# How a story names its shop, most specific first: the first that finds one wins.
+_PLATFORM_FINDERS: tuple[Callable[[str], tuple[int, int] | None], ...] = (
+    _quoted, _latin_kameng, _named_kameng, _shop, _pinyin_kameng, _in_platform,
+)
 
 
 def _named_where_bought(n: Norm) -> str | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from conversations.model import PaidWith
+from conversations.core.model import PaidWith
 
 _ALIPAY = re.compile(r"支付宝|alipay|ali\s*pay", re.I)
 # WeChat Pay, not WeChat itself: "加了客服微信" or "微信联系" says nothing of the payment.

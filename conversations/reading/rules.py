@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from conversations.reading.normalize import normalise, read
+from conversations.reading.normalize import normalise
 from conversations.reading.spans import Span
 
 _RULE_NAME = re.compile(
@@ -27,13 +27,6 @@ _CITATION_STOP = re.compile(
     r"[，,;；]\s*(?:目前|现在|但|可是|然而|请|已经|已|而|我|now|but|please|yet|however|it\s+has)",
     re.I,
 )
-
-
-def find_rule_citation(text: str) -> str | None:
-    """A quoted rule with its article: "《虚拟商品售后规则》第5条，卡密失效需在24小时内处理"."""
-    norm = read(text)
-    span = rule_citation_span(norm.text)
-    return norm.quote(*span).strip() if span else None
 
 
 def rule_citation_span(text: str) -> Span | None:

@@ -7,15 +7,15 @@ from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from conversations.model import (
+from conversations.core.model import (
     DemandAction,
     Doubt,
     IssueType,
     StoryFacts,
     TimelineEvent,
-    Window,
     in_order,
 )
+from conversations.core.timing import Window
 from conversations.reading.amounts import amount_candidates, parse_amount
 from conversations.reading.clauses import Clause, clause_at, split_clauses
 from conversations.reading.contacts import story_contacts

@@ -7,10 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from conversations.model import (
-    Part,
-    RoughTime,
-)
+from conversations.core.timing import Part, RoughTime
 from conversations.reading.cn_patterns import CN_EXPR, CN_NUM, RELATIVE_DAYS, YEAR_WORDS
 from conversations.reading.cn_times import (
     PART_HOURS,

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from conversations.reading.cn_dates import cn_date, is_date
 from conversations.reading.cn_patterns import CN_EXPR
-from conversations.reading.cn_times import cn_clock, cn_date, has_clock, is_date
+from conversations.reading.cn_times import cn_clock, has_clock
 
 _CLOCK_TOKEN = re.compile(
     r"(?<![\d:])(?P<h>\d{1,2})\s*:\s*(?P<mi>\d{2})(?:\s*:\s*(?P<s>\d{2}))?(?!\d)"

@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from conversations.model import Part, RoughTime, Window, WindowUnit
+from conversations.core.timing import Part, RoughTime, Window, WindowUnit
 from conversations.reading.cn_patterns import CN_EXPR, CN_NUM
 from conversations.reading.cn_times import has_clock, resolve_cn
 from conversations.reading.en_times import EN_EXPR, EN_WHEN, dateparse, en_has_clock
@@ -16,16 +16,6 @@ from conversations.reading.normalize import Norm, read
 from conversations.reading.numbers import EN_NUMBERS, cn_number
 from conversations.reading.spans import non_overlapping, trimmed
 from conversations.reading.times import SHANGHAI
-
-
-def parse_window(text: str, now: datetime, tz: ZoneInfo = SHANGHAI) -> Window | None:
-    """A response window or deadline: "48小时内", "3个工作日内", "明天下午6点前", "48 hours"."""
-    found = find_window(text, now, tz)
-    if found:
-        return found
-    # A whole answer may be a bare duration ("48 hours", "48小时") without 内 / within.
-    norm = read(text)
-    return _first(norm, non_overlapping(_relative_windows(norm.text, loose=True)))
 
 
 def find_window(text: str, now: datetime, tz: ZoneInfo = SHANGHAI) -> Window | None:

@@ -1,0 +1,1 @@
+"""The pure core: the case, the engine and its states, deadlines, channels, text facts."""

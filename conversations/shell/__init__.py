@@ -1,0 +1,1 @@
+"""The running coach: service, outbox, reminder scheduler, per-user locks, exported files."""

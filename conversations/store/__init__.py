@@ -1,0 +1,1 @@
+"""Storage behind a small interface: SQLite and its numbered migrations."""
