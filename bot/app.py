@@ -99,6 +99,7 @@ async def serve(settings: Settings) -> None:
     async with app:  # getMe, then shutdown on the way out
         store = await Store.open(settings.database_path)
         texts = Texts()
+        texts.warm()  # the first users do not wait for templates to compile
         outbox = Outbox(store, TelegramSender(app.bot))
         coach = Coach(
             store,

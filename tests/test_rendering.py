@@ -520,3 +520,11 @@ def test_time_since_a_contact_known_only_to_the_day_is_never_overstated() -> Non
     case = replace(_case(), contacts=(Contact(Channel.PLATFORM_SUPPORT, day),))
     since = elapsed(case, datetime(2025, 3, 5, 13, 30, tzinfo=SH), SH)
     assert since is not None and since.hours == 13  # from the end of 03-04, not its 00:00
+
+
+def test_warming_compiles_every_template_once_so_no_user_waits_for_it() -> None:
+    texts = Texts()
+    assert texts.warm() == len(list(TEMPLATES_DIR.rglob("*.j2")))
+    # Compiled and cached: asking again gives the very same template object.
+    name = "zh/channels/c12315.j2"
+    assert texts.env.get_template(name) is texts.env.get_template(name)
