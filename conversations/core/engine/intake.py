@@ -53,8 +53,6 @@ from conversations.reading import (
 
 # A bare order number as typed: always with a digit, so "dunno" is not taken for one.
 _ORDER_TOKEN = re.compile(r"(?=[A-Za-z_-]*\d)[A-Za-z0-9][A-Za-z0-9_-]{3,39}")
-
-
 _BARE_AMOUNT = re.compile(r"\s*(\d{1,9}(?:\.\d{1,2})?)\s*")  # "98" or "98.5" with no unit
 
 

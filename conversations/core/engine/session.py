@@ -1,4 +1,4 @@
-"""Sessions, what a step returns, the input limits, and the moves between states."""
+"""Sessions, what a step returns, the input limits, and what an answer comes to."""
 
 from __future__ import annotations
 
@@ -26,8 +26,6 @@ from conversations.core.timing import Window, WindowUnit, utc
 
 # Input bounds: long enough for real answers, short enough to keep every text under its limits.
 MAX_STORY = 3000
-
-
 MAX_FIELD = {
     State.ASK_PLATFORM: 40,
     State.ASK_ORDER_NO: 40,
@@ -46,23 +44,11 @@ MAX_FIELD = {
 
 
 MAX_SHORT = 200  # any other single answer
-
-
 MAX_EVENTS = model.MAX_EVENTS
-
-
 MAX_CONTACTS = 20
-
-
 MAX_AMOUNT_CENTS = 100_000_000  # 100万元: above that it is a typo, not a card code
-
-
 REPEAT_WINDOW = timedelta(minutes=1)  # the same text again within this changes nothing
-
-
 FUTURE_TOLERANCE = timedelta(minutes=2)  # clocks differ a little
-
-
 _E = TypeVar(
     "_E", IssueType, DemandAction, Channel, EvidenceClaim, EvidenceGroup, State, PaidWith
 )
@@ -125,8 +111,6 @@ class Outcome:
 
 
 SNOOZE_PRESETS = ("1h", "9am")
-
-
 TIMEZONE_PRESETS = ("Asia/Shanghai", "Asia/Hong_Kong", "Asia/Taipei", "Asia/Tokyo",
                     "Europe/London", "America/New_York")
 
