@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conversations.core import channels
-from conversations.core.legal import MAX_LINES, VETTED, Citation, basis, cited
+from conversations.core.legal import MAX_LINES, VETTED, Citation, basis
 from conversations.core.model import IssueType, Lang
 from conversations.texts.rendering import TEMPLATES_DIR
 from conversations.texts.telegram_html import to_plain
@@ -22,6 +22,15 @@ _EN_ARTICLE = re.compile(r"Article\s+(\d+)\s+of\s+([^,.;:]+)")
 _EN_LAWS = {"Law on the Protection of Consumer Rights and Interests": "消费者权益保护法",
             "E-Commerce Law": "电子商务法"}
 _NEVER = re.compile(r"三倍|第55条|第五十五条|Article\s+55|three-fold|treble|triple", re.I)
+
+
+def cited(law: str, number: int) -> bool:
+    """Whether 《law》第number条 is on the vetted list (law with or without 中华人民共和国)."""
+    name = law.removeprefix("中华人民共和国")
+    return any(
+        a.law.removeprefix("中华人民共和国") == name and a.number == number
+        for a in VETTED.values()
+    )
 
 
 def _number(text: str) -> int:

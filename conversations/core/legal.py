@@ -73,12 +73,3 @@ def basis(issue: IssueType | None, stalled: IssueType | None = None) -> tuple[Ci
     if found is None and stalled is not None:
         found = _BY_ISSUE.get(stalled)
     return (found or ())[:MAX_LINES]
-
-
-def cited(law: str, number: int) -> bool:
-    """Whether 《law》第number条 is on the vetted list (law with or without 中华人民共和国)."""
-    name = law.removeprefix("中华人民共和国")
-    return any(
-        a.law.removeprefix("中华人民共和国") == name and a.number == number
-        for a in VETTED.values()
-    )

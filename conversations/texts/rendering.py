@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -17,11 +18,11 @@ from markupsafe import Markup, escape
 from conversations.core.model import Lang
 from conversations.core.replies import Button, Reply
 from conversations.core.timing import Part, RoughTime, Window
+from conversations.core.workdays import BEIJING
 from conversations.texts.messages import OutButton, OutMessage
 from conversations.texts.telegram_html import TEXT_LIMIT, split_html, to_plain, utf16_len
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
-BEIJING = ZoneInfo("Asia/Shanghai")  # Chinese platforms' and regulators' clock
 COPY_TEXT_LIMIT = 256  # CopyTextButton
 BUTTON_TEXT_LIMIT = 64  # longer labels are cut by clients; keep them readable
 TIME_FORMAT = "%Y-%m-%d %H:%M"
@@ -112,15 +113,10 @@ class Texts:
             **dict(data),
             L=labels,
             lang=str(lang),
-            # A deadline counted past the holiday data is an estimate wherever it is shown.
-            fmt=lambda dt, estimate=False: (
-                labels["estimate.prefix"] if estimate and dt else ""
-            ) + fmt_time(dt, tz, labels),
+            fmt=_formatter(tz, labels),
             # A text for a Chinese platform inside a message for the user (a reminder's ready
             # text) shows its times in Beijing time.
-            fmt_beijing=lambda dt, estimate=False: (
-                labels["estimate.prefix"] if estimate and dt else ""
-            ) + fmt_time(dt, BEIJING, labels),
+            fmt_beijing=_formatter(BEIJING, labels),
             yuan=yuan,
             window=lambda w: window_text(w, labels, lang),
         )
@@ -143,6 +139,16 @@ def _labels(env: Environment, lang: Lang) -> dict[str, str]:
     module = env.get_template(f"{lang}/labels.j2").module
     labels: dict[str, str] = module.labels  # type: ignore[attr-defined]
     return labels
+
+
+def _formatter(tz: ZoneInfo, labels: dict[str, str]) -> Callable[..., str]:
+    """`fmt` of the templates: a time in `tz`; a deadline counted past the holiday data is an
+    estimate wherever it is shown ("约" / "about")."""
+    def fmt(dt: datetime | None, estimate: bool = False) -> str:
+        prefix = labels["estimate.prefix"] if estimate and dt else ""
+        return prefix + fmt_time(dt, tz, labels)
+
+    return fmt
 
 
 def fmt_time(dt: datetime | None, tz: ZoneInfo, labels: dict[str, str] | None = None) -> str:
