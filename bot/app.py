@@ -34,12 +34,14 @@ from bot.handlers import (
 from bot.logs import configure_logging
 from bot.metrics import exposition
 from bot.polling import Poller
+from bot.ratelimit import RateLimiter
 from bot.settings import Settings, SettingsError
 from bot.webhook import WebhookServer
 from conversations.core.model import Lang
 from conversations.shell.outbox import Outbox
 from conversations.shell.scheduler import Scheduler
 from conversations.shell.service import Coach
+from conversations.store.postgres import PgStore
 from conversations.store.storage import Store
 from conversations.texts.rendering import Texts
 
@@ -97,10 +99,11 @@ async def serve(settings: Settings) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     async with app:  # getMe, then shutdown on the way out
-        store = await Store.open(settings.database_path)
+        store = await Store.open(settings.database)
         texts = Texts()
         texts.warm()  # the first users do not wait for templates to compile
-        outbox = Outbox(store, TelegramSender(app.bot))
+        shared = store if isinstance(store, PgStore) else None  # the token's limit, shared
+        outbox = Outbox(store, TelegramSender(app.bot, RateLimiter(shared=shared)))
         coach = Coach(
             store,
             texts,
@@ -113,6 +116,7 @@ async def serve(settings: Settings) -> None:
         )
         scheduler = Scheduler(store, coach)
         coach.on_reminders_changed = scheduler.wake  # a new or moved deadline wakes it
+        store.on_notice = coach.notice  # what other instances changed
         app.bot_data["runtime"] = Runtime(coach, texts)
         background: list[asyncio.Task[None]] = []
         try:

@@ -7,6 +7,7 @@ import time
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from typing import Protocol
 
 GLOBAL_PER_SECOND = 30.0
 PER_CHAT_PER_SECOND = 1.0
@@ -14,6 +15,18 @@ PER_CHAT_PER_SECOND = 1.0
 # limit"); a reply of a few messages goes out at once, a stream settles at one a second.
 PER_CHAT_BURST = 4.0
 SAFETY = 1.02  # a hair under the limits: clocks and networks jitter
+
+
+class SharedWindow(Protocol):
+    """The token's sends of the last second, counted by every instance together."""
+
+    async def reserve_send(self, per_window: int) -> tuple[int, float]:
+        """A send's id, or 0 and how long to wait while the window is full."""
+        ...
+
+    async def finish_send(self, send_id: int) -> None:
+        """The send's answer came back."""
+        ...
 
 
 class RateLimiter:
@@ -31,7 +44,12 @@ class RateLimiter:
         burst: float = PER_CHAT_BURST,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        shared: SharedWindow | None = None,
     ) -> None:
+        # Several instances share the token's 30 a second: the last-second window is counted
+        # in the database. Each chat is sent to by one instance at a time (the outbox's chat
+        # claims), so its bucket stays here.
+        self._shared = shared
         self._gap = SAFETY / per_second
         self._refill = per_chat / SAFETY  # tokens a second
         self._burst = burst
@@ -71,11 +89,26 @@ class RateLimiter:
     async def slot(self, chat_id: int) -> AsyncIterator[None]:
         """Hold a send slot for the length of one request."""
         await self._reserve(chat_id)
+        send_id = 0
         try:
+            send_id = await self._enter_shared()
             yield
         finally:
             self._in_flight -= 1
             self._done.append(self._clock())
+            if send_id:
+                assert self._shared is not None
+                await self._shared.finish_send(send_id)
+
+    async def _enter_shared(self) -> int:
+        """Wait for room in the window every instance counts in (none: no wait)."""
+        if self._shared is None:
+            return 0
+        while True:
+            send_id, wait = await self._shared.reserve_send(self._per_window)
+            if send_id:
+                return send_id
+            await self._sleep(wait)  # until the oldest send leaves the window
 
     async def _within_last_second(self) -> None:
         """Reserved slots space sends out, but the server counts a request when it arrives,

@@ -51,6 +51,12 @@ class Settings:
     webhook_secret: Secret | None = None  # required with webhook_url
     web_host: str = "0.0.0.0"
     web_port: int = 8080
+    database_url: Secret | None = None  # postgresql://…: PostgreSQL instead of the SQLite file
+
+    @property
+    def database(self) -> Path | str:
+        """Where the store is: the PostgreSQL URL when given, else the SQLite file."""
+        return self.database_url.reveal() if self.database_url else self.database_path
 
     @property
     def files_dir(self) -> Path:
@@ -107,7 +113,13 @@ def load_settings(
     port_text = get("WEB_PORT", "8080")
     if not port_text.isdigit() or not 0 < int(port_text) < 65536:
         raise SettingsError(f"WEB_PORT must be a port number, got {port_text!r}")
+    database_url = get("DATABASE_URL", "")
+    if database_url and not re.fullmatch(r"postgres(ql)?://\S+", database_url):
+        raise SettingsError(
+            "DATABASE_URL must be a PostgreSQL URL: postgresql://user:password@host:port/db"
+        )
     return Settings(
+        database_url=Secret(database_url) if database_url else None,
         webhook_url=webhook_url,
         webhook_secret=webhook_secret,
         web_host=get("WEB_HOST", "0.0.0.0"),

@@ -8,10 +8,13 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from conversations.store.storage import Store
 from tests.fake_telegram import FakeTelegram, SentMessage
+from tests.postgres import Cluster
 
 COMPLAINT_COACH = str(Path(sys.executable).with_name("complaint-coach"))
 START_TIMEOUT = 60.0  # a cold interpreter on a loaded CI machine imports PTB slowly
@@ -113,3 +116,29 @@ def button_data(messages: list[SentMessage], label: str) -> str:
                 return str(b["callback_data"])
     shown = [b.get("text") for m in messages for b in m.buttons]
     raise AssertionError(f"no button {label!r}; buttons: {shown}")
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[Cluster]:
+    """One throwaway PostgreSQL server for the whole run, stopped at the end."""
+    cluster = Cluster()
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+async def where(request: pytest.FixtureRequest, tmp_path: Path) -> str | Path:
+    """Where a store lives: a SQLite file, or a fresh PostgreSQL database (one suite, two
+    backends)."""
+    if request.param == "sqlite":
+        return tmp_path / "db" / "coach.sqlite3"
+    cluster: Cluster = request.getfixturevalue("pg_cluster")
+    return await cluster.new_database()
+
+
+async def sql(store: Store, query: str, *args: object) -> list[tuple[Any, ...]]:
+    """Rows of a query the tests inspect the store with, on either database."""
+    async with store.transaction() as tx:
+        return await tx._c.fetchall(query, args)

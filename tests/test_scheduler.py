@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import sqlite3
 from collections.abc import AsyncIterator, Callable
-from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -23,6 +21,7 @@ from conversations.store.rows import User
 from conversations.store.storage import Store
 from conversations.texts.messages import OutMessage
 from conversations.texts.rendering import Texts
+from tests.conftest import sql
 from tests.test_service import RecordingSender
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -56,8 +55,8 @@ class SignallingSender(RecordingSender):
 class Bot:
     """The coach and scheduler as the bot wires them, with a recording sender."""
 
-    def __init__(self, store: Store, path: Path, clock: Callable[[], datetime]) -> None:
-        self.path = path
+    def __init__(self, store: Store, where: Path | str, clock: Callable[[], datetime]) -> None:
+        self.where = where
         self.store = store
         self.clock = clock
         self.sender = SignallingSender()
@@ -82,11 +81,8 @@ class Bot:
         await self.press("done")  # evidence
         await self.press("confirm")
 
-    def reminders(self) -> list[tuple[str, str, int]]:
-        with closing(sqlite3.connect(self.path)) as db:
-            rows = db.execute(
-                "SELECT key, status, deliver_at FROM reminders ORDER BY id"
-            ).fetchall()
+    async def reminders(self) -> list[tuple[str, str, int]]:
+        rows = await sql(self.store, "SELECT key, status, deliver_at FROM reminders ORDER BY id")
         return [(str(k), str(s), int(d)) for k, s, d in rows]
 
     def pushes(self) -> list[str]:
@@ -101,11 +97,10 @@ def _story(promised_at: str, window: str) -> str:
 
 
 @pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[tuple[Store, Path]]:
-    path = tmp_path / "coach.sqlite3"
-    opened = await Store.open(path)
+async def store(where: Path | str) -> AsyncIterator[tuple[Store, Path | str]]:
+    opened = await Store.open(where)
     try:
-        yield opened, path
+        yield opened, where
     finally:
         await opened.close()
 
@@ -116,25 +111,25 @@ def _local(*args: int) -> datetime:
 
 
 async def test_quiet_hours_hold_a_night_reminder_until_eight(
-    store: tuple[Store, Path],
+    store: tuple[Store, Path | str],
 ) -> None:
     bot = Bot(*store, Clock(_local(2026, 11, 25, 22, 40).astimezone(UTC)))
     await bot.confirm(_story("今天晚上10点30分", "30分钟内"))  # due 23:00, in quiet hours
-    [(key, status, deliver)] = [r for r in bot.reminders() if r[0] == "contact:0"]
+    [(key, status, deliver)] = [r for r in await bot.reminders() if r[0] == "contact:0"]
     assert (key, status) == ("contact:0", "pending")
     assert datetime.fromtimestamp(deliver, SH) == _local(2026, 11, 26, 8, 0)
 
 
-async def test_quiet_hours_off_keeps_the_due_time(store: tuple[Store, Path]) -> None:
+async def test_quiet_hours_off_keeps_the_due_time(store: tuple[Store, Path | str]) -> None:
     bot = Bot(*store, Clock(_local(2026, 11, 25, 22, 40).astimezone(UTC)))
     await bot.send(Command("settings"))
     await bot.send(Press(None, "quiet", "off"))
     await bot.confirm(_story("今天晚上10点30分", "30分钟内"))
-    [deliver] = [d for k, _, d in bot.reminders() if k == "contact:0"]
+    [deliver] = [d for k, _, d in await bot.reminders() if k == "contact:0"]
     assert datetime.fromtimestamp(deliver, SH) == _local(2026, 11, 25, 23, 0)
 
 
-async def test_a_due_reminder_fires_exactly_once(store: tuple[Store, Path]) -> None:
+async def test_a_due_reminder_fires_exactly_once(store: tuple[Store, Path | str]) -> None:
     clock = Clock(_local(2026, 11, 25, 10, 0).astimezone(UTC))
     bot = Bot(*store, clock)
     await bot.confirm(_story("今天上午9点", "2小时内"))  # due 11:00
@@ -143,11 +138,11 @@ async def test_a_due_reminder_fires_exactly_once(store: tuple[Store, Path]) -> N
     assert await bot.scheduler.fire_due() == 1
     assert await bot.scheduler.fire_due() == 0
     assert len(bot.pushes()) == 1
-    assert ("contact:0", "sent") in [(k, s) for k, s, _ in bot.reminders()]
+    assert ("contact:0", "sent") in [(k, s) for k, s, _ in await bot.reminders()]
 
 
 async def test_the_scheduler_sleeps_until_the_due_time_and_wakes_for_a_new_deadline(
-    store: tuple[Store, Path],
+    store: tuple[Store, Path | str],
 ) -> None:
     bot = Bot(*store, lambda: datetime.now(UTC))
     await bot.send(Command("settings"))
@@ -165,7 +160,7 @@ async def test_the_scheduler_sleeps_until_the_due_time_and_wakes_for_a_new_deadl
 
 
 async def test_filing_on_12315_starts_its_seven_working_day_window(
-    store: tuple[Store, Path],
+    store: tuple[Store, Path | str],
 ) -> None:
     clock = Clock(_local(2026, 11, 25, 10, 0).astimezone(UTC))  # a Wednesday
     bot = Bot(*store, clock)
@@ -174,14 +169,14 @@ async def test_filing_on_12315_starts_its_seven_working_day_window(
     await bot.press("now")
     await bot.send(Text("投诉编号 1100202611250001"))
     await bot.press("skip")  # no promise: the channel's default window applies
-    [deliver] = [d for k, _, d in bot.reminders() if k == "contact:1"]
+    [deliver] = [d for k, _, d in await bot.reminders() if k == "contact:1"]
     # 7 working days after Wed 11-25 (the first day not counted): Fri 12-04, end of day,
     # which falls in quiet hours, so the push comes at 08:00 the next morning.
     assert datetime.fromtimestamp(deliver, SH) == _local(2026, 12, 5, 8, 0)
 
 
 async def test_a_moved_window_moves_its_pending_reminder_but_never_resends_a_sent_one(
-    store: tuple[Store, Path],
+    store: tuple[Store, Path | str],
 ) -> None:
     opened, _ = store
     user = User(USER, Lang.ZH, "Asia/Shanghai", quiet_hours=False)
@@ -234,11 +229,11 @@ class StallingSender(RecordingSender):
 
 
 async def test_a_burst_of_due_reminders_is_fired_only_as_fast_as_it_is_delivered(
-    store: tuple[Store, Path],
+    store: tuple[Store, Path | str],
 ) -> None:
     from conversations.shell.service import PUSHES_IN_FLIGHT
 
-    opened, path = store
+    opened, _ = store
     clock = Clock(_local(2026, 11, 25, 10, 0).astimezone(UTC))
     sender = StallingSender()
     coach = Coach(opened, Texts(), Outbox(opened, sender), SH, clock=clock,
@@ -262,10 +257,7 @@ async def test_a_burst_of_due_reminders_is_fired_only_as_fast_as_it_is_delivered
     firing = asyncio.create_task(Scheduler(opened, coach, clock=clock).fire_due())
     try:
         await asyncio.wait_for(sender.until(lambda: sender.waiting == PUSHES_IN_FLIGHT), 10)
-        with closing(sqlite3.connect(path)) as db:
-            [(queued,)] = db.execute(
-                "SELECT count(*) FROM reminders WHERE status != 'pending'"
-            ).fetchall()
+        [(queued,)] = await sql(opened, "SELECT count(*) FROM reminders WHERE status != 'pending'")
         assert queued == PUSHES_IN_FLIGHT  # the rest wait in the database, not in memory
         assert not firing.done()
         # A user who writes meanwhile is answered at once.
@@ -280,20 +272,20 @@ async def test_a_burst_of_due_reminders_is_fired_only_as_fast_as_it_is_delivered
 
 
 
-def _statuses(bot: Bot) -> dict[str, str]:
-    return {k: s for k, s, _ in bot.reminders()}
+async def _statuses(bot: Bot) -> dict[str, str]:
+    return {k: s for k, s, _ in await bot.reminders()}
 
 
-async def test_reopening_a_case_rearms_its_reminders(store: tuple[Store, Path]) -> None:
+async def test_reopening_a_case_rearms_its_reminders(store: tuple[Store, Path | str]) -> None:
     clock = Clock(_local(2026, 11, 25, 10, 0).astimezone(UTC))
     bot = Bot(*store, clock)
     await bot.confirm(_story("今天上午9点", "2小时内"))  # due 11:00
-    assert _statuses(bot)["contact:0"] == "pending"
+    assert (await _statuses(bot))["contact:0"] == "pending"
     await bot.send(Press(None, "resolve", "1"))
-    assert set(_statuses(bot).values()) == {"cancelled"}
+    assert set((await _statuses(bot)).values()) == {"cancelled"}
     clock.now += timedelta(hours=50)
     await bot.send(Press(None, "reopen", "1"))
-    assert _statuses(bot) == {"contact:0": "pending", "demand": "pending"}
+    assert await _statuses(bot) == {"contact:0": "pending", "demand": "pending"}
     # The promise's window passed meanwhile: its push goes now, without claiming the bot
     # had been down (the demand's 3 working days are still running).
     assert await bot.scheduler.fire_due() == 1
@@ -302,34 +294,33 @@ async def test_reopening_a_case_rearms_its_reminders(store: tuple[Store, Path]) 
 
 
 async def test_resolving_withdraws_a_push_that_could_not_go_out_yet(
-    store: tuple[Store, Path],
+    store: tuple[Store, Path | str],
 ) -> None:
     clock = Clock(_local(2026, 11, 25, 12, 0).astimezone(UTC))
     bot = Bot(*store, clock)
     await bot.confirm(_story("今天上午9点", "2小时内"))  # due 11:00: already past
     bot.sender.fail = TransientFailure  # Telegram unreachable: the push stays queued
     assert await bot.scheduler.fire_due() == 1
-    assert _statuses(bot)["contact:0"] == "queued"
+    assert (await _statuses(bot))["contact:0"] == "queued"
     bot.sender.fail = None
     await bot.send(Press(None, "resolve", "1"))  # the reply to this goes out; the push not
     assert bot.pushes() == []
-    assert _statuses(bot)["contact:0"] == "cancelled"
-    with closing(sqlite3.connect(bot.path)) as db:
-        [(withdrawn,)] = db.execute(
-            "SELECT count(*) FROM outbox WHERE failure LIKE 'withdrawn%'"
-        ).fetchall()
+    assert (await _statuses(bot))["contact:0"] == "cancelled"
+    [(withdrawn,)] = await sql(
+        bot.store, "SELECT count(*) FROM outbox WHERE failure LIKE 'withdrawn%'"
+    )
     assert withdrawn == 1
 
 
 async def test_a_reminder_missed_while_down_waits_for_morning_at_night(
-    store: tuple[Store, Path],
+    store: tuple[Store, Path | str],
 ) -> None:
     clock = Clock(_local(2026, 11, 25, 10, 0).astimezone(UTC))
     bot = Bot(*store, clock)
     await bot.confirm(_story("今天上午9点", "2小时内"))  # due 11:00
     clock.now = _local(2026, 11, 25, 23, 30).astimezone(UTC)  # the bot comes back at night
     assert await bot.scheduler.fire_due() == 0 and bot.pushes() == []
-    [deliver] = [d for k, _, d in bot.reminders() if k == "contact:0"]
+    [deliver] = [d for k, _, d in await bot.reminders() if k == "contact:0"]
     assert datetime.fromtimestamp(deliver, SH) == _local(2026, 11, 26, 8, 0)
     clock.now = _local(2026, 11, 26, 8, 0).astimezone(UTC)
     assert await bot.scheduler.fire_due() == 1
@@ -338,7 +329,7 @@ async def test_a_reminder_missed_while_down_waits_for_morning_at_night(
 
 
 async def test_a_deadline_entered_already_past_fires_at_once_even_at_night(
-    store: tuple[Store, Path],
+    store: tuple[Store, Path | str],
 ) -> None:
     clock = Clock(_local(2026, 11, 25, 23, 30).astimezone(UTC))
     bot = Bot(*store, clock)
@@ -346,19 +337,20 @@ async def test_a_deadline_entered_already_past_fires_at_once_even_at_night(
     assert await bot.scheduler.fire_due() == 1 and len(bot.pushes()) == 1
 
 
-async def test_deleting_a_case_leaves_no_copy_of_its_messages(store: tuple[Store, Path]) -> None:
+async def test_deleting_a_case_leaves_no_copy_of_its_messages(
+    store: tuple[Store, Path | str],
+) -> None:
     bot = Bot(*store, Clock(_local(2026, 11, 25, 10, 0).astimezone(UTC)))
     await bot.confirm(_story("今天上午9点", "2小时内"))
     await bot.send(Press(None, "erase", "1"))
-    with closing(sqlite3.connect(bot.path)) as db:
-        payloads = [p for (p,) in db.execute("SELECT payload FROM outbox")]
-        reminders = db.execute("SELECT count(*) FROM reminders").fetchone()
+    payloads = [p for (p,) in await sql(bot.store, "SELECT payload FROM outbox")]
+    [reminders] = await sql(bot.store, "SELECT count(*) FROM reminders")
     assert payloads and not any("WL20240302001" in p for p in payloads)
     assert reminders == (0,)
 
 
 async def test_a_contact_logged_from_the_case_view_starts_now_when_its_time_is_skipped(
-    store: tuple[Store, Path],
+    store: tuple[Store, Path | str],
 ) -> None:
     clock = Clock(_local(2026, 11, 25, 10, 0).astimezone(UTC))
     bot = Bot(*store, clock)
@@ -374,4 +366,4 @@ async def test_a_contact_logged_from_the_case_view_starts_now_when_its_time_is_s
     other = case.contacts[-1]
     assert (other.channel, other.at) == (Channel.OTHER, clock.now)
     assert other.window is not None and other.window.amount == 3
-    assert ("contact:1", "pending") in [(k, s) for k, s, _ in bot.reminders()]
+    assert ("contact:1", "pending") in [(k, s) for k, s, _ in await bot.reminders()]

@@ -72,8 +72,8 @@ class Env:
 
 
 @pytest.fixture
-async def env(tmp_path: Path) -> AsyncIterator[Env]:
-    store = await Store.open(tmp_path / "db" / "coach.sqlite3")
+async def env(where: Path | str) -> AsyncIterator[Env]:
+    store = await Store.open(where)
     try:
         yield Env(store, RecordingSender())
     finally:
@@ -139,19 +139,23 @@ async def test_one_users_updates_stay_in_order_and_users_run_concurrently(env: E
     assert len(env.coach._users) == 0  # no lock left behind
 
 
-async def test_reopening_the_database_keeps_everything_and_migrates_once(tmp_path: Path) -> None:
-    path = tmp_path / "coach.sqlite3"
-    store = await Store.open(path)
+async def test_reopening_the_database_keeps_everything_and_migrates_once(
+    where: Path | str,
+) -> None:
+    store = await Store.open(where)
     env = Env(store, RecordingSender())
     await _to_events(env, 1)
     await store.close()
-    store = await Store.open(path)
+    store = await Store.open(where)
     try:
         async with store.transaction() as tx:
             assert (await tx.session(1)).state is State.ASK_EVENTS
             assert (await tx.cases(1))[1].order_no == "WL20240302001"
     finally:
         await store.close()
+    if not isinstance(where, Path):
+        return
+    path = where
     with sqlite3.connect(path) as db:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert db.execute("PRAGMA user_version").fetchone()[0] >= 1

@@ -1,4 +1,4 @@
-"""Per-key asyncio locks that are forgotten when nobody holds or waits for them."""
+"""Per-key asyncio locks forgotten when unused, and per-key wake-ups."""
 
 from __future__ import annotations
 
@@ -30,3 +30,28 @@ class KeyedLocks:
 
     def __len__(self) -> int:
         return len(self._locks)
+
+
+class Wakeups:
+    """Wake whoever waits on a key (a user's turn came); waits time out, so none is stuck."""
+
+    def __init__(self) -> None:
+        self._events: dict[int, asyncio.Event] = {}
+
+    async def wait(self, key: int, at_most: float) -> None:
+        """Wait until the key is woken, or `at_most` seconds pass."""
+        event = self._events.setdefault(key, asyncio.Event())
+        try:
+            async with asyncio.timeout(at_most):
+                await event.wait()
+        except TimeoutError:
+            pass
+        finally:
+            if self._events.get(key) is event and event.is_set():
+                del self._events[key]
+
+    def wake(self, key: int) -> None:
+        """Wake every waiter of the key."""
+        event = self._events.pop(key, None)
+        if event is not None:
+            event.set()

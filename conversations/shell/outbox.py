@@ -58,31 +58,53 @@ class Outbox:
         total = 0
         while True:
             async with self._store.transaction() as tx:
-                chats = sorted({p.chat_id for p in await tx.unsent()})
+                chats = await tx.unsent_chats()
             if not chats:
                 return total
             sent = sum(await asyncio.gather(*(one(c) for c in chats)))
             total += sent
             if sent == 0:
-                return total  # what is left is stalled: the retry loop comes back later
+                return total  # stalled, or other instances' to send: the retry loop comes back
 
     async def flush(self, chat_id: int) -> int:
-        """Deliver what is queued for one chat, in order; returns how many were sent."""
+        """Deliver what is queued for one chat, in order; returns how many were sent.
+
+        One instance at a time sends to a chat: it claims the chat, and another instance that
+        queues more meanwhile asks it to look again rather than sending alongside it.
+        """
+        me = self._store.instance
+        sent = 0
         async with self._chats.hold(chat_id):
-            async with self._store.transaction() as tx:
-                pending = await tx.unsent(chat_id)
-            # A keyed message superseded by a later one with its key is not sent at all.
-            last = {p.message.key: p.id for p in pending if p.message.key}
-            sent = 0
-            for item in pending:
-                key = item.message.key
-                if key is not None and last[key] != item.id:
-                    await self._record(item, None)
-                    continue
-                if not await self._deliver(item):
-                    break  # keep the chat's order: nothing goes out after a stalled message
-                sent += 1
-            return sent
+            while True:
+                async with self._store.transaction() as tx:
+                    if not await tx.claim_chat(chat_id, me, self._clock()):
+                        return sent  # the holder sends these too
+                    pending = await tx.unsent(chat_id)
+                stalled = True  # until sent: an error gives the chat up like a stall
+                try:
+                    count, stalled = await self._send(pending)
+                    sent += count
+                finally:
+                    async with self._store.transaction() as tx:
+                        # Stalled: give the chat up at once; the retry loop comes back.
+                        done = await tx.release_chat(chat_id, me, force=stalled)
+                if done:
+                    return sent
+
+    async def _send(self, pending: list[Pending]) -> tuple[int, bool]:
+        """Send a chat's queued messages in order: how many went, and whether one stalled."""
+        # A keyed message superseded by a later one with its key is not sent at all.
+        last = {p.message.key: p.id for p in pending if p.message.key}
+        sent = 0
+        for item in pending:
+            key = item.message.key
+            if key is not None and last[key] != item.id:
+                await self._record(item, None)
+                continue
+            if not await self._deliver(item):
+                return sent, True  # keep the chat's order: nothing after a stalled message
+            sent += 1
+        return sent, False
 
     async def _deliver(self, item: Pending) -> bool:
         """Send one message and record the result; False when it must wait for a retry."""
@@ -107,4 +129,6 @@ class Outbox:
 
     async def _record(self, item: Pending, message_id: int | None) -> None:
         async with self._store.transaction() as tx:
-            await tx.mark_sent(item.id, message_id, self._clock())
+            now = self._clock()
+            await tx.mark_sent(item.id, message_id, now)
+            await tx.renew_chat(item.chat_id, self._store.instance, now)

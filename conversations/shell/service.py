@@ -9,7 +9,7 @@ import os
 import shutil
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
@@ -24,7 +24,7 @@ from conversations.core.reminders import LATE_AFTER, reminder_replies
 from conversations.core.replies import Reply
 from conversations.core.timing import utc
 from conversations.shell.export import export_case
-from conversations.shell.locks import KeyedLocks
+from conversations.shell.locks import KeyedLocks, Wakeups
 from conversations.shell.outbox import Outbox
 from conversations.store.rows import DueReminder, User
 from conversations.store.storage import Store, Tx
@@ -37,6 +37,10 @@ log = logging.getLogger(__name__)
 # is delivered: memory stays flat, and a reply to a user who writes meanwhile queues behind
 # at most this many sends (about a second at 30/s), not behind the whole burst.
 PUSHES_IN_FLIGHT = 30
+# An update waits for an earlier one of its user only this long after that one arrived: an
+# instance that died holding it never answered Telegram, which delivers it again later.
+TURN_WAIT = timedelta(seconds=5)
+TURN_POLL = 0.5  # seconds between looks while waiting, should a wake-up be missed
 
 
 @dataclass(frozen=True)
@@ -100,6 +104,7 @@ class Coach:
         self._default_tz = default_tz
         self._clock = clock
         self._users = KeyedLocks()
+        self._turns = Wakeups()  # users whose waiting update may now have its turn
         # One download run per user at a time: an album's updates each ask for one, and two
         # runs would fetch the same files twice, into the same partial file.
         self._downloads = KeyedLocks()
@@ -107,8 +112,7 @@ class Coach:
 
     async def handle(self, inbound: Inbound) -> Handled:
         """Handle one event: step, commit state and replies together, then deliver."""
-        async with self._users.hold(inbound.user_id):
-            handled = await self._commit(inbound)
+        handled = await self._in_turn(inbound)
         if handled.reminders_changed:
             self.on_reminders_changed()
         delivery = self._outbox.flush(inbound.chat_id)  # per-chat lock keeps the order
@@ -163,7 +167,7 @@ class Coach:
         reply = Reply("exported", {"case": case, "left_out": built.left_out,
                                    "pdf_left_out": built.pdf_left_out, "folder": str(out_dir)})
         messages += self._texts.render(reply, user.lang, tz)
-        async with self._users.hold(user_id), self._store.transaction() as tx:
+        async with self._users.hold(user_id), self._store.transaction(user=user_id) as tx:
             await tx.enqueue(chat_id, messages, now)
         await self._outbox.flush(chat_id)
 
@@ -229,7 +233,7 @@ class Coach:
         self, user_id: int, case_no: int, item: EvidenceItem, path: str
     ) -> bool:
         """Record where the item's file is; False when the item (or its case) is gone."""
-        async with self._users.hold(user_id), self._store.transaction() as tx:
+        async with self._users.hold(user_id), self._store.transaction(user=user_id) as tx:
             case = (await tx.cases(user_id)).get(case_no)
             current = next((i for i in case.evidence if i.id == item.id), None) if case else None
             if case is None or current is None or current.file_id != item.file_id:
@@ -260,11 +264,48 @@ class Coach:
         async with self._store.transaction() as tx:
             await tx.prune(self._clock())
 
-    async def _commit(self, inbound: Inbound) -> Handled:
-        now = self._clock()
+    async def _in_turn(self, inbound: Inbound) -> Handled:
+        """Commit the update once every earlier update of the user, wherever it arrived, is
+        handled: announced first, it holds up the user's later updates in turn."""
+        update_id = inbound.update_id
+        if update_id is None:
+            async with self._users.hold(inbound.user_id):
+                handled = await self._commit(inbound)
+            assert handled is not None
+            return handled
         async with self._store.transaction() as tx:
-            if inbound.update_id is not None and await tx.seen_update(inbound.update_id):
-                return Handled(duplicate=True)
+            await tx.arrive(update_id, inbound.user_id, self._clock())
+        try:
+            while True:
+                async with self._users.hold(inbound.user_id):
+                    turn = await self._commit(inbound)
+                if turn is not None:
+                    self._turns.wake(inbound.user_id)
+                    return turn
+                await self._turns.wait(inbound.user_id, TURN_POLL)
+        except BaseException:
+            async with self._store.transaction() as tx:
+                await tx.leave(update_id)  # a failed update does not hold up the next ones
+            raise
+
+    def notice(self, what: str) -> None:
+        """Another instance changed something: a user's turn came, or reminders moved."""
+        kind, _, key = what.partition(":")
+        if kind == "turn" and key.isdigit():
+            self._turns.wake(int(key))
+        elif kind == "reminders":
+            self.on_reminders_changed()
+
+    async def _commit(self, inbound: Inbound) -> Handled | None:
+        """Step and commit; None while an earlier update of the user waits to be handled."""
+        now = self._clock()
+        async with self._store.transaction(user=inbound.user_id) as tx:
+            if inbound.update_id is not None:
+                if await tx.seen_update(inbound.update_id):
+                    await tx.leave(inbound.update_id)
+                    return Handled(duplicate=True)
+                if await tx.earlier_arrival(inbound.user_id, inbound.update_id, now - TURN_WAIT):
+                    return None
             user = await self._user(tx, inbound, now)
             session = await tx.session(user.user_id)
             cases = await tx.cases(user.user_id)
@@ -287,6 +328,9 @@ class Coach:
             await tx.enqueue(inbound.chat_id, messages, now)
             if inbound.update_id is not None:
                 await tx.mark_update(inbound.update_id, user.user_id, now)
+                await tx.notify(f"turn:{user.user_id}")
+            if reminders_changed:
+                await tx.notify("reminders")  # every instance's scheduler looks again
         self._erase_evidence(outcome.erase_files)  # once the items are gone from the record
         new_files = any(
             i.file_id and i.local_path is None for c in outcome.changed for i in c.evidence
@@ -367,7 +411,9 @@ class Coach:
     async def _queue_push(self, due: DueReminder) -> bool:
         """Enqueue the push; marked queued in the same transaction, so exactly once."""
         now = self._clock()
-        async with self._users.hold(due.user_id), self._store.transaction() as tx:
+        async with (
+            self._users.hold(due.user_id), self._store.transaction(user=due.user_id) as tx,
+        ):
             if await tx.reminder_status(due.id) != "pending":
                 return False  # fired already, or cancelled meanwhile
             user = await tx.user(due.user_id)

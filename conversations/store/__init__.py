@@ -1,1 +1,1 @@
-"""Storage behind a small interface: SQLite and its numbered migrations."""
+"""Storage behind one interface: SQLite or PostgreSQL, each with its numbered migrations."""

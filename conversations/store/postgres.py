@@ -1,0 +1,115 @@
+"""PostgreSQL: one database shared by any number of instances, through asyncpg."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import asyncpg
+
+from conversations.store.conn import CHANNEL, PgConn
+from conversations.store.storage import Store, migrations, statements
+from conversations.store.tx import Tx
+
+log = logging.getLogger(__name__)
+DbConn = asyncpg.Connection | asyncpg.pool.PoolConnectionProxy
+
+POOL_SIZE = 10
+_MIGRATION_LOCK = (0x636F, 0x6163)  # the two-number key space: never a user's lock
+SEND_ROW_STALE = 60.0  # seconds after which a send whose instance died stops counting
+
+
+class PgStore(Store):
+    """A pool of connections, and one more that listens for what other instances changed."""
+
+    def __init__(self, pool: asyncpg.Pool, listener: asyncpg.Connection) -> None:
+        super().__init__()
+        self._pool = pool
+        self._listener = listener
+
+    @classmethod
+    async def connect(cls, url: str) -> PgStore:
+        """Connect, migrate (one instance at a time), and listen."""
+        pool = await asyncpg.create_pool(url, min_size=1, max_size=POOL_SIZE)
+        assert pool is not None
+        async with pool.acquire() as db:
+            await _migrate(db)
+        listener = await asyncpg.connect(url)
+        store = cls(pool, listener)
+        await listener.add_listener(CHANNEL, store._heard)
+        return store
+
+    def _heard(self, conn: object, pid: int, channel: str, payload: object) -> None:
+        self.on_notice(str(payload))
+
+    @property
+    def shared(self) -> bool:
+        """Any number of instances may share the database."""
+        return True
+
+    async def close(self) -> None:
+        """Close the listener and the pool."""
+        await self._listener.close()
+        await self._pool.close()
+
+    async def ping(self) -> bool:
+        """Whether the database answers within two seconds."""
+        try:
+            async with asyncio.timeout(2.0):
+                return bool(await self._pool.fetchval("SELECT 1"))
+        except Exception:
+            return False
+
+    @asynccontextmanager
+    async def transaction(self, user: int | None = None) -> AsyncIterator[Tx]:
+        """A transaction on a pooled connection; with `user`, that user's advisory lock."""
+        async with self._pool.acquire() as db, db.transaction():
+            conn = PgConn(db)
+            if user is not None:
+                await conn.lock(user)
+            yield Tx(conn)
+
+    async def reserve_send(self, per_window: int) -> tuple[int, float]:
+        """Count a send against the token's last second, across every instance: its row id,
+        or 0 with how long to wait while the window is full."""
+        async with self._pool.acquire() as db, db.transaction():
+            await db.execute("SELECT pg_advisory_xact_lock(0, 1)")  # one counter at a time
+            now = time.time()
+            await db.execute(
+                "DELETE FROM sends WHERE done < $1 OR started < $2",
+                now - 1.0, now - SEND_ROW_STALE,
+            )
+            row = await db.fetchrow(
+                "SELECT count(*), min(done) FROM sends WHERE done IS NOT NULL OR started >= $1",
+                now - SEND_ROW_STALE,
+            )
+            assert row is not None
+            if int(row[0]) >= per_window:
+                oldest = row[1]
+                return 0, (1.0 - (now - oldest) + 0.001) if oldest is not None else 0.01
+            send_id = await db.fetchval(
+                "INSERT INTO sends (started) VALUES ($1) RETURNING id", now
+            )
+            return int(send_id), 0.0
+
+    async def finish_send(self, send_id: int) -> None:
+        """The send's answer came back: it counts for one more second from now."""
+        await self._pool.execute("UPDATE sends SET done = $1 WHERE id = $2", time.time(), send_id)
+
+
+async def _migrate(db: DbConn) -> None:
+    """Apply what is missing; instances starting together take turns on an advisory lock."""
+    async with db.transaction():
+        await db.execute("SELECT pg_advisory_xact_lock($1, $2)", *_MIGRATION_LOCK)
+        await db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+        version = await db.fetchval("SELECT max(version) FROM schema_version") or 0
+        for number, sql in migrations("postgres"):
+            if number <= version:
+                continue
+            for statement in statements(sql):
+                await db.execute(statement)
+            await db.execute("INSERT INTO schema_version (version) VALUES ($1)", number)
+            log.info("database migrated to version %d", number)
