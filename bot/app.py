@@ -49,6 +49,8 @@ log = logging.getLogger(__name__)
 
 COMMANDS = ("start", "new", "cases", "export", "settings", "privacy", "delete", "cancel", "help")
 RETRY_INTERVAL = 15.0  # seconds between retries of replies that could not be delivered yet
+# With several instances the retry loop also takes over chats a dead instance held.
+SHARED_RETRY_INTERVAL = 5.0
 PRUNE_INTERVAL = 3600.0  # seconds between sweeps of delivered messages and old update ids
 
 
@@ -124,7 +126,8 @@ async def serve(settings: Settings) -> None:
             await coach.prune()
             await outbox.flush_all()  # replies committed before a crash go out first
             background.append(asyncio.create_task(
-                _every(RETRY_INTERVAL, outbox.flush_all, "retrying queued replies")))
+                _every(SHARED_RETRY_INTERVAL if store.shared else RETRY_INTERVAL,
+                       outbox.flush_all, "retrying queued replies")))
             # A bot that runs for weeks must not keep copies of delivered messages for weeks.
             background.append(asyncio.create_task(
                 _every(PRUNE_INTERVAL, coach.prune, "pruning delivered messages")))

@@ -76,7 +76,9 @@ class WebhookServer:
         await self._app.process_update(update)  # errors go to the error handler
         if update.update_id in self._failed:
             self._failed.discard(update.update_id)
+            log.debug("update %d failed: answered 500", update.update_id)
             return web.Response(status=500)  # not committed: Telegram delivers it again
+        log.debug("update %d handled", update.update_id)
         return web.Response(status=200)
 
     async def _health(self, request: web.Request) -> web.Response:

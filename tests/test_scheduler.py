@@ -55,23 +55,28 @@ class SignallingSender(RecordingSender):
 class Bot:
     """The coach and scheduler as the bot wires them, with a recording sender."""
 
-    def __init__(self, store: Store, where: Path | str, clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self, store: Store, where: Path | str, clock: Callable[[], datetime], user: int = USER
+    ) -> None:
         self.where = where
+        self.user = user
         self.store = store
         self.clock = clock
         self.sender = SignallingSender()
         self.coach = Coach(store, Texts(), Outbox(store, self.sender), SH, clock=clock)
         self.scheduler = Scheduler(store, self.coach, clock=clock)
         self.coach.on_reminders_changed = self.scheduler.wake
-        self._update = 0
+        self._update = user * 1000  # update ids are unique across users, as Telegram's are
 
     async def send(self, event: Command | Text | Press) -> None:
         self._update += 1
-        await self.coach.handle(Inbound(USER, USER, event, self.clock(), "zh-hans", self._update))
+        await self.coach.handle(
+            Inbound(self.user, self.user, event, self.clock(), "zh-hans", self._update)
+        )
 
     async def press(self, action: str, value: str = "") -> None:
         async with self.store.transaction() as tx:
-            seq = (await tx.session(USER)).seq
+            seq = (await tx.session(self.user)).seq
         await self.send(Press(seq, action, value))
 
     async def confirm(self, story: str) -> None:

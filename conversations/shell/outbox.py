@@ -69,27 +69,25 @@ class Outbox:
     async def flush(self, chat_id: int) -> int:
         """Deliver what is queued for one chat, in order; returns how many were sent.
 
-        One instance at a time sends to a chat: it claims the chat, and another instance that
-        queues more meanwhile asks it to look again rather than sending alongside it.
+        One instance at a time sends to a chat. Another that queues more meanwhile leaves it
+        to the sender, which looks once more after letting the chat go.
         """
-        me = self._store.instance
         sent = 0
         async with self._chats.hold(chat_id):
-            while True:
-                async with self._store.transaction() as tx:
-                    if not await tx.claim_chat(chat_id, me, self._clock()):
-                        return sent  # the holder sends these too
-                    pending = await tx.unsent(chat_id)
-                stalled = True  # until sent: an error gives the chat up like a stall
+            while await self._store.claim_chat(chat_id):
                 try:
+                    async with self._store.transaction() as tx:
+                        pending = await tx.unsent(chat_id)
                     count, stalled = await self._send(pending)
                     sent += count
                 finally:
-                    async with self._store.transaction() as tx:
-                        # Stalled: give the chat up at once; the retry loop comes back.
-                        done = await tx.release_chat(chat_id, me, force=stalled)
-                if done:
-                    return sent
+                    await self._store.release_chat(chat_id)
+                if stalled or not self._store.shared:
+                    break  # stalled: the retry loop comes back; alone: nothing came unseen
+                async with self._store.transaction() as tx:
+                    if not await tx.unsent(chat_id, limit=1):
+                        break
+        return sent
 
     async def _send(self, pending: list[Pending]) -> tuple[int, bool]:
         """Send a chat's queued messages in order: how many went, and whether one stalled."""
@@ -129,6 +127,4 @@ class Outbox:
 
     async def _record(self, item: Pending, message_id: int | None) -> None:
         async with self._store.transaction() as tx:
-            now = self._clock()
-            await tx.mark_sent(item.id, message_id, now)
-            await tx.renew_chat(item.chat_id, self._store.instance, now)
+            await tx.mark_sent(item.id, message_id, self._clock())

@@ -13,7 +13,9 @@ from conversations.store.storage import Store
 
 log = logging.getLogger(__name__)
 
-BATCH = 200  # due reminders read at a time; a backlog is worked through batch by batch
+# Due reminders claimed at a time; a backlog is worked through batch by batch. A batch is
+# queued within seconds, well inside a claim's lease, and other instances take the next.
+BATCH = 50
 MAX_SLEEP = 3600.0  # re-check at least hourly, whatever happened to the clock
 
 

@@ -7,6 +7,7 @@ import html
 import logging
 import os
 import shutil
+import time
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -41,6 +42,8 @@ PUSHES_IN_FLIGHT = 30
 # instance that died holding it never answered Telegram, which delivers it again later.
 TURN_WAIT = timedelta(seconds=5)
 TURN_POLL = 0.5  # seconds between looks while waiting, should a wake-up be missed
+GAP_WAIT = 1.0  # seconds an update waits for the one numbered before it to be announced
+GAP_POLL = 0.02
 
 
 @dataclass(frozen=True)
@@ -275,14 +278,21 @@ class Coach:
             return handled
         async with self._store.transaction() as tx:
             await tx.arrive(update_id, inbound.user_id, self._clock())
+        # Telegram numbers updates one after another. With several instances, the update
+        # before this one may be on its way to another instance at this very moment: wait a
+        # moment for it to be announced, so that if it is the same user's, it goes first.
+        gap_until = time.monotonic() + GAP_WAIT if self._store.shared else 0.0
         try:
             while True:
                 async with self._users.hold(inbound.user_id):
-                    turn = await self._commit(inbound)
+                    turn = await self._commit(inbound, gap_until)
                 if turn is not None:
                     self._turns.wake(inbound.user_id)
                     return turn
-                await self._turns.wait(inbound.user_id, TURN_POLL)
+                log.debug("update %d waits for an earlier one", update_id)
+                # Woken when the user's turn comes; an announcement wakes nobody: look often.
+                gap = time.monotonic() < gap_until
+                await self._turns.wait(inbound.user_id, GAP_POLL if gap else TURN_POLL)
         except BaseException:
             async with self._store.transaction() as tx:
                 await tx.leave(update_id)  # a failed update does not hold up the next ones
@@ -296,15 +306,17 @@ class Coach:
         elif kind == "reminders":
             self.on_reminders_changed()
 
-    async def _commit(self, inbound: Inbound) -> Handled | None:
+    async def _commit(self, inbound: Inbound, gap_until: float = 0.0) -> Handled | None:
         """Step and commit; None while an earlier update of the user waits to be handled."""
         now = self._clock()
         async with self._store.transaction(user=inbound.user_id) as tx:
-            if inbound.update_id is not None:
-                if await tx.seen_update(inbound.update_id):
-                    await tx.leave(inbound.update_id)
+            if (update_id := inbound.update_id) is not None:
+                if await tx.seen_update(update_id):
+                    await tx.leave(update_id)
                     return Handled(duplicate=True)
-                if await tx.earlier_arrival(inbound.user_id, inbound.update_id, now - TURN_WAIT):
+                if await tx.earlier_arrival(inbound.user_id, update_id, now - TURN_WAIT) or (
+                    time.monotonic() < gap_until and not await tx.known(update_id - 1)
+                ):
                     return None
             user = await self._user(tx, inbound, now)
             session = await tx.session(user.user_id)

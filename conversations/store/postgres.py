@@ -19,6 +19,7 @@ DbConn = asyncpg.Connection | asyncpg.pool.PoolConnectionProxy
 
 POOL_SIZE = 10
 _MIGRATION_LOCK = (0x636F, 0x6163)  # the two-number key space: never a user's lock
+_CHAT_LOCKS = 1  # the first number of a chat's lock; the second is the chat (hashed to 32 bits)
 SEND_ROW_STALE = 60.0  # seconds after which a send whose instance died stops counting
 
 
@@ -28,7 +29,11 @@ class PgStore(Store):
     def __init__(self, pool: asyncpg.Pool, listener: asyncpg.Connection) -> None:
         super().__init__()
         self._pool = pool
+        # The listener's session also holds the chats this instance sends to: a session-level
+        # advisory lock, which PostgreSQL drops the moment the instance's connection dies, so
+        # no other instance waits out a lease after a SIGKILL.
         self._listener = listener
+        self._session = asyncio.Lock()  # one statement at a time on that connection
 
     @classmethod
     async def connect(cls, url: str) -> PgStore:
@@ -41,6 +46,21 @@ class PgStore(Store):
         store = cls(pool, listener)
         await listener.add_listener(CHANNEL, store._heard)
         return store
+
+    async def claim_chat(self, chat_id: int) -> bool:
+        """Hold the chat's advisory lock (the two-number key space) if nobody else does."""
+        async with self._session:
+            got = await self._listener.fetchval(
+                "SELECT pg_try_advisory_lock($1, $2)", _CHAT_LOCKS, _int4(chat_id)
+            )
+        return bool(got)
+
+    async def release_chat(self, chat_id: int) -> None:
+        """Let the chat's advisory lock go."""
+        async with self._session:
+            await self._listener.execute(
+                "SELECT pg_advisory_unlock($1, $2)", _CHAT_LOCKS, _int4(chat_id)
+            )
 
     def _heard(self, conn: object, pid: int, channel: str, payload: object) -> None:
         self.on_notice(str(payload))
@@ -113,3 +133,10 @@ async def _migrate(db: DbConn) -> None:
                 await db.execute(statement)
             await db.execute("INSERT INTO schema_version (version) VALUES ($1)", number)
             log.info("database migrated to version %d", number)
+
+
+def _int4(chat_id: int) -> int:
+    """A chat id as the second number of a two-number lock key (chats sharing one only
+    take turns)."""
+    folded = (chat_id ^ (chat_id >> 32)) & 0xFFFFFFFF
+    return folded - (1 << 32) if folded >= 1 << 31 else folded

@@ -11,7 +11,7 @@ from conversations.store.rows import DueReminder, User, epoch, from_epoch
 # How long a claim on due reminders keeps other instances off them; a claim runs out only
 # when its instance died or hangs, and firing stays exactly once either way (see
 # Coach._queue_push).
-CLAIM_LEASE = timedelta(seconds=60)
+CLAIM_LEASE = timedelta(seconds=30)
 
 
 class ReminderRows:

@@ -36,12 +36,21 @@ class SqliteStore(Store):
         db.execute("PRAGMA busy_timeout=5000")
         store = cls(db)
         await asyncio.to_thread(store._migrate)
+        # One instance per file: claims left by a killed run of it hold nothing any more.
+        db.execute("UPDATE reminders SET claimed_until = NULL WHERE claimed_until IS NOT NULL")
         return store
 
     @property
     def shared(self) -> bool:
         """A SQLite file serves one instance."""
         return False
+
+    async def claim_chat(self, chat_id: int) -> bool:
+        """Always: one instance, whose own per-chat lock keeps its sends in order."""
+        return True
+
+    async def release_chat(self, chat_id: int) -> None:
+        """Nothing is held in the database."""
 
     async def close(self) -> None:
         """Close the connection."""

@@ -70,6 +70,14 @@ class Store(ABC):
         `user`, it holds that user against every other instance until it ends."""
 
     @abstractmethod
+    async def claim_chat(self, chat_id: int) -> bool:
+        """Become the one sender of a chat among the instances; False if another one is."""
+
+    @abstractmethod
+    async def release_chat(self, chat_id: int) -> None:
+        """Stop being the chat's sender."""
+
+    @abstractmethod
     async def close(self) -> None:
         """Close the connections."""
 

@@ -12,7 +12,7 @@ from conversations.core.evidence import Album
 from conversations.core.model import Case, Contact, Lang
 from conversations.core.states import State
 from conversations.core.timing import utc
-from conversations.store.claim_rows import ClaimRows
+from conversations.store.arrival_rows import ArrivalRows
 from conversations.store.conn import Conn
 from conversations.store.reminder_rows import ReminderRows
 from conversations.store.rows import Figures, Pending, User, epoch
@@ -21,7 +21,7 @@ from conversations.texts.messages import OutMessage
 PROCESSED_UPDATES_KEEP = timedelta(days=3)  # Telegram keeps unconfirmed updates for 24 hours
 
 
-class Tx(ReminderRows, ClaimRows):
+class Tx(ReminderRows, ArrivalRows):
     """Reads and writes inside one transaction, the same SQL on either database."""
 
     def __init__(self, conn: Conn) -> None:
@@ -55,7 +55,7 @@ class Tx(ReminderRows, ClaimRows):
             "AND created_at < ?",
             (cutoff,),
         )
-        await self.prune_claims(now)
+        await self.prune_arrivals(now)
 
     async def figures(self, now: datetime) -> Figures:
         """Reminders by status (and how many are due now) and the outbox's backlog."""

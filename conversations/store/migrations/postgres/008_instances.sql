@@ -1,6 +1,6 @@
 -- What instances sharing one database hold: updates announced before they are handled, so a
--- user's later update waits for an earlier one; the one sender of each chat; claims on due
--- reminders; and the bot token's sends of the last second, counted across instances.
+-- user's later update waits for an earlier one; claims on due reminders (each chat's one
+-- sender holds a session-level advisory lock instead, released the moment its instance dies); and the bot token's sends of the last second, counted across instances.
 CREATE TABLE arrivals (
     update_id  BIGINT PRIMARY KEY,
     user_id    BIGINT NOT NULL,
@@ -9,12 +9,6 @@ CREATE TABLE arrivals (
 CREATE INDEX arrivals_user ON arrivals (user_id, update_id);
 CREATE INDEX arrivals_at ON arrivals (arrived_at);
 
-CREATE TABLE chat_claims (
-    chat_id BIGINT PRIMARY KEY,
-    holder  TEXT NOT NULL,
-    until   BIGINT NOT NULL,
-    again   INTEGER NOT NULL DEFAULT 0
-);
 
 ALTER TABLE reminders ADD COLUMN claimed_until BIGINT;
 CREATE INDEX reminders_claimed ON reminders (claimed_until)
