@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import CopyTextButton, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import CopyTextButton, InlineKeyboardButton, InlineKeyboardMarkup, WebAppInfo
 
 from conversations.texts.messages import OutButton
 
@@ -11,6 +11,8 @@ def button(b: OutButton) -> InlineKeyboardButton:
     """One inline button."""
     if b.url:
         return InlineKeyboardButton(b.text, url=b.url)
+    if b.web_app:  # only ever in a private chat, where Telegram allows it
+        return InlineKeyboardButton(b.text, web_app=WebAppInfo(b.web_app))
     if b.copy is not None:
         return InlineKeyboardButton(b.text, copy_text=CopyTextButton(b.copy))
     return InlineKeyboardButton(b.text, callback_data=b.data)
