@@ -17,6 +17,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 import noto_cjk_sans_otc
@@ -121,13 +122,29 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
             chromium.close()
 
 
+# Telegram's Android client injects this bridge; here it records what the page asks of it.
+BRIDGE = """
+window.telegramEvents = [];
+window.TelegramWebviewProxy = {postEvent: function (type, data) {
+  window.telegramEvents.push([type, JSON.parse(data)]);
+}};
+"""
+
+
 def _phone(browser: Browser, base: str) -> Page:
-    """A 360-pixel-wide phone screen that may read and write the clipboard."""
+    """A 360-pixel-wide phone screen inside Telegram that may read and write the clipboard."""
     context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2,
                                   locale="zh-CN")
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base)
     context.set_default_timeout(TIMEOUT_MS)
+    context.add_init_script(BRIDGE)
     return context.new_page()
+
+
+def _told(page: Page, kind: str) -> list[Any]:
+    """What the page told Telegram's client of one kind, in order."""
+    events = page.evaluate("window.telegramEvents")
+    return [data for name, data in events if name == kind]
 
 
 def _jpeg() -> bytes:
@@ -168,7 +185,17 @@ def test_the_case_file_page_shows_copies_and_acts_as_the_chat_does(
     expect(page.locator("time[data-deadline]").first).to_contain_text("还剩")
     expect(page.locator("img.thumb.loaded")).to_have_count(1)  # through our server
     thumb = page.locator("img.thumb").get_attribute("src") or ""
-    assert thumb.startswith("blob:") and fake.token not in page.content()
+    assert thumb.startswith("blob:")
+    assert fake.token not in page.content() and "/file/bot" not in page.content()
+    # Telegram's theme, its back button while a case is open, and the list behind it.
+    button_colour = "getComputedStyle(document.documentElement).getPropertyValue('--button')"
+    assert page.evaluate(button_colour).strip() == THEME["button_color"]
+    assert _told(page, "web_app_setup_back_button")[-1] == {"is_visible": True}
+    page.evaluate("window.Telegram.WebView.receiveEvent('back_button_pressed', {})")
+    expect(page.locator("h1")).to_have_text("我的案件")
+    assert _told(page, "web_app_setup_back_button")[-1] == {"is_visible": False}
+    page.locator("[data-open='1']").click()
+    expect(page.locator("h1")).to_have_text("案件 #1")
 
     # One tap copies one piece: the platform support text's block, then the order number.
     first = page.locator("details.channel").first
@@ -178,10 +205,23 @@ def test_the_case_file_page_shows_copies_and_acts_as_the_chat_does(
     assert copied == first.locator("pre").first.inner_text() and "【投诉】" in copied
     first.locator("[data-copy-text]").first.click()
     assert page.evaluate("navigator.clipboard.readText()") == "WL20240302001"
+    assert {"type": "notification", "notification_type": "success"} in _told(
+        page, "web_app_trigger_haptic_feedback")
 
     for shot in (tmp_path / "miniapp-case-360.png", ARTIFACTS / "miniapp-case-360.png"):
         shot.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(shot), full_page=True)
+
+    # A reminder put off from the page: a notice there, nothing in the chat.
+    sent = len(fake.messages(USER))
+    page.locator("[data-action=snooze_1h]").click()
+    expect(page.locator("#toast")).to_contain_text("再提醒你")
+    assert len(fake.messages(USER)) == sent
+    # A reply to log: the chat asks for it, the page says to go on there.
+    page.locator("[data-action=reply]").click()
+    [asked] = fake.expect(USER, 1)
+    assert "对方回复了什么" in asked.text
+    expect(page.locator("#toast")).to_have_text("请回到聊天中继续回答。")
 
     # Resolved on the page: the chat says so at once, as if the button had been tapped there.
     sent = len(fake.messages(USER))
