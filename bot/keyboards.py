@@ -18,8 +18,11 @@ def button(b: OutButton) -> InlineKeyboardButton:
     return InlineKeyboardButton(b.text, callback_data=b.data)
 
 
-def markup(rows: tuple[tuple[OutButton, ...], ...]) -> InlineKeyboardMarkup | None:
-    """An inline keyboard, or None for no buttons."""
-    if not rows:
-        return None
-    return InlineKeyboardMarkup([[button(b) for b in row] for row in rows if row])
+def markup(
+    rows: tuple[tuple[OutButton, ...], ...], private: bool = True
+) -> InlineKeyboardMarkup | None:
+    """An inline keyboard, or None for no buttons; outside a private chat without web_app
+    buttons, which Telegram refuses there (and with them the whole message)."""
+    kept = [[button(b) for b in row if private or not b.web_app] for row in rows]
+    kept = [row for row in kept if row]
+    return InlineKeyboardMarkup(kept) if kept else None

@@ -156,6 +156,8 @@ class MiniApp:
         _, cases = await self._read(signed)
         if name not in ACTIONS or no not in cases:
             raise web.HTTPNotFound()
+        if cases[no].status != "confirmed":
+            raise web.HTTPConflict()  # a draft is finished in the chat, not followed up
         action, arg = ACTIONS[name]
         press = Press(None, action, f"{no}.{arg}" if arg else str(no))
         # In a private chat the chat id is the user's id: the replies go to their chat.

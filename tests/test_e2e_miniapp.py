@@ -70,10 +70,13 @@ def page_url(base: str, init_data: str, case: int | None = None) -> str:
     return f"{base}/app{query}#{fragment}"
 
 
-def get(url: str, init_data: str | None) -> tuple[int, bytes, dict[str, str]]:
-    """A GET with the Mini App's authorization header; its status, body and headers."""
+def call(
+    url: str, init_data: str | None, method: str = "GET"
+) -> tuple[int, bytes, dict[str, str]]:
+    """A request with the Mini App's authorization header; its status, body and headers."""
     headers = {"Authorization": f"tma {init_data}"} if init_data is not None else {}
-    request = urllib.request.Request(url, headers=headers)
+    data = b"" if method == "POST" else None
+    request = urllib.request.Request(url, data=data, headers=headers, method=method)
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
             return int(response.status), response.read(), dict(response.headers)
@@ -246,14 +249,14 @@ def test_nobody_else_sees_the_case_and_forged_or_stale_launch_data_gets_nothing(
     _bot, base = served
     _case_with_a_screenshot(fake)
     mine = launch_data(fake, USER)
-    status, body, headers = get(f"{base}/app/api/cases/1", mine)
+    status, body, headers = call(f"{base}/app/api/cases/1", mine)
     assert status == 200 and "WL20240302001" in body.decode()
     assert "script-src 'self'" in headers["Content-Security-Policy"]
 
     other = launch_data(fake, OTHER, lang="en")
     for path in ("/app/api/cases/1", "/app/api/cases/1/evidence/1"):
-        assert get(base + path, other)[0] == 404
-    status, body, _ = get(f"{base}/app/api/cases", other)
+        assert call(base + path, other)[0] == 404
+    status, body, _ = call(f"{base}/app/api/cases", other)
     listed = body.decode()
     assert status == 200 and "WL20240302001" not in listed and "No cases yet" in listed
 
@@ -261,13 +264,16 @@ def test_nobody_else_sees_the_case_and_forged_or_stale_launch_data_gets_nothing(
     assert forged != mine
     stale = launch_data(fake, USER, age=24 * 3600 + 60)
     for bad in (forged, stale, "", None, mine.replace("hash=", "hash=0")):
-        status, body, _ = get(f"{base}/app/api/cases/1", bad)
+        status, body, _ = call(f"{base}/app/api/cases/1", bad)
         assert (status, body) == (401, b""), bad
-    request = urllib.request.Request(f"{base}/app/api/cases/1/resolve", data=b"",
-                                     headers={"Authorization": f"tma {stale}"}, method="POST")
-    with pytest.raises(urllib.error.HTTPError) as refused:
-        urllib.request.urlopen(request, timeout=10)
-    assert refused.value.code == 401
+    assert call(f"{base}/app/api/cases/1/resolve", stale, "POST")[:2] == (401, b"")
+    assert call(f"{base}/app/api/cases/1/resolve", other, "POST")[0] == 404
+    # A draft is finished in the chat: the page cannot press its buttons.
+    say(fake, "/new")
+    sent = len(fake.messages(USER))
+    assert call(f"{base}/app/api/cases/2/resolve", mine, "POST")[0] == 409
+    assert call(f"{base}/app/api/cases/1/frobnicate", mine, "POST")[0] == 404
+    assert len(fake.messages(USER)) == sent
 
     # In the browser: another user sees only their own (empty) list; a stale link is refused.
     page = _phone(browser, base)
@@ -278,5 +284,23 @@ def test_nobody_else_sees_the_case_and_forged_or_stale_launch_data_gets_nothing(
     expect(page.locator("#denied")).to_be_visible()
     assert "WL20240302001" not in page.content()
     # The page runs no inline script: every script comes from our own server.
-    html = get(f"{base}/app", None)[1].decode()
+    html = call(f"{base}/app", None)[1].decode()
     assert html.count("<script") == html.count('<script src="/app/static/')
+
+
+def test_with_a_webhook_the_same_server_serves_the_page(fake: FakeTelegram, tmp_path: Path) -> None:
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    bot = BotProcess(fake, tmp_path, WEBHOOK_URL=f"{base}/tg/hook", WEBHOOK_SECRET="s3cret",
+                     WEB_HOST="127.0.0.1", WEB_PORT=str(port), WEBAPP_URL=PUBLIC_URL).start()
+    try:
+        say(fake, "/start")  # by webhook, on the same port
+        status, body, headers = call(f"{base}/app", None)
+        assert status == 200 and "案件档案" in body.decode()
+        assert "frame-ancestors" in headers["Content-Security-Policy"]
+        status, body, _ = call(f"{base}/app/api/cases", launch_data(fake, USER))
+        assert status == 200 and "还没有案件" in body.decode()
+        assert call(f"{base}/healthz", None)[0] == 200
+    finally:
+        bot.kill()
+    assert fake.errors == [], f"Telegram would have rejected: {fake.errors}\n{bot.log()}"

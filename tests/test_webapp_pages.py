@@ -7,9 +7,11 @@ from datetime import UTC, datetime
 
 import pytest
 
+from bot.keyboards import markup
 from bot.webapp_pages import View, case_page, channel_texts, list_page
 from conversations.core.channels import TEXT_CHANNELS
 from conversations.core.model import Lang, PaidWith
+from conversations.texts.messages import OutButton
 from conversations.texts.rendering import Texts
 from tests.test_rendering import CASES, ITEMS, NASTY, NOW, SH
 
@@ -65,3 +67,12 @@ def test_the_case_view_opens_the_page_only_when_there_is_one() -> None:
     [without] = Texts().render(reply, Lang.EN, SH)
     assert not any(b.web_app for row in without.buttons for b in row)
     assert "Open as a page" not in [b.text for row in without.buttons for b in row]
+
+
+def test_outside_a_private_chat_the_page_button_is_left_out() -> None:
+    rows = ((OutButton("📄", web_app="https://coach.example.com/app?case=1"),),
+            (OutButton("ok", data="*|open|1"),))
+    private, group = markup(rows), markup(rows, private=False)
+    assert private is not None and group is not None
+    assert [[b.text for b in r] for r in private.inline_keyboard] == [["📄"], ["ok"]]
+    assert [[b.text for b in r] for r in group.inline_keyboard] == [["ok"]]
