@@ -28,12 +28,9 @@ class WebAppUser:
 
 
 def signed_by(init_data: str, token: str) -> dict[str, str] | None:
-    """The fields of `init_data` when its hash is the bot's signature of them, else None.
-
-    The secret key is HMAC-SHA256(key="WebAppData", msg=token); the hash is the hex
-    HMAC-SHA256 of the data-check-string (every field but `hash`, sorted by key, as
-    key=value lines) with that key.
-    """
+    """The fields of `init_data` when its hash is the bot's signature of them, else None."""
+    # The secret key is HMAC-SHA256(key="WebAppData", msg=token); the hash is the hex
+    # HMAC-SHA256, with that key, of every field but `hash`, sorted, as key=value lines.
     try:
         pairs = parse_qsl(init_data, keep_blank_values=True, strict_parsing=True)
     except ValueError:
@@ -51,8 +48,7 @@ def signed_by(init_data: str, token: str) -> dict[str, str] | None:
 
 
 def check_init_data(init_data: str, token: str, now: datetime) -> WebAppUser | None:
-    """The signed-in user, or None for data not signed with `token`, older than a day, or
-    without a user."""
+    """The signed-in user; None if unsigned, older than a day, or without a user."""
     fields = signed_by(init_data, token)
     if fields is None:
         return None

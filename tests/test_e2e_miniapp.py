@@ -211,6 +211,8 @@ def test_the_case_file_page_shows_copies_and_acts_as_the_chat_does(
     assert {"type": "notification", "notification_type": "success"} in _told(
         page, "web_app_trigger_haptic_feedback")
 
+    # Nothing runs off a 360-pixel-wide screen.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
     for shot in (tmp_path / "miniapp-case-360.png", ARTIFACTS / "miniapp-case-360.png"):
         shot.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(shot), full_page=True)

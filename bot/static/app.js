@@ -1,6 +1,8 @@
 /* The case file Mini App: reads the launch data, shows the server's pages, wires buttons.
- * No SDK: the few calls into Telegram go through its documented web-view bridge
- * (https://core.telegram.org/api/web-events), which is what telegram-web-app.js wraps. */
+ * Telegram's telegram-web-app.js is served from telegram.org (no CDN here) and the SDKs come
+ * through npm; the page needs only a few of their calls (back button, haptics, theme, links),
+ * so it speaks Telegram's documented web-view bridge itself
+ * (https://core.telegram.org/api/web-events), which is what those wrap. */
 (function () {
   'use strict';
 
