@@ -9,7 +9,7 @@ import signal
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
-from telegram import BotCommand, Update
+from telegram import BotCommand, MenuButtonWebApp, Update, WebAppInfo
 from telegram.error import InvalidToken, NetworkError
 from telegram.ext import (
     Application,
@@ -36,7 +36,9 @@ from bot.metrics import exposition
 from bot.polling import Poller
 from bot.ratelimit import RateLimiter
 from bot.settings import Settings, SettingsError
-from bot.webhook import WebhookServer
+from bot.web import WebServer
+from bot.webapp import MiniApp
+from bot.webhook import WebhookRoute
 from conversations.core.model import Lang
 from conversations.shell.outbox import Outbox
 from conversations.shell.scheduler import Scheduler
@@ -102,7 +104,7 @@ async def serve(settings: Settings) -> None:
         loop.add_signal_handler(sig, stop.set)
     async with app:  # getMe, then shutdown on the way out
         store = await Store.open(settings.database)
-        texts = Texts()
+        texts = Texts(webapp_url=settings.webapp_url)
         texts.warm()  # the first users do not wait for templates to compile
         shared = store if isinstance(store, PgStore) else None  # the token's limit, shared
         outbox = Outbox(store, TelegramSender(app.bot, RateLimiter(shared=shared)))
@@ -119,7 +121,7 @@ async def serve(settings: Settings) -> None:
         scheduler = Scheduler(store, coach)
         coach.on_reminders_changed = scheduler.wake  # a new or moved deadline wakes it
         store.on_notice = coach.notice  # what other instances changed
-        app.bot_data["runtime"] = Runtime(coach, texts)
+        app.bot_data["runtime"] = Runtime(coach, texts, webapp_url=settings.webapp_url)
         background: list[asyncio.Task[None]] = []
         try:
             await _set_commands(app, texts)
@@ -133,11 +135,11 @@ async def serve(settings: Settings) -> None:
                 _every(PRUNE_INTERVAL, coach.prune, "pruning delivered messages")))
             # Reminders that fell due while the bot was down go out now, oldest first.
             background.append(asyncio.create_task(scheduler.run(stop)))
+            if settings.webapp_url is not None:
+                await _set_menu_button(app, texts, settings.webapp_url)
+            server = _web_server(app, settings, store, coach, texts)
             log.info("ready")
-            if settings.webhook_url is not None and settings.webhook_secret is not None:
-                await _serve_webhook(app, settings, store, stop)
-            else:
-                await Poller(app).run(stop)
+            await _serve(app, settings, server, stop)
         finally:
             stop.set()
             for task in background:
@@ -166,25 +168,49 @@ async def _every(seconds: float, work: Callable[[], Awaitable[object]], what: st
             log.exception("%s failed", what)
 
 
-async def _serve_webhook(
-    app: Application, settings: Settings, store: Store, stop: asyncio.Event  # type: ignore[type-arg]
+def _web_server(
+    app: Application, settings: Settings, store: Store, coach: Coach,  # type: ignore[type-arg]
+    texts: Texts,
+) -> WebServer | None:
+    """The web server with the routes the settings ask for, or None when none is wanted."""
+    if settings.web_address is None:
+        return None
+    server = WebServer(store.ping, lambda: exposition(store, datetime.now(UTC)))
+    if settings.webhook_url is not None and settings.webhook_secret is not None:
+        WebhookRoute(app, settings.webhook_url, settings.webhook_secret.reveal(),
+                     runtime_failed(app)).add_to(server.app)
+    MiniApp(store, coach, texts, settings.require_token(), settings.files_dir,
+            settings.default_timezone).add_to(server.app)
+    return server
+
+
+async def _serve(
+    app: Application, settings: Settings, server: WebServer | None,  # type: ignore[type-arg]
+    stop: asyncio.Event,
 ) -> None:
-    """Serve the webhook until `stop`; Telegram is told where only once the server listens."""
-    assert settings.webhook_url is not None and settings.webhook_secret is not None
-    server = WebhookServer(
-        app, settings.webhook_url, settings.webhook_secret.reveal(),
-        runtime_failed(app), store.ping,
-        lambda: exposition(store, datetime.now(UTC)),
-    )
-    await server.start(settings.web_host, settings.web_port)
+    """Take updates until `stop`: by webhook (Telegram is told where only once the server
+    listens) or by long polling, with the web server beside either."""
+    if server is not None and settings.web_address is not None:
+        await server.start(*settings.web_address)
     try:
-        await app.bot.set_webhook(
-            settings.webhook_url, secret_token=settings.webhook_secret.reveal(),
-            allowed_updates=Update.ALL_TYPES,
-        )
-        await stop.wait()
+        if settings.webhook_url is not None and settings.webhook_secret is not None:
+            await app.bot.set_webhook(
+                settings.webhook_url, secret_token=settings.webhook_secret.reveal(),
+                allowed_updates=Update.ALL_TYPES,
+            )
+            await stop.wait()
+        else:
+            await Poller(app).run(stop)
     finally:
-        await server.stop()
+        if server is not None:
+            await server.stop()
+
+
+async def _set_menu_button(app: Application, texts: Texts, url: str) -> None:  # type: ignore[type-arg]
+    """Every private chat's menu button opens the case file (in Chinese; /start sets each
+    chat's in its user's language)."""
+    label = texts.labels(Lang.ZH)["btn.menu_app"]
+    await app.bot.set_chat_menu_button(menu_button=MenuButtonWebApp(label, WebAppInfo(url)))
 
 
 def runtime_failed(app: Application) -> set[int]:  # type: ignore[type-arg]

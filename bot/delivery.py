@@ -62,7 +62,7 @@ class TelegramSender:
             chat_id,
             message.html,
             parse_mode=ParseMode.HTML,
-            reply_markup=markup(message.buttons),
+            reply_markup=markup(message.buttons, private=chat_id > 0),
             link_preview_options=LinkPreviewOptions(is_disabled=True),
         )
         return sent.message_id
@@ -87,7 +87,7 @@ class TelegramSender:
                 chat_id=chat_id,
                 message_id=message_id,
                 parse_mode=ParseMode.HTML,
-                reply_markup=markup(message.buttons),
+                reply_markup=markup(message.buttons, private=chat_id > 0),
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         except BadRequest as exc:

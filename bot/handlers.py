@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from telegram import (
+    MenuButtonWebApp,
     Message,
     MessageOrigin,
     MessageOriginChannel,
@@ -15,8 +16,10 @@ from telegram import (
     MessageOriginHiddenUser,
     MessageOriginUser,
     Update,
+    WebAppInfo,
 )
-from telegram.constants import ParseMode
+from telegram.constants import ChatType, ParseMode
+from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.metrics import HANDLING, UPDATES
@@ -43,6 +46,7 @@ class Runtime:
     texts: Texts
     # Updates whose handling raised: a webhook answers them 500, for Telegram to retry.
     failed: set[int] = field(default_factory=set)
+    webapp_url: str | None = None  # the Mini App, opened from each chat's menu button
 
 
 def runtime(context: ContextTypes.DEFAULT_TYPE) -> Runtime:
@@ -59,6 +63,21 @@ async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     head, _, args = msg.text.partition(" ")
     name = head[1:].split("@", 1)[0].lower()
     await _handle(update, context, Command(name, args.strip()), msg.date)
+    if name == "start":
+        await _menu_button(update, context)
+
+
+async def _menu_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The chat's menu button opens the case file, labelled in the user's language."""
+    rt, chat, user = runtime(context), update.effective_chat, update.effective_user
+    if rt.webapp_url is None or chat is None or chat.type != ChatType.PRIVATE:
+        return
+    lang = Lang.from_telegram(user.language_code if user else None)
+    button = MenuButtonWebApp(rt.texts.labels(lang)["btn.menu_app"], WebAppInfo(rt.webapp_url))
+    try:
+        await context.bot.set_chat_menu_button(chat.id, button)
+    except TelegramError:  # the default menu button, set at start-up, still opens the page
+        log.exception("could not set the menu button of chat %s", chat.id)
 
 
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -14,6 +14,7 @@ from dotenv import dotenv_values
 
 TOKEN_PATTERN = re.compile(r"\d{5,16}:[A-Za-z0-9_-]{30,64}")
 DEFAULT_API_URL = "https://api.telegram.org"
+DEFAULT_WEB_PORT = 8080
 
 
 class SettingsError(Exception):
@@ -50,8 +51,17 @@ class Settings:
     webhook_url: str | None = None  # set: updates arrive by webhook instead of polling
     webhook_secret: Secret | None = None  # required with webhook_url
     web_host: str = "0.0.0.0"
-    web_port: int = 8080
+    web_port: int | None = None  # None: not set (8080 for a webhook, no server when polling)
+    webapp_url: str | None = None  # the Mini App's public https URL, served at /app
     database_url: Secret | None = None  # postgresql://…: PostgreSQL instead of the SQLite file
+
+    @property
+    def web_address(self) -> tuple[str, int] | None:
+        """Where the web server listens: always with a webhook, when polling only if WEB_PORT
+        is set; None for no web server."""
+        if self.webhook_url is not None:
+            return self.web_host, self.web_port or DEFAULT_WEB_PORT
+        return (self.web_host, self.web_port) if self.web_port is not None else None
 
     @property
     def database(self) -> Path | str:
@@ -110,20 +120,28 @@ def load_settings(
     if download not in ("lazy", "eager"):
         raise SettingsError(f"EVIDENCE_DOWNLOAD must be lazy or eager, got {download!r}")
     webhook_url, webhook_secret = _webhook(get("WEBHOOK_URL", ""), get("WEBHOOK_SECRET", ""))
-    port_text = get("WEB_PORT", "8080")
-    if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+    port_text = get("WEB_PORT", "")
+    if port_text and (not port_text.isdigit() or not 0 < int(port_text) < 65536):
         raise SettingsError(f"WEB_PORT must be a port number, got {port_text!r}")
     database_url = get("DATABASE_URL", "")
     if database_url and not re.fullmatch(r"postgres(ql)?://\S+", database_url):
         raise SettingsError(
             "DATABASE_URL must be a PostgreSQL URL: postgresql://user:password@host:port/db"
         )
+    webapp_url = get("WEBAPP_URL", "") or None
+    if webapp_url is not None:
+        if not re.fullmatch(r"https://[^\s/]+(/[^\s#]*)?", webapp_url):
+            raise SettingsError(f"WEBAPP_URL must be an https URL (Telegram opens only those), "
+                                f"got {webapp_url!r}")
+        if not port_text and webhook_url is None:
+            raise SettingsError("WEBAPP_URL needs the web server: set WEB_PORT (or WEBHOOK_URL)")
     return Settings(
         database_url=Secret(database_url) if database_url else None,
         webhook_url=webhook_url,
         webhook_secret=webhook_secret,
         web_host=get("WEB_HOST", "0.0.0.0"),
-        web_port=int(port_text),
+        web_port=int(port_text) if port_text else None,
+        webapp_url=webapp_url,
         evidence_download=download,
         token=Secret(token) if token else None,
         api_url=api_url,

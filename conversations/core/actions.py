@@ -8,9 +8,10 @@ from enum import StrEnum
 class Action(StrEnum):
     """What a button does; its value is what the callback data carries."""
 
-    # Buttons that send no callback: a link, or text copied to the clipboard.
+    # Buttons that send no callback: a link, text copied to the clipboard, the Mini App.
     URL = "url"
     COPY = "copy"
+    PAGE = "page"  # the case as a page (shown only when the Mini App is set up)
     # Case-independent buttons.
     NEW = "new"  # start a new case
     QUIET = "quiet"  # quiet hours on or off

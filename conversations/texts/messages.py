@@ -10,12 +10,13 @@ from conversations.texts.telegram_html import to_plain
 
 @dataclass(frozen=True)
 class OutButton:
-    """A rendered inline button: exactly one of data, url, copy."""
+    """A rendered inline button: exactly one of data, url, copy, web_app."""
 
     text: str
     data: str | None = None
     url: str | None = None
     copy: str | None = None
+    web_app: str | None = None  # the Mini App's https URL, opened inside Telegram
 
 
 @dataclass(frozen=True)

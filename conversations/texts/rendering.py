@@ -9,12 +9,14 @@ from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
+from conversations.core.actions import Action
 from conversations.core.model import Lang
 from conversations.core.replies import Button, Reply
 from conversations.core.timing import Part, RoughTime, Window
@@ -49,7 +51,8 @@ DATE_FORMAT = "%Y-%m-%d"  # a time the user gave only to the day (or a part of i
 class Texts:
     """The one Jinja2 environment, and the words for every reply."""
 
-    def __init__(self, root: Path = TEMPLATES_DIR) -> None:
+    def __init__(self, root: Path = TEMPLATES_DIR, webapp_url: str | None = None) -> None:
+        self._webapp_url = webapp_url  # None: no Mini App, and no button that opens it
         self.env = Environment(
             loader=FileSystemLoader(root),
             autoescape=True,
@@ -93,7 +96,7 @@ class Texts:
                     break
                 body = self.render_html(reply.template, {**data, "keep": keep}, lang, tz).strip()
         parts = split_html(body)
-        shown = (tuple(b for b in row if self._label(b, lang) != "") for row in reply.buttons)
+        shown = (tuple(b for b in row if self._shown(b, lang)) for row in reply.buttons)
         rows = tuple(
             row for row in (tuple(self._button(b, data, lang, tz) for b in r)
                             for r in shown) if row
@@ -121,6 +124,10 @@ class Texts:
             window=lambda w: window_text(w, labels, lang),
         )
 
+    def _shown(self, b: Button, lang: Lang) -> bool:
+        """A button is left out where its label is empty, and a page button without a page."""
+        return self._label(b, lang) != "" and (b.action != Action.PAGE or bool(self._webapp_url))
+
     def _label(self, b: Button, lang: Lang) -> str:
         return b.text if b.text is not None else self.labels(lang)[b.label or b.action]
 
@@ -128,6 +135,10 @@ class Texts:
         text = self._label(b, lang)[:BUTTON_TEXT_LIMIT]
         if b.url:
             return OutButton(text, url=b.url)
+        if b.action == Action.PAGE and self._webapp_url:
+            joiner = "&" if "?" in self._webapp_url else "?"
+            case = urlencode({"case": b.value})
+            return OutButton(text, web_app=f"{self._webapp_url}{joiner}{case}")
         if b.copy_template is not None:
             copied = to_plain(self.render_html(b.copy_template, data, lang, tz)).strip()
             return OutButton(text, copy=copied[:COPY_TEXT_LIMIT])

@@ -87,6 +87,7 @@ _JSON_FIELDS = frozenset(
         "reply_parameters",
         "media",
         "message_ids",
+        "menu_button",
     }
 )
 _INT_FIELDS = frozenset(

@@ -23,6 +23,7 @@ from tests.fake_telegram.limits import (
     QUERY_TOO_OLD,
     JSONDict,
 )
+from tests.fake_telegram.menu import MenuMethods
 from tests.fake_telegram.params import _looks_like_image
 from tests.fake_telegram.records import (
     FileRecord,
@@ -32,10 +33,9 @@ from tests.fake_telegram.records import (
     UploadedFile,
     _bad,
 )
-from tests.fake_telegram.state import FakeState
 
 
-class BotApiMethods(FakeState):
+class BotApiMethods(MenuMethods):
     """The Bot API methods, by the names the dispatch table gives them."""
 
     # ---------------------------------------------------------------- Bot API methods
@@ -131,6 +131,7 @@ class BotApiMethods(FakeState):
             raise _bad("message text is empty")
         markup = self._validate_markup(params.get("reply_markup"))
         self._check_chat(chat_id)
+        self._private_only(chat_id, markup)
         parsed = self._parse_text(
             params["text"],
             params.get("parse_mode"),
@@ -209,6 +210,7 @@ class BotApiMethods(FakeState):
         if params.get("text") is None or params.get("text") == "":
             raise _bad("message text is empty")
         markup = self._validate_markup(params.get("reply_markup"), inline_only=True)
+        self._private_only(chat_id, markup)
         message = self._editable(chat_id, message_id)
         if message.kind != "text":
             raise _bad("there is no text in the message to edit")
@@ -231,6 +233,7 @@ class BotApiMethods(FakeState):
     def _m_edit_message_caption(self, params: JSONDict) -> JSONDict:
         chat_id, message_id = self._edit_target(params)
         markup = self._validate_markup(params.get("reply_markup"), inline_only=True)
+        self._private_only(chat_id, markup)
         message = self._editable(chat_id, message_id)
         if message.kind == "text":
             raise _bad("there is no caption in the message to edit")
@@ -253,6 +256,7 @@ class BotApiMethods(FakeState):
     def _m_edit_message_reply_markup(self, params: JSONDict) -> JSONDict:
         chat_id, message_id = self._edit_target(params)
         markup = self._validate_markup(params.get("reply_markup"), inline_only=True)
+        self._private_only(chat_id, markup)
         message = self._editable(chat_id, message_id)
         return self._apply_edit(
             message,
@@ -318,6 +322,7 @@ class BotApiMethods(FakeState):
         chat_id = self._chat_id(params)
         markup = self._validate_markup(params.get("reply_markup"))
         self._check_chat(chat_id)
+        self._private_only(chat_id, markup)
         existing, upload = self._input_file(params, name)
         parsed = self._parse_text(
             params.get("caption"),

@@ -48,6 +48,8 @@ class FakeTelegram(BotApiMethods, UserActions):
             "answerCallbackQuery": self._m_answer_callback_query,
             "sendChatAction": self._m_send_chat_action,
             "getFile": self._m_get_file,
+            "setChatMenuButton": self._m_set_chat_menu_button,
+            "getChatMenuButton": self._m_get_chat_menu_button,
             "sendDocument": self._m_send_document,
             "sendPhoto": self._m_send_photo,
             "getUpdates": self._m_true,  # served by _get_updates (async)

@@ -103,6 +103,7 @@ class FakeState:
         self._files: dict[str, FileRecord] = {}
         self._files_by_path: dict[str, FileRecord] = {}
         self._commands: dict[tuple[str, str], list[JSONDict]] = {}
+        self.menu_buttons: dict[int | None, JSONDict] = {}  # None: every private chat's
         self._consumed: dict[int, int] = {}
         self._chat_last_send: dict[int, float] = {}
         self._global_sends: deque[float] = deque()
@@ -149,6 +150,8 @@ class FakeState:
 
     def _chat_json(self, chat_id: int) -> JSONDict:
         chat = self._chats.get(chat_id) or _Chat(chat_id, "测试", None)
+        if chat_id < 0:  # a group: Telegram's group ids are negative
+            return {"id": chat_id, "type": "group", "title": chat.first_name}
         body: JSONDict = {"id": chat_id, "type": "private", "first_name": chat.first_name}
         if chat.username:
             body["username"] = chat.username

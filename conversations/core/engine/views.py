@@ -44,6 +44,7 @@ def case_view_replies(case: Case, ctx: Ctx) -> tuple[Reply, ...]:
     }
     finished = case.resolved_at is not None or case.closed_at is not None
     rows: tuple[tuple[Button, ...], ...] = (
+        (Button(Action.PAGE, str(case.no), label="btn.page"),),
         (Button(Action.TEXTS, str(case.no), label="btn.texts"),
          Button(Action.EVIDENCE, str(case.no), label="menu.evidence")),
         (Button(Action.REPLY, str(case.no), label="btn.got_reply"),
