@@ -26,9 +26,10 @@ SEND_ROW_STALE = 60.0  # seconds after which a send whose instance died stops co
 class PgStore(Store):
     """A pool of connections, and one more that listens for what other instances changed."""
 
-    def __init__(self, pool: asyncpg.Pool, listener: asyncpg.Connection) -> None:
+    def __init__(self, pool: asyncpg.Pool, listener: asyncpg.Connection, url: str) -> None:
         super().__init__()
         self._pool = pool
+        self._url = url
         # The listener's session also holds the chats this instance sends to: a session-level
         # advisory lock, which PostgreSQL drops the moment the instance's connection dies, so
         # no other instance waits out a lease after a SIGKILL.
@@ -43,14 +44,25 @@ class PgStore(Store):
         async with pool.acquire() as db:
             await _migrate(db)
         listener = await asyncpg.connect(url)
-        store = cls(pool, listener)
+        store = cls(pool, listener, url)
         await listener.add_listener(CHANNEL, store._heard)
         return store
+
+    async def _listening(self) -> asyncpg.Connection:
+        """The listening session, connected again if it was lost (its chat locks went with
+        it, and a flush under way may overlap another instance's once)."""
+        if self._listener.is_closed():
+            log.warning("the listening connection was lost; connecting again")
+            self._listener = await asyncpg.connect(self._url)
+            await self._listener.add_listener(CHANNEL, self._heard)
+            self.on_notice("reminders")  # a wake-up may have been missed meanwhile
+        return self._listener
 
     async def claim_chat(self, chat_id: int) -> bool:
         """Hold the chat's advisory lock (the two-number key space) if nobody else does."""
         async with self._session:
-            got = await self._listener.fetchval(
+            db = await self._listening()
+            got = await db.fetchval(
                 "SELECT pg_try_advisory_lock($1, $2)", _CHAT_LOCKS, _int4(chat_id)
             )
         return bool(got)
@@ -58,9 +70,8 @@ class PgStore(Store):
     async def release_chat(self, chat_id: int) -> None:
         """Let the chat's advisory lock go."""
         async with self._session:
-            await self._listener.execute(
-                "SELECT pg_advisory_unlock($1, $2)", _CHAT_LOCKS, _int4(chat_id)
-            )
+            db = await self._listening()
+            await db.execute("SELECT pg_advisory_unlock($1, $2)", _CHAT_LOCKS, _int4(chat_id))
 
     def _heard(self, conn: object, pid: int, channel: str, payload: object) -> None:
         self.on_notice(str(payload))
