@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import socket
+import urllib.request
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import closing
@@ -136,6 +138,11 @@ def test_one_instance_by_webhook_on_postgresql_resumes_after_a_kill(
         assert _events(url, 501) == ["第二次联系客服无果"]
         handled = {r[0] for r in _rows(url, "SELECT update_id FROM processed_updates")}
         assert {u for u, s in fake.webhook_deliveries if s == 200} <= handled
+        # A load balancer's health check, and the metrics, read PostgreSQL.
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10) as r:
+            assert r.status == 200
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as r:
+            assert re.search(r"^coach_outbox_backlog \d", r.read().decode(), re.M)
     finally:
         fleet.stop()
     assert fake.errors == [], f"Telegram would have rejected: {fake.errors}\n{fleet.logs()}"

@@ -188,7 +188,9 @@ class Coach(EvidenceFiles):
         """Commit the update once every earlier update of the user, wherever it arrived, is
         handled: announced first, it holds up the user's later updates in turn."""
         update_id = inbound.update_id
-        if update_id is None:
+        if update_id is None or not self._store.shared:
+            # One instance takes a user's updates in the order they arrive (its per-user lock
+            # is first come, first served); polling hands them over in Telegram's order.
             async with self._users.hold(inbound.user_id):
                 handled = await self._commit(inbound)
             assert handled is not None
@@ -231,8 +233,9 @@ class Coach(EvidenceFiles):
                 if await tx.seen_update(update_id):
                     await tx.leave(update_id)
                     return Handled(duplicate=True)
-                if await tx.earlier_arrival(inbound.user_id, update_id, now - TURN_WAIT) or (
-                    time.monotonic() < gap_until and not await tx.known(update_id - 1)
+                if self._store.shared and (
+                    await tx.earlier_arrival(inbound.user_id, update_id, now - TURN_WAIT)
+                    or (time.monotonic() < gap_until and not await tx.known(update_id - 1))
                 ):
                     return None
             user = await self._user(tx, inbound, now)
