@@ -178,7 +178,7 @@ def _web_server(
     server = WebServer(store.ping, lambda: exposition(store, datetime.now(UTC)))
     if settings.webhook_url is not None and settings.webhook_secret is not None:
         WebhookRoute(app, settings.webhook_url, settings.webhook_secret.reveal(),
-                     runtime_failed(app)).add_to(server.app)
+                     runtime_failed(app), coach.settle).add_to(server.app)
     MiniApp(store, coach, texts, settings.require_token(), settings.files_dir,
             settings.default_timezone).add_to(server.app)
     return server

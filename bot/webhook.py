@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hmac
 import logging
+from collections.abc import Awaitable, Callable
 from urllib.parse import urlsplit
 
 from aiohttp import web
@@ -30,8 +31,10 @@ class WebhookRoute:
         url: str,
         secret: str,
         failed: set[int],
+        settle: Callable[[int], Awaitable[None]],
     ) -> None:
         self._app = app
+        self._settle = settle  # records an update that reached no case
         self.path = urlsplit(url).path or "/"
         self._secret = secret.encode()
         self._failed = failed  # update ids whose handling raised (the error handler adds them)
@@ -53,11 +56,15 @@ class WebhookRoute:
             return web.Response(status=400)
         update = parse_update(data, self._app.bot)
         if update is None:
+            raw_id = data.get("update_id") if isinstance(data, dict) else None
+            if isinstance(raw_id, int):
+                await self._settle(raw_id)
             return web.Response(status=200)  # confirmed and skipped: never stuck on it
         await self._app.process_update(update)  # errors go to the error handler
         if update.update_id in self._failed:
             self._failed.discard(update.update_id)
             log.debug("update %d failed: answered 500", update.update_id)
             return web.Response(status=500)  # not committed: Telegram delivers it again
+        await self._settle(update.update_id)  # a no-op for updates the coach recorded
         log.debug("update %d handled", update.update_id)
         return web.Response(status=200)

@@ -66,12 +66,12 @@ class Bot:
         self.coach = Coach(store, Texts(), Outbox(store, self.sender), SH, clock=clock)
         self.scheduler = Scheduler(store, self.coach, clock=clock)
         self.coach.on_reminders_changed = self.scheduler.wake
-        self._update = user * 1000  # update ids are unique across users, as Telegram's are
+        self.update_id = user * 1000  # unique across users, as Telegram's are
 
     async def send(self, event: Command | Text | Press) -> None:
-        self._update += 1
+        self.update_id += 1
         await self.coach.handle(
-            Inbound(self.user, self.user, event, self.clock(), "zh-hans", self._update)
+            Inbound(self.user, self.user, event, self.clock(), "zh-hans", self.update_id)
         )
 
     async def press(self, action: str, value: str = "") -> None:

@@ -98,7 +98,8 @@ async def test_an_update_is_known_once_announced_or_handled(pg_cluster: Cluster)
             await tx.arrive(100, 7, NOW)
             await tx.mark_update(99, 7, NOW)
         async with store.transaction() as tx:
-            assert await tx.known(100) and await tx.known(99) and not await tx.known(98)
+            assert await tx.all_before_known(101)  # 99 handled, 100 announced
+            assert not await tx.all_before_known(103)  # 101 and 102 are on their way
             assert await tx.earlier_arrival(7, 101, NOW - timedelta(seconds=5))
             assert not await tx.earlier_arrival(7, 100, NOW - timedelta(seconds=5))
             assert not await tx.earlier_arrival(8, 101, NOW - timedelta(seconds=5))

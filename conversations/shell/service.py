@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from enum import Enum
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -38,9 +39,10 @@ PUSHES_IN_FLIGHT = 30
 # An update waits for an earlier one of its user only this long after that one arrived: an
 # instance that died holding it never answered Telegram, which delivers it again later.
 TURN_WAIT = timedelta(seconds=5)
-TURN_POLL = 0.5  # seconds between looks while waiting, should a wake-up be missed
-GAP_WAIT = 1.0  # seconds an update waits for the one numbered before it to be announced
-GAP_POLL = 0.02
+TURN_POLL = 0.25  # seconds between looks while waiting, should a wake-up be missed
+GAP_WAIT = 1.0  # seconds an update waits for those numbered before it to be announced
+ARRIVALS = 0  # the wake-up key of "an update was announced" (user ids are positive)
+RECORDED_KEPT = 1000
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,13 @@ class Inbound:
     at: datetime  # when the user sent it: the base for "昨天晚上8点"
     lang_code: str | None = None
     update_id: int | None = None  # Telegram's id, for handling a re-delivery only once
+
+
+class Wait(Enum):
+    """Why an update cannot be handled yet."""
+
+    EARLIER = "an earlier update of the user is not handled yet"
+    GAP = "an update numbered before it is not announced yet"
 
 
 @dataclass(frozen=True)
@@ -97,6 +106,7 @@ class Coach(EvidenceFiles):
         self._clock = clock
         self._users = KeyedLocks()
         self._turns = Wakeups()  # users whose waiting update may now have its turn
+        self._recorded: dict[int, None] = {}  # update ids this instance recorded, in order
         # One download run per user at a time: an album's updates each ask for one, and two
         # runs would fetch the same files twice, into the same partial file.
         self._downloads = KeyedLocks()
@@ -193,51 +203,65 @@ class Coach(EvidenceFiles):
             # is first come, first served); polling hands them over in Telegram's order.
             async with self._users.hold(inbound.user_id):
                 handled = await self._commit(inbound)
-            assert handled is not None
+            assert isinstance(handled, Handled)  # alone, nothing makes it wait
             return handled
         async with self._store.transaction() as tx:
             await tx.arrive(update_id, inbound.user_id, self._clock())
-        # Telegram numbers updates one after another. With several instances, the update
-        # before this one may be on its way to another instance at this very moment: wait a
-        # moment for it to be announced, so that if it is the same user's, it goes first.
+            await tx.notify("arrived")  # updates waiting for those before them look again
+        self._turns.wake(ARRIVALS)
+        # Telegram numbers updates one after another. With several instances, the updates
+        # before this one may be on their way to other instances at this very moment: wait a
+        # moment for them to be announced, so that any of the same user's goes first.
         gap_until = time.monotonic() + GAP_WAIT if self._store.shared else 0.0
         try:
             while True:
                 async with self._users.hold(inbound.user_id):
                     turn = await self._commit(inbound, gap_until)
-                if turn is not None:
+                if not isinstance(turn, Wait):
                     self._turns.wake(inbound.user_id)
+                    self._recorded[update_id] = None  # nothing for settle() to record
+                    if len(self._recorded) > RECORDED_KEPT:
+                        del self._recorded[next(iter(self._recorded))]
                     return turn
-                log.debug("update %d waits for an earlier one", update_id)
-                # Woken when the user's turn comes; an announcement wakes nobody: look often.
-                gap = time.monotonic() < gap_until
-                await self._turns.wait(inbound.user_id, GAP_POLL if gap else TURN_POLL)
+                log.debug("update %d waits: %s", update_id, turn.value)
+                # Woken when the user's turn comes, or when another update is announced.
+                key = inbound.user_id if turn is Wait.EARLIER else ARRIVALS
+                await self._turns.wait(key, TURN_POLL)
         except BaseException:
             async with self._store.transaction() as tx:
                 await tx.leave(update_id)  # a failed update does not hold up the next ones
             raise
+
+    async def settle(self, update_id: int) -> None:
+        """An update that reached no case, or could not be read: with several instances it is
+        recorded, so that updates numbered after it do not wait for it."""
+        if self._store.shared and update_id not in self._recorded:
+            async with self._store.transaction() as tx:
+                await tx.settle(update_id, self._clock())
 
     def notice(self, what: str) -> None:
         """Another instance changed something: a user's turn came, or reminders moved."""
         kind, _, key = what.partition(":")
         if kind == "turn" and key.isdigit():
             self._turns.wake(int(key))
+        elif kind == "arrived":
+            self._turns.wake(ARRIVALS)
         elif kind == "reminders":
             self.on_reminders_changed()
 
-    async def _commit(self, inbound: Inbound, gap_until: float = 0.0) -> Handled | None:
-        """Step and commit; None while an earlier update of the user waits to be handled."""
+    async def _commit(self, inbound: Inbound, gap_until: float = 0.0) -> Handled | Wait:
+        """Step and commit, or say why the update must wait."""
         now = self._clock()
         async with self._store.transaction(user=inbound.user_id) as tx:
             if (update_id := inbound.update_id) is not None:
                 if await tx.seen_update(update_id):
                     await tx.leave(update_id)
                     return Handled(duplicate=True)
-                if self._store.shared and (
-                    await tx.earlier_arrival(inbound.user_id, update_id, now - TURN_WAIT)
-                    or (time.monotonic() < gap_until and not await tx.known(update_id - 1))
-                ):
-                    return None
+                if self._store.shared:
+                    if await tx.earlier_arrival(inbound.user_id, update_id, now - TURN_WAIT):
+                        return Wait.EARLIER
+                    if time.monotonic() < gap_until and not await tx.all_before_known(update_id):
+                        return Wait.GAP
             user = await self._user(tx, inbound, now)
             session = await tx.session(user.user_id)
             cases = await tx.cases(user.user_id)

@@ -86,11 +86,15 @@ class SqliteStore(Store):
         """A write transaction: committed on success, rolled back on any error."""
         async with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
+            changes = self._db.total_changes
             try:
                 yield Tx(SqliteConn(self._db))
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
+            if self._db.total_changes == changes:  # read only: nothing to wait for
+                self._db.execute("COMMIT")
+                return
             try:
                 # The commit waits for the disk (synchronous=FULL): not on the event loop.
                 await asyncio.shield(asyncio.to_thread(self._db.execute, "COMMIT"))
