@@ -258,10 +258,12 @@ class Coach(EvidenceFiles):
                     await tx.leave(update_id)
                     return Handled(duplicate=True)
                 if self._store.shared:
-                    if await tx.earlier_arrival(inbound.user_id, update_id, now - TURN_WAIT):
-                        return Wait.EARLIER
+                    # In this order: once every earlier update is known, an earlier one of the
+                    # user is surely seen (each statement sees what was committed before it).
                     if time.monotonic() < gap_until and not await tx.all_before_known(update_id):
                         return Wait.GAP
+                    if await tx.earlier_arrival(inbound.user_id, update_id, now - TURN_WAIT):
+                        return Wait.EARLIER
             user = await self._user(tx, inbound, now)
             session = await tx.session(user.user_id)
             cases = await tx.cases(user.user_id)
