@@ -36,6 +36,9 @@ log = logging.getLogger(__name__)
 # is delivered: memory stays flat, and a reply to a user who writes meanwhile queues behind
 # at most this many sends (about a second at 30/s), not behind the whole burst.
 PUSHES_IN_FLIGHT = 30
+# With several instances sharing the token's 30 a second, each keeps fewer on their way, so
+# that all of them together still hold about a second's worth.
+SHARED_PUSHES_IN_FLIGHT = 10
 # An update waits for an earlier one of its user only this long after that one arrived: an
 # instance that died holding it never answered Telegram, which delivers it again later.
 TURN_WAIT = timedelta(seconds=5)
@@ -110,7 +113,9 @@ class Coach(EvidenceFiles):
         # One download run per user at a time: an album's updates each ask for one, and two
         # runs would fetch the same files twice, into the same partial file.
         self._downloads = KeyedLocks()
-        self._pushes = asyncio.Semaphore(PUSHES_IN_FLIGHT)
+        self._pushes = asyncio.Semaphore(
+            SHARED_PUSHES_IN_FLIGHT if store.shared else PUSHES_IN_FLIGHT
+        )
 
     async def handle(self, inbound: Inbound) -> Handled:
         """Handle one event: step, commit state and replies together, then deliver."""

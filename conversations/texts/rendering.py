@@ -61,6 +61,9 @@ class Texts:
             lstrip_blocks=True,
             keep_trailing_newline=False,
             finalize=_no_none,
+            # Templates do not change under a running bot: no stat of each template (and of
+            # every template it includes) on every render.
+            auto_reload=False,
         )
         self.env.filters["clip"] = clip
         self.env.filters["fit"] = fit
