@@ -17,11 +17,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import socket
 import tempfile
 import time
 from collections import Counter
-from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -41,6 +39,7 @@ from bench.reminders import (
 from conversations.store.storage import Store
 from tests.conftest import BotProcess
 from tests.fake_telegram import FakeTelegram
+from tests.ports import free_port
 from tests.postgres import Cluster
 from tests.proxy import RoundRobin
 
@@ -48,11 +47,6 @@ PROBE_USER = 680_000_000
 SECRET = "bench_instances"
 LEAD = 8  # seconds between the last instance ready and the reminders falling due
 
-
-def _free_port() -> int:
-    with closing(socket.socket()) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 async def build(url: str, users: range, due: int) -> None:
@@ -86,7 +80,7 @@ def run(users: int, instances: int) -> None:
     try:
         url = asyncio.run(cluster.new_database())
         ids = range(FIRST_USER, FIRST_USER + users)
-        ports = [_free_port() for _ in range(instances)]
+        ports = [free_port() for _ in range(instances)]
         with FakeTelegram(rate_limit=True) as fake, \
                 RoundRobin([f"http://127.0.0.1:{p}" for p in ports]) as proxy, \
                 tempfile.TemporaryDirectory(prefix="bench-instances-") as tmp:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 from itertools import count
 from pathlib import Path
 
 import asyncpg
+
+from tests.ports import free_port
 
 USER = "coach"
 
@@ -26,11 +27,6 @@ def _bin(name: str) -> str:
     return found[-1]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
 
 class Cluster:
     """initdb, pg_ctl start on 127.0.0.1, and a fresh database per test; stopped at the end."""
@@ -38,7 +34,7 @@ class Cluster:
     def __init__(self) -> None:
         self._root = Path(tempfile.mkdtemp(prefix="coach-pg-"))
         self._data = self._root / "data"
-        self.port = _free_port()
+        self.port = free_port()
         self._names = count(1)
         # initdb refuses to run as root: the server runs as Debian's postgres user then.
         self._as: list[str] = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []

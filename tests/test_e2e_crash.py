@@ -33,15 +33,16 @@ def _reply_seen(fake: FakeTelegram, what: str) -> Callable[[], bool]:
     return lambda: _recorded(fake, what) >= 1
 
 
-def _to_events_question(fake: FakeTelegram) -> None:
-    say(fake, "/new")
-    tap(fake, "一步一步回答")
-    tap(fake, "未来卡盟")
-    say(fake, "WL20240302001")
-    say(fake, "Steam充值卡 100元")
-    say(fake, "98")
-    say(fake, "2024-03-02 10:15")
-    tap(fake, "卡密无效")
+def to_events_question(fake: FakeTelegram, user: int = USER) -> None:
+    """Take the user through the intake up to the question about what happened."""
+    say(fake, "/new", user=user)
+    tap(fake, "一步一步回答", user=user)
+    tap(fake, "未来卡盟", user=user)
+    say(fake, "WL20240302001", user=user)
+    say(fake, "Steam充值卡 100元", user=user)
+    say(fake, "98", user=user)
+    say(fake, "2024-03-02 10:15", user=user)
+    tap(fake, "卡密无效", user=user)
 
 
 def test_killed_mid_intake_the_user_continues_at_the_same_question(
@@ -65,7 +66,7 @@ def test_killed_mid_intake_the_user_continues_at_the_same_question(
 def test_killed_after_the_answer_was_committed_but_before_the_reply_went_out(
     fake: FakeTelegram, bot: BotProcess
 ) -> None:
-    _to_events_question(fake)
+    to_events_question(fake)
     sends = len(fake.requests_for("sendMessage"))
     fake.hold("sendMessage")
     update_id = fake.user_sends_text(USER, "2024-03-02 10:20 激活提示卡密无效")
@@ -85,7 +86,7 @@ def test_killed_after_the_answer_was_committed_but_before_the_reply_went_out(
 def test_killed_the_moment_each_answer_arrives_every_answer_is_applied_exactly_once(
     fake: FakeTelegram, bot: BotProcess
 ) -> None:
-    _to_events_question(fake)
+    to_events_question(fake)
     answers = [f"2024-03-0{d} 1{d}:00 第{d}次联系客服无果" for d in range(2, 7)]
     for answer in answers:
         update_id = fake.user_sends_text(USER, answer)

@@ -6,11 +6,9 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-import socket
 import urllib.request
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -21,19 +19,15 @@ import pytest
 from conversations.store.storage import Store
 from tests.conftest import BotProcess
 from tests.fake_telegram import FakeTelegram
+from tests.ports import free_port
 from tests.postgres import Cluster
 from tests.proxy import RoundRobin
-from tests.test_e2e_intake import say, tap
+from tests.test_e2e_crash import to_events_question
 from tests.test_scheduler import Bot, _story
 
 SECRET = "several_instances-1"
 SLOW = 60.0  # a dead instance's claims run out first (10 s), then a survivor's retry loop
 
-
-def _free_port() -> int:
-    with closing(socket.socket()) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _rows(url: str, query: str, *args: object) -> list[tuple[Any, ...]]:
@@ -83,7 +77,7 @@ def fleet_of_three(
 ) -> Iterator[tuple[Fleet, RoundRobin]]:
     """Three instances behind a round-robin proxy, on a fresh database."""
     url = asyncio.run(pg_cluster.new_database())
-    ports = [_free_port() for _ in range(3)]
+    ports = [free_port() for _ in range(3)]
     with RoundRobin([f"http://127.0.0.1:{p}" for p in ports]) as proxy:
         fleet = Fleet(fake, tmp_path, url, f"{proxy.url}/telegram/hook")
         try:
@@ -93,17 +87,6 @@ def fleet_of_three(
         finally:
             fleet.stop()
     assert fake.errors == [], f"Telegram would have rejected: {fake.errors}\n{fleet.logs()}"
-
-
-def _to_events_question(fake: FakeTelegram, user: int) -> None:
-    say(fake, "/new", user=user)
-    tap(fake, "一步一步回答", user=user)
-    tap(fake, "未来卡盟", user=user)
-    say(fake, "WL20240302001", user=user)
-    say(fake, "Steam充值卡 100元", user=user)
-    say(fake, "98", user=user)
-    say(fake, "2024-03-02 10:15", user=user)
-    tap(fake, "卡密无效", user=user)
 
 
 def _acknowledged(fake: FakeTelegram, user: int) -> list[str]:
@@ -120,11 +103,11 @@ def test_one_instance_by_webhook_on_postgresql_resumes_after_a_kill(
     fake: FakeTelegram, pg_cluster: Cluster, tmp_path: Path
 ) -> None:
     url = asyncio.run(pg_cluster.new_database())
-    port = _free_port()
+    port = free_port()
     fleet = Fleet(fake, tmp_path, url, f"http://127.0.0.1:{port}/telegram/hook")
     try:
         bot = fleet.start(port)
-        _to_events_question(fake, 501)
+        to_events_question(fake, 501)
         bot.kill()
         fleet.bots.clear()
         (tmp_path / "instance-1").rename(tmp_path / "killed")
@@ -165,7 +148,7 @@ def test_three_instances_keep_each_users_order_lose_nothing_and_double_nothing(
     fleet, proxy = fleet_of_three
     users = [601, 602, 603, 604]
     for user in users:
-        _to_events_question(fake, user)
+        to_events_question(fake, user)
     assert len(proxy.served) == 3  # the balancer spread the updates over all three
 
     # Each user sends five answers without waiting: Telegram delivers them at once, and the

@@ -10,12 +10,10 @@ from __future__ import annotations
 import io
 import json
 import os
-import socket
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from contextlib import closing
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -27,6 +25,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from tests.conftest import BotProcess
 from tests.fake_telegram import FakeTelegram
+from tests.ports import free_port
 from tests.test_e2e_channels import _confirmed_case
 from tests.test_e2e_intake import USER, say, tap
 from tests.test_initdata import sign
@@ -44,11 +43,6 @@ TIMEOUT_MS = 15_000
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is missing")
 
-
-def _free_port() -> int:
-    with closing(socket.socket()) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def launch_data(fake: FakeTelegram, user: int, age: float = 60.0, lang: str = "zh-hans") -> str:
@@ -87,7 +81,7 @@ def call(
 @pytest.fixture
 def served(fake: FakeTelegram, tmp_path: Path) -> Iterator[tuple[BotProcess, str]]:
     """The bot, polling, with its web server and the Mini App on a free loopback port."""
-    port = _free_port()
+    port = free_port()
     process = BotProcess(fake, tmp_path, WEB_HOST="127.0.0.1", WEB_PORT=str(port),
                          WEBAPP_URL=PUBLIC_URL).start()
     try:
@@ -291,7 +285,7 @@ def test_nobody_else_sees_the_case_and_forged_or_stale_launch_data_gets_nothing(
 
 
 def test_with_a_webhook_the_same_server_serves_the_page(fake: FakeTelegram, tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     bot = BotProcess(fake, tmp_path, WEBHOOK_URL=f"{base}/tg/hook", WEBHOOK_SECRET="s3cret",
                      WEB_HOST="127.0.0.1", WEB_PORT=str(port), WEBAPP_URL=PUBLIC_URL).start()

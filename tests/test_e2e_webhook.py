@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import socket
 import sqlite3
 import urllib.error
 import urllib.request
@@ -17,21 +16,17 @@ import pytest
 
 from tests.conftest import BotProcess
 from tests.fake_telegram import FakeTelegram
+from tests.ports import free_port
 from tests.test_e2e_intake import USER, say
 
 SECRET = "s3cret_-token"
 
 
-def _free_port() -> int:
-    with closing(socket.socket()) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
 
 @pytest.fixture
 def hooked(fake: FakeTelegram, tmp_path: Path) -> Iterator[tuple[BotProcess, str]]:
     """The bot in webhook mode on a free loopback port."""
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}/telegram/hook"
     process = BotProcess(fake, tmp_path, WEBHOOK_URL=url, WEBHOOK_SECRET=SECRET,
                          WEB_HOST="127.0.0.1", WEB_PORT=str(port)).start()

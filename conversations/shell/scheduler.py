@@ -20,7 +20,7 @@ MAX_SLEEP = 3600.0  # re-check at least hourly, whatever happened to the clock
 
 
 class Scheduler:
-    """Reads the next due time from SQLite and fires what is due, oldest first."""
+    """Reads the next due time from the database and fires what is due, oldest first."""
 
     def __init__(
         self,

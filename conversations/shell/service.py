@@ -217,7 +217,7 @@ class Coach(EvidenceFiles):
         # Telegram numbers updates one after another. With several instances, the updates
         # before this one may be on their way to other instances at this very moment: wait a
         # moment for them to be announced, so that any of the same user's goes first.
-        gap_until = time.monotonic() + GAP_WAIT if self._store.shared else 0.0
+        gap_until = time.monotonic() + GAP_WAIT
         try:
             while True:
                 async with self._users.hold(inbound.user_id):
