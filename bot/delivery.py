@@ -29,12 +29,12 @@ class TelegramSender:
         self._bot = bot
         self._limiter = limiter or RateLimiter()
 
-    async def send(self, chat_id: int, message: OutMessage) -> int | None:
+    async def send(self, chat_id: int, message: OutMessage, urgent: bool = False) -> int | None:
         """Send one message; 429 is waited out, network errors retried with backoff."""
         last: Exception | None = None
         for attempt in range(ATTEMPTS):
             try:
-                async with self._limiter.slot(chat_id):
+                async with self._limiter.slot(chat_id, urgent):
                     sent = await self._send_once(chat_id, message)
                 REPLIES.labels("sent").inc()
                 return sent

@@ -9,6 +9,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Protocol
 
+from conversations.store.pace import Pace
+
 GLOBAL_PER_SECOND = 30.0
 PER_CHAT_PER_SECOND = 1.0
 # Telegram tolerates short bursts in one chat ("we may allow short bursts that go over this
@@ -18,10 +20,12 @@ SAFETY = 1.02  # a hair under the limits: clocks and networks jitter
 
 
 class SharedWindow(Protocol):
-    """The token's sends of the last second, counted by every instance together."""
+    """The token's sends of the last second and each chat's pace, counted by every instance."""
 
-    async def reserve_send(self, per_window: int) -> tuple[int, float]:
-        """A send's id, or 0 and how long to wait while the window is full."""
+    async def reserve_send(
+        self, chat_id: int, room: int, pace: Pace, urgent: bool = False, ticket: int = 0,
+    ) -> tuple[int, float, int]:
+        """A send's id; or 0, how long to wait, and a ticket holding a reply's place."""
         ...
 
     async def finish_send(self, send_id: int) -> None:
@@ -46,12 +50,16 @@ class RateLimiter:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         shared: SharedWindow | None = None,
     ) -> None:
-        # Several instances share the token's 30 a second: the last-second window is counted
-        # in the database. Each chat is sent to by one instance at a time (the outbox's chat
-        # claims), so its bucket stays here.
+        # Several instances share the token's 30 a second and each chat's pace: both are
+        # counted in the database, which then decides alone (this instance's own spacing and
+        # window would only hold back sends the shared count already allows).
         self._shared = shared
+        # The shared count is exact (a send counts from before it leaves until a second after
+        # its answer), so it may fill the limit itself.
+        self._room = int(per_second)
         self._gap = SAFETY / per_second
         self._refill = per_chat / SAFETY  # tokens a second
+        self._pace = Pace(burst=burst, per_second=self._refill)
         self._burst = burst
         self._clock = clock
         self._sleep = sleep
@@ -65,6 +73,8 @@ class RateLimiter:
 
     async def _reserve(self, chat_id: int) -> None:
         """Wait for this chat's next slot."""
+        if self._shared is not None:
+            return  # the database paces the chat and the token, for every instance
         async with self._lock:
             now = self._clock()
             left, stamp = self._chats.get(chat_id, (self._burst, now))
@@ -86,12 +96,12 @@ class RateLimiter:
         await self._within_last_second()
 
     @asynccontextmanager
-    async def slot(self, chat_id: int) -> AsyncIterator[None]:
-        """Hold a send slot for the length of one request."""
+    async def slot(self, chat_id: int, urgent: bool = False) -> AsyncIterator[None]:
+        """Hold a send slot for the length of one request; a reply is `urgent`."""
         await self._reserve(chat_id)
         send_id = 0
         try:
-            send_id = await self._enter_shared()
+            send_id = await self._enter_shared(chat_id, urgent)
             yield
         finally:
             self._in_flight -= 1
@@ -100,12 +110,15 @@ class RateLimiter:
                 assert self._shared is not None
                 await self._shared.finish_send(send_id)
 
-    async def _enter_shared(self) -> int:
+    async def _enter_shared(self, chat_id: int, urgent: bool) -> int:
         """Wait for room in the window every instance counts in (none: no wait)."""
         if self._shared is None:
             return 0
+        self._in_flight += 1
+        ticket = 0
         while True:
-            send_id, wait = await self._shared.reserve_send(self._per_window)
+            send_id, wait, ticket = await self._shared.reserve_send(
+                chat_id, self._room, self._pace, urgent, ticket)
             if send_id:
                 return send_id
             await self._sleep(wait)  # until the oldest send leaves the window

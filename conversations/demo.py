@@ -33,7 +33,9 @@ class TerminalSender:
         self.choices: list[OutButton] = []
         self._next_id = 1
 
-    async def send(self, chat_id: int, message: OutMessage) -> int | None:
+    async def send(
+        self, chat_id: int, message: OutMessage, urgent: bool = False
+    ) -> int | None:
         """Print one message with its buttons numbered."""
         text = message.html.replace("<pre>", f"\n{RULE}\n").replace("</pre>", f"\n{RULE}")
         print(f"\n{to_plain(text).strip()}", file=self._out)

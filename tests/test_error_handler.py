@@ -53,5 +53,7 @@ async def test_an_error_is_logged_with_its_update_and_the_user_is_told(
 
 
 class _NoSender:
-    async def send(self, chat_id: int, message: OutMessage) -> int | None:
+    async def send(
+        self, chat_id: int, message: OutMessage, urgent: bool = False
+    ) -> int | None:
         raise AssertionError("nothing should go through the outbox here")

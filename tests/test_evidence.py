@@ -521,7 +521,9 @@ class CountingFiles:
 
 
 class _Sender:
-    async def send(self, chat_id: int, message: OutMessage) -> int | None:
+    async def send(
+        self, chat_id: int, message: OutMessage, urgent: bool = False
+    ) -> int | None:
         return 1
 
 

@@ -45,7 +45,9 @@ class SignallingSender(RecordingSender):
         super().__init__()
         self.pushed = asyncio.Event()
 
-    async def send(self, chat_id: int, message: OutMessage) -> int | None:
+    async def send(
+        self, chat_id: int, message: OutMessage, urgent: bool = False
+    ) -> int | None:
         sent = await super().send(chat_id, message)
         if message.plain.startswith("⏰"):
             self.pushed.set()
@@ -213,7 +215,9 @@ class StallingSender(RecordingSender):
         self.waiting = 0
         self._changed = asyncio.Condition()
 
-    async def send(self, chat_id: int, message: OutMessage) -> int | None:
+    async def send(
+        self, chat_id: int, message: OutMessage, urgent: bool = False
+    ) -> int | None:
         if message.plain.startswith("⏰"):
             await self._note(1)
             await self.release.wait()

@@ -33,7 +33,9 @@ class RecordingSender:
         self.fail: type[Exception] | None = None
         self.blocked: set[int] = set()
 
-    async def send(self, chat_id: int, message: OutMessage) -> int | None:
+    async def send(
+        self, chat_id: int, message: OutMessage, urgent: bool = False
+    ) -> int | None:
         if chat_id in self.blocked:
             raise PermanentFailure("Forbidden: bot was blocked by the user")
         if self.fail is not None:

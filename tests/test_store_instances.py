@@ -8,11 +8,14 @@ from datetime import UTC, datetime, timedelta
 
 from conversations.core.deadlines import Wanted
 from conversations.core.model import Lang
+from conversations.store.pace import Pace
 from conversations.store.postgres import PgStore
 from conversations.store.rows import User
 from conversations.store.storage import Store
 from tests.conftest import sql
 from tests.postgres import Cluster
+
+PACE = Pace()
 
 NOW = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
 
@@ -79,12 +82,51 @@ async def test_the_tokens_last_second_is_counted_across_instances(pg_cluster: Cl
     a, b = await Store.open(url), await Store.open(url)
     assert isinstance(a, PgStore) and isinstance(b, PgStore)
     try:
-        ids = [await a.reserve_send(3), await b.reserve_send(3), await a.reserve_send(3)]
-        assert all(send_id for send_id, _ in ids)
-        full, wait = await b.reserve_send(3)
-        assert full == 0 and 0 < wait <= 1.01  # until the oldest leaves the window
+        ids = [await a.reserve_send(1, 3, PACE), await b.reserve_send(2, 3, PACE),
+               await a.reserve_send(3, 3, PACE)]
+        assert all(send_id for send_id, _, _ in ids)
+        full, wait, ticket = await b.reserve_send(4, 3, PACE)
+        assert full == 0 and ticket == 0 and 0 < wait <= 0.02  # in flight: look again soon
         await a.finish_send(ids[0][0])  # answered: counts one more second from now
-        assert (await b.reserve_send(3))[0] == 0
+        full, wait, _ = await b.reserve_send(4, 3, PACE)
+        assert full == 0 and 0.9 < wait <= 1.01  # until the answered one leaves the window
+    finally:
+        await a.close()
+        await b.close()
+
+
+async def test_a_waiting_reply_goes_before_waiting_pushes(pg_cluster: Cluster) -> None:
+    url = await pg_cluster.new_database()
+    a, b = await Store.open(url), await Store.open(url)
+    assert isinstance(a, PgStore) and isinstance(b, PgStore)
+    try:
+        first = await a.reserve_send(1, 2, PACE)
+        await a.reserve_send(2, 2, PACE)
+        no, _, ticket = await b.reserve_send(3, 2, PACE, urgent=True)  # a reply: full
+        assert no == 0 and ticket
+        await a.finish_send(first[0])
+        await sql(a, "UPDATE sends SET done = done - 1.5 WHERE id = ?", first[0])  # it left
+        assert (await a.reserve_send(4, 2, PACE))[0] == 0  # a push: the reply's place is held
+        reply, _, left = await b.reserve_send(3, 2, PACE, urgent=True, ticket=ticket)
+        assert reply and left == 0
+        assert await sql(a, "SELECT count(*) FROM sends WHERE waiting") == [(0,)]
+    finally:
+        await a.close()
+        await b.close()
+
+
+async def test_a_chats_pace_holds_whichever_instance_sends(pg_cluster: Cluster) -> None:
+    url = await pg_cluster.new_database()
+    a, b = await Store.open(url), await Store.open(url)
+    assert isinstance(a, PgStore) and isinstance(b, PgStore)
+    pace = Pace(burst=2, per_second=1.0)
+    try:
+        for store in (a, b):  # a burst of two, from two instances
+            send_id, _, _ = await store.reserve_send(7, 30, pace)
+            await store.finish_send(send_id)
+        no, wait, _ = await a.reserve_send(7, 30, pace)
+        assert no == 0 and 0.9 < wait <= 1.0  # the third waits for the bucket to refill
+        assert (await b.reserve_send(8, 30, pace))[0]  # another chat does not
     finally:
         await a.close()
         await b.close()

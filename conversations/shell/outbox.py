@@ -28,8 +28,8 @@ class TransientFailure(Exception):
 class Sender(Protocol):
     """Sends one rendered message to a chat and returns its message id."""
 
-    async def send(self, chat_id: int, message: OutMessage) -> int | None:
-        """Send, or raise PermanentFailure / TransientFailure."""
+    async def send(self, chat_id: int, message: OutMessage, urgent: bool = False) -> int | None:
+        """Send, or raise PermanentFailure / TransientFailure; a reply to the user is urgent."""
         ...
 
 
@@ -66,8 +66,9 @@ class Outbox:
             if sent == 0:
                 return total  # stalled, or other instances' to send: the retry loop comes back
 
-    async def flush(self, chat_id: int) -> int:
-        """Deliver what is queued for one chat, in order; returns how many were sent.
+    async def flush(self, chat_id: int, urgent: bool = False) -> int:
+        """Deliver what is queued for one chat, in order; returns how many were sent. A flush
+        right after the user wrote is `urgent`: its sends go ahead of pushes waiting for a slot.
 
         One instance at a time sends to a chat. Another that queues more meanwhile leaves it
         to the sender, which looks once more after letting the chat go.
@@ -78,7 +79,7 @@ class Outbox:
                 try:
                     async with self._store.transaction() as tx:
                         pending = await tx.unsent(chat_id)
-                    count, stalled = await self._send(pending)
+                    count, stalled = await self._send(pending, urgent)
                     sent += count
                 finally:
                     await self._store.release_chat(chat_id)
@@ -89,7 +90,7 @@ class Outbox:
                         break
         return sent
 
-    async def _send(self, pending: list[Pending]) -> tuple[int, bool]:
+    async def _send(self, pending: list[Pending], urgent: bool) -> tuple[int, bool]:
         """Send a chat's queued messages in order: how many went, and whether one stalled."""
         # A keyed message superseded by a later one with its key is not sent at all.
         last = {p.message.key: p.id for p in pending if p.message.key}
@@ -99,12 +100,12 @@ class Outbox:
             if key is not None and last[key] != item.id:
                 await self._record(item, None)
                 continue
-            if not await self._deliver(item):
+            if not await self._deliver(item, urgent):
                 return sent, True  # keep the chat's order: nothing after a stalled message
             sent += 1
         return sent, False
 
-    async def _deliver(self, item: Pending) -> bool:
+    async def _deliver(self, item: Pending, urgent: bool) -> bool:
         """Send one message and record the result; False when it must wait for a retry."""
         message = item.message
         if message.key is not None:
@@ -113,7 +114,7 @@ class Outbox:
             if earlier is not None:  # keep one message current instead of adding another
                 message = replace(message, edit_message_id=earlier)
         try:
-            message_id = await self._sender.send(item.chat_id, message)
+            message_id = await self._sender.send(item.chat_id, message, urgent)
         except PermanentFailure as exc:
             log.warning("message %s to chat %s undeliverable: %s", item.id, item.chat_id, exc)
             async with self._store.transaction() as tx:

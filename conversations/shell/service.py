@@ -122,7 +122,7 @@ class Coach(EvidenceFiles):
         handled = await self._in_turn(inbound)
         if handled.reminders_changed:
             self.on_reminders_changed()
-        delivery = self._outbox.flush(inbound.chat_id)  # per-chat lock keeps the order
+        delivery = self._outbox.flush(inbound.chat_id, urgent=True)  # the chat lock keeps order
         if self._background:
             self._in_background(delivery)
         else:

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import asyncpg
 
 from conversations.store.conn import CHANNEL, PgConn
+from conversations.store.pace import (
+    KEEP,
+    STALE,
+    WAITING_STALE,
+    Pace,
+    SendRow,
+    chat_wait,
+    window_wait,
+)
 from conversations.store.storage import Store, migrations, statements
 from conversations.store.tx import Tx
 
@@ -20,7 +28,6 @@ DbConn = asyncpg.Connection | asyncpg.pool.PoolConnectionProxy
 POOL_SIZE = 10
 _MIGRATION_LOCK = (0x636F, 0x6163)  # the two-number key space: never a user's lock
 _CHAT_LOCKS = 1  # the first number of a chat's lock; the second is the chat (hashed to 32 bits)
-SEND_ROW_STALE = 60.0  # seconds after which a send whose instance died stops counting
 
 
 class PgStore(Store):
@@ -103,32 +110,42 @@ class PgStore(Store):
                 await conn.lock(user)
             yield Tx(conn)
 
-    async def reserve_send(self, per_window: int) -> tuple[int, float]:
-        """Count a send against the token's last second, across every instance: its row id,
-        or 0 with how long to wait while the window is full."""
+    async def reserve_send(
+        self, chat_id: int, room: int, pace: Pace, urgent: bool = False, ticket: int = 0,
+    ) -> tuple[int, float, int]:
+        """Take a send slot in the token's window, across every instance: (row id, 0, 0), or
+        (0, how long to wait, a ticket to pass back). An urgent send (a reply) that finds the
+        window full gets a ticket that holds its place ahead of pushes."""
         async with self._pool.acquire() as db, db.transaction():
             await db.execute("SELECT pg_advisory_xact_lock(0, 1)")  # one counter at a time
-            now = time.time()
+            # One clock for every instance: the database's.
+            now = float(await db.fetchval("SELECT extract(epoch FROM clock_timestamp())"))
             await db.execute(
-                "DELETE FROM sends WHERE done < $1 OR started < $2",
-                now - 1.0, now - SEND_ROW_STALE,
+                "DELETE FROM sends WHERE done < $1 OR started < $2 OR (waiting AND started < $3)",
+                now - KEEP, now - STALE, now - WAITING_STALE,
             )
-            row = await db.fetchrow(
-                "SELECT count(*), min(done) FROM sends WHERE done IS NOT NULL OR started >= $1",
-                now - SEND_ROW_STALE,
-            )
-            assert row is not None
-            if int(row[0]) >= per_window:
-                oldest = row[1]
-                return 0, (1.0 - (now - oldest) + 0.001) if oldest is not None else 0.01
+            rows = [SendRow(*r) for r in await db.fetch(
+                "SELECT id, chat_id, started, done, waiting FROM sends")]
+            full = window_wait(rows, now, room, urgent, ticket)
+            wait = max(chat_wait(rows, chat_id, now, pace), full)
+            if wait > 0:
+                if urgent and full and not ticket:
+                    ticket = await db.fetchval(
+                        "INSERT INTO sends (started, chat_id, waiting) VALUES ($1, $2, true) "
+                        "RETURNING id", now, chat_id)
+                elif ticket:  # still waiting: keep the place from going stale
+                    await db.execute("UPDATE sends SET started = $1 WHERE id = $2", now, ticket)
+                return 0, wait, ticket
+            if ticket:
+                await db.execute("DELETE FROM sends WHERE id = $1", ticket)
             send_id = await db.fetchval(
-                "INSERT INTO sends (started) VALUES ($1) RETURNING id", now
-            )
-            return int(send_id), 0.0
+                "INSERT INTO sends (started, chat_id) VALUES ($1, $2) RETURNING id", now, chat_id)
+            return int(send_id), 0.0, 0
 
     async def finish_send(self, send_id: int) -> None:
         """The send's answer came back: it counts for one more second from now."""
-        await self._pool.execute("UPDATE sends SET done = $1 WHERE id = $2", time.time(), send_id)
+        await self._pool.execute(
+            "UPDATE sends SET done = extract(epoch FROM clock_timestamp()) WHERE id = $1", send_id)
 
 
 async def _migrate(db: DbConn) -> None:
