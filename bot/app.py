@@ -139,7 +139,7 @@ async def serve(settings: Settings) -> None:
                 await _set_menu_button(app, texts, settings.webapp_url)
             server = _web_server(app, settings, store, coach, texts)
             log.info("ready")
-            await _serve(app, settings, server, stop)
+            await _serve(app, settings, server, stop, coach.settle)
         finally:
             stop.set()
             for task in background:
@@ -186,7 +186,7 @@ def _web_server(
 
 async def _serve(
     app: Application, settings: Settings, server: WebServer | None,  # type: ignore[type-arg]
-    stop: asyncio.Event,
+    stop: asyncio.Event, settle: Callable[[int], Awaitable[None]],
 ) -> None:
     """Take updates until `stop`: by webhook (Telegram is told where only once the server
     listens) or by long polling, with the web server beside either."""
@@ -200,7 +200,7 @@ async def _serve(
             )
             await stop.wait()
         else:
-            await Poller(app).run(stop)
+            await Poller(app, settle=settle).run(stop)
     finally:
         if server is not None:
             await server.stop()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 
 from telegram import Update
@@ -30,8 +30,14 @@ class Poller:
     of processed update ids makes the second delivery change nothing.
     """
 
-    def __init__(self, app: Application, poll_timeout: int = POLL_TIMEOUT) -> None:  # type: ignore[type-arg]
+    def __init__(
+        self,
+        app: Application,  # type: ignore[type-arg]
+        poll_timeout: int = POLL_TIMEOUT,
+        settle: Callable[[int], Awaitable[None]] | None = None,
+    ) -> None:
         self._app = app
+        self._settle = settle  # records an update that reached no case (see Coach.settle)
         self._poll_timeout = poll_timeout
         self._offset: int | None = None
         self._skip_to: int | None = None  # past updates that could not be parsed
@@ -84,6 +90,8 @@ class Poller:
     async def _in_order(self, updates: list[Update]) -> None:
         for update in updates:
             await self._app.process_update(update)  # errors go to the error handler
+            if self._settle is not None:  # so the next update does not wait for this one
+                await self._settle(update.update_id)
 
     async def _fetch(self) -> tuple[Update, ...]:
         """The next batch; an update the library cannot parse is logged with its JSON and
@@ -106,7 +114,10 @@ class Poller:
             if update is not None:
                 updates.append(update)
             else:
-                self._skip_to = max(self._skip_to or 0, int(item.get("update_id", 0)) + 1)
+                update_id = int(item.get("update_id", 0))
+                self._skip_to = max(self._skip_to or 0, update_id + 1)
+                if self._settle is not None:
+                    await self._settle(update_id)
         return tuple(updates)
 
     async def _confirm(self) -> None:

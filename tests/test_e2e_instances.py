@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import time
 import urllib.request
 from collections import Counter
 from collections.abc import Iterator
@@ -129,6 +130,33 @@ def test_one_instance_by_webhook_on_postgresql_resumes_after_a_kill(
     finally:
         fleet.stop()
     assert fake.errors == [], f"Telegram would have rejected: {fake.errors}\n{fleet.logs()}"
+
+
+def test_polling_on_postgresql_records_updates_that_reach_no_case(
+    fake: FakeTelegram, pg_cluster: Cluster, tmp_path: Path
+) -> None:
+    url = asyncio.run(pg_cluster.new_database())
+    bot = BotProcess(fake, tmp_path, DATABASE_URL=url).start()
+    try:
+        chat = {"id": 502, "type": "private", "first_name": "测试"}
+        person = {"id": 502, "is_bot": False, "first_name": "测试"}
+        member = {"user": person, "status": "member"}
+        blocked = fake.push_update({"my_chat_member": {  # no handler takes it
+            "chat": chat, "from": person, "date": int(time.time()),
+            "old_chat_member": member, "new_chat_member": {**member, "status": "kicked"},
+        }})
+        broken = fake.push_update({"message": {  # the library cannot parse it
+            "message_id": 9001, "date": int(time.time()), "chat": chat, "from": person,
+            "sticker": {"file_id": "sticker-without-its-fields"},
+        }})
+        fake.user_sends_text(502, "/help")
+        fake.expect(502, 1, timeout=30)
+        # Recorded, so an update numbered after them does not wait to see whether they come.
+        recorded = _rows(url, "SELECT update_id FROM processed_updates WHERE user_id IS NULL")
+        assert {blocked, broken} <= {r[0] for r in recorded}
+    finally:
+        bot.kill()
+    assert fake.errors == [], f"Telegram would have rejected: {fake.errors}\n{bot.log()}"
 
 
 def _answers(first: int, last: int) -> list[str]:
