@@ -31,6 +31,7 @@ from bot.handlers import (
     on_other,
     on_text,
 )
+from bot.http import AiohttpRequest
 from bot.logs import configure_logging
 from bot.metrics import exposition
 from bot.polling import Poller
@@ -54,6 +55,9 @@ RETRY_INTERVAL = 15.0  # seconds between retries of replies that could not be de
 # With several instances the retry loop also takes over chats a dead instance held.
 SHARED_RETRY_INTERVAL = 5.0
 PRUNE_INTERVAL = 3600.0  # seconds between sweeps of delivered messages and old update ids
+# Connections to the Bot API: the outbox sends to up to 64 chats at once, beside the long poll
+# (bot.polling's raw getupdates goes through this pool too) and evidence downloads.
+CONNECTIONS = 256
 
 
 def build_application(settings: Settings) -> Application:  # type: ignore[type-arg]
@@ -63,6 +67,10 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
         .token(settings.require_token().reveal())
         .base_url(f"{settings.api_url}/bot")
         .base_file_url(f"{settings.api_url}/file/bot")
+        # aiohttp's client costs 34-42% less CPU per request than the default httpx one
+        # (bot.http). Timeouts: the library's defaults; the long poll and documents pass theirs.
+        .request(AiohttpRequest(connection_pool_size=CONNECTIONS))
+        .get_updates_request(AiohttpRequest(connection_pool_size=1))  # confirms at the stop
         .updater(None)
         .build()
     )
