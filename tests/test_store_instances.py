@@ -1,10 +1,13 @@
 """What several instances share on one PostgreSQL database: migrations started together, chat
-claims freed when an instance goes, due reminders split, the token's last-second window."""
+claims freed when an instance goes, due reminders split, the shared send window."""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+
+import pytest
 
 from conversations.core.deadlines import Wanted
 from conversations.core.model import Lang
@@ -77,59 +80,56 @@ async def test_due_reminders_are_split_between_instances(pg_cluster: Cluster) ->
         await b.close()
 
 
-async def test_the_tokens_last_second_is_counted_across_instances(pg_cluster: Cluster) -> None:
+@pytest.fixture
+async def two(pg_cluster: Cluster) -> AsyncIterator[tuple[PgStore, PgStore]]:
+    """Two instances' stores on one fresh database."""
     url = await pg_cluster.new_database()
     a, b = await Store.open(url), await Store.open(url)
     assert isinstance(a, PgStore) and isinstance(b, PgStore)
     try:
-        ids = [await a.reserve_send(1, 3, PACE), await b.reserve_send(2, 3, PACE),
-               await a.reserve_send(3, 3, PACE)]
-        assert all(send_id for send_id, _, _ in ids)
-        full, wait, ticket = await b.reserve_send(4, 3, PACE)
-        assert full == 0 and ticket == 0 and 0 < wait <= 0.02  # in flight: look again soon
-        await a.finish_send(ids[0][0])  # answered: counts one more second from now
-        full, wait, _ = await b.reserve_send(4, 3, PACE)
-        assert full == 0 and 0.9 < wait <= 1.01  # until the answered one leaves the window
+        yield a, b
     finally:
         await a.close()
         await b.close()
 
 
-async def test_a_waiting_reply_goes_before_waiting_pushes(pg_cluster: Cluster) -> None:
-    url = await pg_cluster.new_database()
-    a, b = await Store.open(url), await Store.open(url)
-    assert isinstance(a, PgStore) and isinstance(b, PgStore)
-    try:
-        first = await a.reserve_send(1, 2, PACE)
-        await a.reserve_send(2, 2, PACE)
-        no, _, ticket = await b.reserve_send(3, 2, PACE, urgent=True)  # a reply: full
-        assert no == 0 and ticket
-        await a.finish_send(first[0])
-        await sql(a, "UPDATE sends SET done = done - 1.5 WHERE id = ?", first[0])  # it left
-        assert (await a.reserve_send(4, 2, PACE))[0] == 0  # a push: the reply's place is held
-        reply, _, left = await b.reserve_send(3, 2, PACE, urgent=True, ticket=ticket)
-        assert reply and left == 0
-        assert await sql(a, "SELECT count(*) FROM sends WHERE waiting") == [(0,)]
-    finally:
-        await a.close()
-        await b.close()
+async def test_the_tokens_last_second_is_counted_across_instances(
+    two: tuple[PgStore, PgStore],
+) -> None:
+    a, b = two
+    ids = [await a.reserve_send(1, 3, PACE), await b.reserve_send(2, 3, PACE),
+           await a.reserve_send(3, 3, PACE)]
+    assert all(send_id for send_id, _, _ in ids)
+    full, wait, ticket = await b.reserve_send(4, 3, PACE)
+    assert full == 0 and ticket == 0 and 0 < wait <= 0.02  # in flight: look again soon
+    await a.finish_send(ids[0][0])  # answered: counts one more second from now
+    full, wait, _ = await b.reserve_send(4, 3, PACE)
+    assert full == 0 and 0.9 < wait <= 1.01  # until the answered one leaves the window
 
 
-async def test_a_chats_pace_holds_whichever_instance_sends(pg_cluster: Cluster) -> None:
-    url = await pg_cluster.new_database()
-    a, b = await Store.open(url), await Store.open(url)
-    assert isinstance(a, PgStore) and isinstance(b, PgStore)
+async def test_a_waiting_reply_goes_before_waiting_pushes(two: tuple[PgStore, PgStore]) -> None:
+    a, b = two
+    first = await a.reserve_send(1, 2, PACE)
+    await a.reserve_send(2, 2, PACE)
+    no, _, ticket = await b.reserve_send(3, 2, PACE, urgent=True)  # a reply: full
+    assert no == 0 and ticket
+    await a.finish_send(first[0])
+    await sql(a, "UPDATE sends SET done = done - 1.5 WHERE id = ?", first[0])  # it left
+    assert (await a.reserve_send(4, 2, PACE))[0] == 0  # a push: the reply's place is held
+    reply, _, left = await b.reserve_send(3, 2, PACE, urgent=True, ticket=ticket)
+    assert reply and left == 0
+    assert await sql(a, "SELECT count(*) FROM sends WHERE waiting") == [(0,)]
+
+
+async def test_a_chats_pace_holds_whichever_instance_sends(two: tuple[PgStore, PgStore]) -> None:
+    a, b = two
     pace = Pace(burst=2, per_second=1.0)
-    try:
-        for store in (a, b):  # a burst of two, from two instances
-            send_id, _, _ = await store.reserve_send(7, 30, pace)
-            await store.finish_send(send_id)
-        no, wait, _ = await a.reserve_send(7, 30, pace)
-        assert no == 0 and 0.9 < wait <= 1.0  # the third waits for the bucket to refill
-        assert (await b.reserve_send(8, 30, pace))[0]  # another chat does not
-    finally:
-        await a.close()
-        await b.close()
+    for store in (a, b):  # a burst of two, from two instances
+        send_id, _, _ = await store.reserve_send(7, 30, pace)
+        await store.finish_send(send_id)
+    no, wait, _ = await a.reserve_send(7, 30, pace)
+    assert no == 0 and 0.9 < wait <= 1.0  # the third waits for the bucket to refill
+    assert (await b.reserve_send(8, 30, pace))[0]  # another chat does not
 
 
 async def test_an_update_is_known_once_announced_or_handled(pg_cluster: Cluster) -> None:
