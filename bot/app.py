@@ -69,8 +69,9 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
         .base_file_url(f"{settings.api_url}/file/bot")
         # aiohttp's client costs 34-42% less CPU per request than the default httpx one
         # (bot.http). Timeouts: the library's defaults; the long poll and documents pass theirs.
+        # getUpdates by that name is only sent to confirm at a stop (bot.polling polls raw), so
+        # its request stays the library's.
         .request(AiohttpRequest(connection_pool_size=CONNECTIONS))
-        .get_updates_request(AiohttpRequest(connection_pool_size=1))  # confirms at the stop
         .updater(None)
         .build()
     )
@@ -110,7 +111,14 @@ async def serve(settings: Settings) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    async with app:  # getMe, then shutdown on the way out
+    try:
+        await app.initialize()  # getMe; `async with app` below finds it done
+    except BaseException:
+        # The library shuts the requests down only after a successful start: a rejected token
+        # or an unreachable API would leave aiohttp's session open, which it reports at exit.
+        await app.bot.request.shutdown()
+        raise
+    async with app:  # shutdown on the way out
         store = await Store.open(settings.database)
         texts = Texts(webapp_url=settings.webapp_url)
         texts.warm()  # the first users do not wait for templates to compile

@@ -232,8 +232,9 @@ def test_reminders_due_while_three_instances_run_are_each_pushed_once(
             for user in users:
                 bot = Bot(store, fleet.database_url, lambda: datetime.now(UTC), user)
                 bot.update_id = next_update
-                # Nothing is due yet: no instance pushes while these are being made.
-                await bot.confirm(_story("今天上午9点", "30天内"))
+                # Nothing is due yet: no instance pushes while these are being made. Yesterday:
+                # "today 9 am" is in the future before 9 am Beijing time, and makes no case.
+                await bot.confirm(_story("昨天上午9点", "30天内"))
                 next_update = bot.update_id
         finally:
             await store.close()
