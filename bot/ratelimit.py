@@ -73,8 +73,6 @@ class RateLimiter:
 
     async def _reserve(self, chat_id: int) -> None:
         """Wait for this chat's next slot."""
-        if self._shared is not None:
-            return  # the database paces the chat and the token, for every instance
         async with self._lock:
             now = self._clock()
             left, stamp = self._chats.get(chat_id, (self._burst, now))
@@ -98,26 +96,25 @@ class RateLimiter:
     @asynccontextmanager
     async def slot(self, chat_id: int, urgent: bool = False) -> AsyncIterator[None]:
         """Hold a send slot for the length of one request; a reply is `urgent`."""
+        if self._shared is not None:  # the database paces the chat and the token
+            send_id = await self._enter_shared(self._shared, chat_id, urgent)
+            try:
+                yield
+            finally:
+                await self._shared.finish_send(send_id)
+            return
         await self._reserve(chat_id)
-        send_id = 0
         try:
-            send_id = await self._enter_shared(chat_id, urgent)
             yield
         finally:
             self._in_flight -= 1
             self._done.append(self._clock())
-            if send_id:
-                assert self._shared is not None
-                await self._shared.finish_send(send_id)
 
-    async def _enter_shared(self, chat_id: int, urgent: bool) -> int:
-        """Wait for room in the window every instance counts in (none: no wait)."""
-        if self._shared is None:
-            return 0
-        self._in_flight += 1
+    async def _enter_shared(self, shared: SharedWindow, chat_id: int, urgent: bool) -> int:
+        """Wait for room in the window every instance counts in."""
         ticket = 0
         while True:
-            send_id, wait, ticket = await self._shared.reserve_send(
+            send_id, wait, ticket = await shared.reserve_send(
                 chat_id, self._room, self._pace, urgent, ticket)
             if send_id:
                 return send_id
