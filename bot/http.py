@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+import json
 
 import aiohttp
 from aiohttp.helpers import get_env_proxy_for_url
@@ -13,7 +13,7 @@ from telegram.request import BaseRequest, RequestData
 from yarl import URL
 
 _Headers = dict[str, str] | None
-_FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+_JSON = {"Content-Type": "application/json"}
 _NO_TYPE = ("Content-Type",)  # aiohttp would label an empty POST (getMe) octet-stream; httpx not
 
 
@@ -98,7 +98,10 @@ class AiohttpRequest(BaseRequest):
         if files:
             data = _multipart(request_data.json_parameters if request_data else {}, files)
         elif request_data is not None and (params := request_data.json_parameters):
-            data, headers = urlencode(params).encode(), _FORM
+            # A JSON body, which the Bot API takes for every method but uploads: json.dumps is
+            # C, where urlencode percent-encodes a Chinese text byte by byte in Python (0.2 ms
+            # for 700 characters, ten times the JSON).
+            data, headers = json.dumps(params, ensure_ascii=False).encode(), _JSON
         proxy, proxy_headers, to_proxy = self._proxy(url)
         if to_proxy:
             headers = {**(headers or {}), **to_proxy}
