@@ -74,5 +74,5 @@ def test_outside_a_private_chat_the_page_button_is_left_out() -> None:
             (OutButton("ok", data="*|open|1"),))
     private, group = markup(rows), markup(rows, private=False)
     assert private is not None and group is not None
-    assert [[b.text for b in r] for r in private.inline_keyboard] == [["📄"], ["ok"]]
-    assert [[b.text for b in r] for r in group.inline_keyboard] == [["ok"]]
+    assert [[b["text"] for b in r] for r in private["inline_keyboard"]] == [["📄"], ["ok"]]
+    assert [[b["text"] for b in r] for r in group["inline_keyboard"]] == [["ok"]]
