@@ -162,3 +162,42 @@ async def test_reopening_the_database_keeps_everything_and_migrates_once(
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert db.execute("PRAGMA user_version").fetchone()[0] >= 1
     assert path.stat().st_mode & 0o077 == 0
+
+
+
+async def test_sent_marks_are_kept_across_a_reopen(where: Path | str) -> None:
+    store = await Store.open(where)
+    env = Env(store, RecordingSender())
+    await env.send(1, Command("new"))
+    with pytest.raises(RuntimeError):
+        async with store.transaction(durable=False) as tx:
+            await tx.mark_sent(1, 99, AT)
+            raise RuntimeError("rolled back")
+    await store.close()
+    store = await Store.open(where)
+    try:
+        async with store.transaction() as tx:
+            assert env.sender.texts(1) and await tx.unsent(1) == []
+            [(message_id,)] = await tx._c.fetchall("SELECT message_id FROM outbox WHERE id = 1")
+            assert message_id == 1  # the flush's mark, not the rolled-back one
+    finally:
+        await store.close()
+
+
+async def test_only_a_sent_mark_commits_without_syncing(tmp_path: Path) -> None:
+    from conversations.store.sqlite import SqliteStore
+
+    store = await SqliteStore.connect(tmp_path / "coach.sqlite3")
+    try:
+        def synchronous() -> int:
+            return int(store._db.execute("PRAGMA synchronous").fetchone()[0])
+
+        async with store.transaction(durable=False):
+            assert synchronous() == 1  # NORMAL: written to the WAL, synced by the next commit
+        with pytest.raises(RuntimeError):
+            async with store.transaction(durable=False):
+                raise RuntimeError("rolled back")
+        async with store.transaction():
+            assert synchronous() == 2  # FULL again, after a commit and after a rollback
+    finally:
+        await store.close()

@@ -102,8 +102,9 @@ class PgStore(Store):
             return False
 
     @asynccontextmanager
-    async def transaction(self, user: int | None = None) -> AsyncIterator[Tx]:
-        """A transaction on a pooled connection; with `user`, that user's advisory lock."""
+    async def transaction(self, user: int | None = None, durable: bool = True) -> AsyncIterator[Tx]:
+        """A transaction on a pooled connection; with `user`, that user's advisory lock. Every
+        commit is durable: the server waits for its disk, not this process's CPU."""
         async with self._pool.acquire() as db, db.transaction():
             conn = PgConn(db)
             if user is not None:

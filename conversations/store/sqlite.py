@@ -82,23 +82,36 @@ class SqliteStore(Store):
             return False
 
     @asynccontextmanager
-    async def transaction(self, user: int | None = None) -> AsyncIterator[Tx]:
+    async def transaction(self, user: int | None = None, durable: bool = True) -> AsyncIterator[Tx]:
         """A write transaction: committed on success, rolled back on any error."""
         async with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            changes = self._db.total_changes
+            if not durable:
+                # Written to the WAL, not synced: kept through a SIGKILL, and made durable by
+                # the next synced commit, which syncs the whole WAL.
+                self._db.execute("PRAGMA synchronous=NORMAL")
             try:
-                yield Tx(SqliteConn(self._db))
-            except BaseException:
+                async with self._in_transaction(wait_for_disk=durable) as tx:
+                    yield tx
+            finally:
+                if not durable:
+                    self._db.execute("PRAGMA synchronous=FULL")
+
+    @asynccontextmanager
+    async def _in_transaction(self, wait_for_disk: bool) -> AsyncIterator[Tx]:
+        self._db.execute("BEGIN IMMEDIATE")
+        changes = self._db.total_changes
+        try:
+            yield Tx(SqliteConn(self._db))
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        if not wait_for_disk or self._db.total_changes == changes:  # nothing to wait for
+            self._db.execute("COMMIT")
+            return
+        try:
+            # The commit waits for the disk (synchronous=FULL): not on the event loop.
+            await asyncio.shield(asyncio.to_thread(self._db.execute, "COMMIT"))
+        except Exception:
+            if self._db.in_transaction:
                 self._db.execute("ROLLBACK")
-                raise
-            if self._db.total_changes == changes:  # read only: nothing to wait for
-                self._db.execute("COMMIT")
-                return
-            try:
-                # The commit waits for the disk (synchronous=FULL): not on the event loop.
-                await asyncio.shield(asyncio.to_thread(self._db.execute, "COMMIT"))
-            except Exception:
-                if self._db.in_transaction:
-                    self._db.execute("ROLLBACK")
-                raise
+            raise

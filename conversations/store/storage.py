@@ -65,9 +65,13 @@ class Store(ABC):
         """Whether other instances may use the same database."""
 
     @abstractmethod
-    def transaction(self, user: int | None = None) -> AbstractAsyncContextManager[Tx]:
+    def transaction(
+        self, user: int | None = None, durable: bool = True
+    ) -> AbstractAsyncContextManager[Tx]:
         """A write transaction, committed on success and rolled back on any error; with
-        `user`, it holds that user against every other instance until it ends."""
+        `user`, it holds that user against every other instance until it ends. Not `durable`:
+        for a record whose loss in a power cut costs at most a repeat (a message's sent mark),
+        which the commit need not wait for the disk for."""
 
     @abstractmethod
     async def claim_chat(self, chat_id: int) -> bool:
