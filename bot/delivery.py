@@ -67,15 +67,7 @@ class TelegramSender:
         return int(sent["message_id"])
 
     async def _call(self, method: str, fields: dict[str, str]) -> Any:
-        """A Bot API method through the bot's own request object (its errors, its timeouts).
-
-        Bot.send_message builds a RequestParameter per argument and parses the answer into a
-        Message with its User and Chat, of which the outbox keeps one number: a fifth of the
-        CPU of a reply, measured. The fields here are already the strings the Bot API reads
-        (RequestParameter, which says it is internal, is the only way RequestData takes them).
-        """
-        data = RequestData([RequestParameter(name, value, None) for name, value in fields.items()])
-        return await self._bot.request.post(f"{self._bot.base_url}/{method}", data)
+        return await call(self._bot, method, fields)
 
     async def _document(self, chat_id: int, message: OutMessage) -> int:
         assert message.document is not None
@@ -98,6 +90,18 @@ class TelegramSender:
             if "not modified" not in exc.message.lower():  # the same text again is no failure
                 raise
         return message_id
+
+
+async def call(bot: Bot, method: str, fields: dict[str, str]) -> Any:
+    """A Bot API method through the bot's own request object (its errors, its timeouts).
+
+    Bot's methods build a RequestParameter per argument and parse the answer into objects (a
+    sent message into a Message with its User and Chat), of which we keep a number at most.
+    The fields here are already the strings the Bot API reads (RequestParameter, which says it
+    is internal, is the only way RequestData takes them).
+    """
+    data = RequestData([RequestParameter(name, value, None) for name, value in fields.items()])
+    return await bot.request.post(f"{bot.base_url}/{method}", data)
 
 
 def _text_fields(chat_id: int, message: OutMessage) -> dict[str, str]:

@@ -22,6 +22,7 @@ from telegram.constants import ChatType, ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
+from bot.delivery import call
 from bot.metrics import HANDLING, UPDATES
 from conversations.core.events import Command, Event, Evidence, Text, Unsupported
 from conversations.core.model import Lang
@@ -162,7 +163,10 @@ async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         # Handled before a restart, and answered then or too late now: Telegram would refuse
         # a second answer ("query is too old").
         return
-    await query.answer(handled.notice)
+    answer = {"callback_query_id": query.id}
+    if handled.notice:
+        answer["text"] = handled.notice
+    await call(context.bot, "answerCallbackQuery", answer)
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
