@@ -1,19 +1,21 @@
 """CPU per update of the coach beside a bare python-telegram-bot echo bot, in the same run.
 
-    .venv/bin/python -m bench.cpu_per_update [--users N]
+    .venv/bin/python -m bench.cpu_per_update [--users N] [--rounds N]
 
 Both bots poll tests.fake_telegram's FakeTelegram on 127.0.0.1 as separate processes. The
 coach gets the intake mix: a new case from a pasted story, the intake's buttons, the
 confirmation (which sends its summary and first texts), four channel texts and /cases. The
 echo bot gets the same number of texts and presses. The figure is the process's own CPU time
 (user + system, /proc) over the run, divided by the updates it handled. Nothing is asserted:
-the target and the results live in docs/PERFORMANCE.md.
+the target and the results live in docs/PERFORMANCE.md. The echo bot's figure moves from
+run to run, so the two are run by turns, several times, and the median ratio is printed.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -96,22 +98,35 @@ def _sent(fake: FakeTelegram) -> int:
     return sum(len(fake.requests_for(m)) for m in methods)
 
 
+def _round(users: int) -> tuple[float, float, int, int]:
+    """One coach run and one echo run: their ms per update and messages sent."""
+    with tempfile.TemporaryDirectory() as tmp, FakeTelegram() as fake:
+        coach_cpu, coach_n = run_coach(fake, Path(tmp), users)
+        coach_sent = _sent(fake)
+    with FakeTelegram() as fake:
+        echo_cpu, echo_n = run_echo(fake, users)
+        echo_sent = _sent(fake)
+    return 1000 * coach_cpu / coach_n, 1000 * echo_cpu / echo_n, coach_sent, echo_sent
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=30)
+    parser.add_argument("--rounds", type=int, default=5, help="coach and echo runs, alternated")
     args = parser.parse_args()
     print(f"# CPU per update, {provenance()}, {time.strftime('%Y-%m-%d')}")
-    with tempfile.TemporaryDirectory() as tmp, FakeTelegram() as fake:
-        coach_cpu, coach_n = run_coach(fake, Path(tmp), args.users)
-        coach_sent = _sent(fake)
-    with FakeTelegram() as fake:
-        echo_cpu, echo_n = run_echo(fake, args.users)
-        echo_sent = _sent(fake)
-    coach_ms, echo_ms = 1000 * coach_cpu / coach_n, 1000 * echo_cpu / echo_n
-    print(f"coach: {coach_n} updates, {coach_cpu:.2f} s CPU, {coach_ms:.2f} ms per update")
-    print(f"echo:  {echo_n} updates, {echo_cpu:.2f} s CPU, {echo_ms:.2f} ms per update")
-    print(f"ratio: {coach_ms / echo_ms:.2f}× (target ≤ 2×)")
-    print(f"messages sent: coach {coach_sent}, echo {echo_sent} (the coach sends more per update)")
+    print(f"# {args.users * len(INTAKE)} updates per run; ms of CPU per update")
+    coach, echo = [], []
+    for n in range(1, args.rounds + 1):
+        coach_ms, echo_ms, coach_sent, echo_sent = _round(args.users)
+        coach.append(coach_ms)
+        echo.append(echo_ms)
+        print(f"round {n}: coach {coach_ms:.2f}, echo {echo_ms:.2f}, "
+              f"ratio {coach_ms / echo_ms:.2f}× (messages sent: {coach_sent}, {echo_sent})")
+    ratios = [c / e for c, e in zip(coach, echo, strict=True)]
+    print(f"median: coach {statistics.median(coach):.2f}, echo {statistics.median(echo):.2f}, "
+          f"ratio {statistics.median(ratios):.2f}× (range {min(ratios):.2f}–{max(ratios):.2f}×; "
+          "target ≤ 2×)")
 
 
 if __name__ == "__main__":
