@@ -56,7 +56,7 @@ RETRY_INTERVAL = 15.0  # seconds between retries of replies that could not be de
 SHARED_RETRY_INTERVAL = 5.0
 PRUNE_INTERVAL = 3600.0  # seconds between sweeps of delivered messages and old update ids
 # Connections to the Bot API: the outbox sends to up to 64 chats at once, beside the long poll
-# (bot.polling's raw getupdates goes through this pool too) and evidence downloads.
+# (bot.polling calls getUpdates through this pool too) and evidence downloads.
 CONNECTIONS = 256
 
 

@@ -12,9 +12,8 @@ from typing import Any
 from telegram import Bot
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
-from telegram.request import RequestData
-from telegram.request._requestparameter import RequestParameter
 
+from bot.api import call
 from bot.keyboards import markup
 from bot.metrics import REPLIES, WAITED_429
 from bot.ratelimit import RateLimiter
@@ -90,18 +89,6 @@ class TelegramSender:
             if "not modified" not in exc.message.lower():  # the same text again is no failure
                 raise
         return message_id
-
-
-async def call(bot: Bot, method: str, fields: dict[str, str]) -> Any:
-    """A Bot API method through the bot's own request object (its errors, its timeouts).
-
-    Bot's methods build a RequestParameter per argument and parse the answer into objects (a
-    sent message into a Message with its User and Chat), of which we keep a number at most.
-    The fields here are already the strings the Bot API reads (RequestParameter, which says it
-    is internal, is the only way RequestData takes them).
-    """
-    data = RequestData([RequestParameter(name, value, None) for name, value in fields.items()])
-    return await bot.request.post(f"{bot.base_url}/{method}", data)
 
 
 def _text_fields(chat_id: int, message: OutMessage) -> dict[str, str]:

@@ -22,7 +22,7 @@ from telegram.constants import ChatType, ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from bot.delivery import call
+from bot.api import call
 from bot.metrics import HANDLING, UPDATES
 from conversations.core.events import Command, Event, Evidence, Text, Unsupported
 from conversations.core.model import Lang

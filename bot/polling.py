@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
@@ -12,6 +13,7 @@ from telegram import Update
 from telegram.error import InvalidToken, NetworkError, RetryAfter, TimedOut
 from telegram.ext import Application
 
+from bot.api import call
 from bot.updates import parse_update
 
 log = logging.getLogger(__name__)
@@ -19,6 +21,7 @@ log = logging.getLogger(__name__)
 POLL_TIMEOUT = 30  # seconds a getUpdates long poll may wait for news
 MAX_BACKOFF = 30.0
 READ_MARGIN = 10  # seconds beyond the long poll's own before a read gives up
+_ALL_TYPES = json.dumps(list(Update.ALL_TYPES))
 
 
 class Poller:
@@ -99,14 +102,13 @@ class Poller:
 
         Bot.get_updates parses the whole batch at once and raises on one bad update, which
         Telegram then delivers again for as long as it keeps it; so the batch is fetched raw
-        ("getupdates": Bot API method names are case-insensitive, and this spelling is not
-        one the library warns about) and each update parsed on its own.
+        and each update parsed on its own.
         """
-        raw = await self._app.bot.do_api_request(
-            "getupdates",
-            api_kwargs={"offset": self._offset, "timeout": self._poll_timeout,
-                        "allowed_updates": list(Update.ALL_TYPES)},
-            read_timeout=self._poll_timeout + READ_MARGIN,
+        fields = {"timeout": str(self._poll_timeout), "allowed_updates": _ALL_TYPES}
+        if self._offset is not None:
+            fields["offset"] = str(self._offset)
+        raw = await call(
+            self._app.bot, "getUpdates", fields, read_timeout=self._poll_timeout + READ_MARGIN
         )
         updates: list[Update] = []
         for item in raw if isinstance(raw, list) else []:
