@@ -12,6 +12,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 
+from bot.api import call
 from bot.http import AiohttpRequest
 from tests.fake_telegram import FakeTelegram
 from tests.ports import free_port
@@ -61,6 +62,28 @@ async def test_429_is_retry_after() -> None:
             with pytest.raises(RetryAfter):
                 await bot.send_message(USER, "二")
         assert fake.count_429 == 1
+
+
+@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")  # PTB's, on 429
+async def test_a_lean_call_sends_the_fields_and_raises_as_the_library_does(
+    bot: Bot, fake: FakeTelegram
+) -> None:
+    keyboard = '{"inline_keyboard": [[{"text": "确认", "callback_data": "ok"}]]}'
+    sent = await call(bot, "sendMessage", {"chat_id": str(USER), "text": "<b>摘要</b> 1 &lt; 2",
+                                           "parse_mode": "HTML", "reply_markup": keyboard})
+    [stored] = fake.messages(USER)
+    assert (sent["message_id"], stored.text, stored.callback_data) == (
+        stored.message_id, "摘要 1 < 2", ["ok"])
+    with pytest.raises(BadRequest, match="parse entities"):
+        await call(bot, "sendMessage", {"chat_id": str(USER), "text": "<b>unclosed",
+                                        "parse_mode": "HTML"})
+    assert len(fake.messages(USER)) == 1
+    with FakeTelegram(rate_limit=True) as limited:
+        limited.add_chat(USER)
+        async with Bot(limited.token, base_url=limited.api_url, request=AiohttpRequest()) as b:
+            await call(b, "sendMessage", {"chat_id": str(USER), "text": "一"})
+            with pytest.raises(RetryAfter):
+                await call(b, "sendMessage", {"chat_id": str(USER), "text": "二"})
 
 
 async def test_document_upload(bot: Bot, fake: FakeTelegram) -> None:
