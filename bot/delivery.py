@@ -7,7 +7,6 @@ import json
 import logging
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 from telegram import Bot
 from telegram.constants import ParseMode
@@ -62,11 +61,8 @@ class TelegramSender:
             return await self._edit(chat_id, message.edit_message_id, message)
         if message.document is not None:
             return await self._document(chat_id, message)
-        sent = await self._call("sendMessage", _text_fields(chat_id, message))
+        sent = await call(self._bot, "sendMessage", _text_fields(chat_id, message))
         return int(sent["message_id"])
-
-    async def _call(self, method: str, fields: dict[str, str]) -> Any:
-        return await call(self._bot, method, fields)
 
     async def _document(self, chat_id: int, message: OutMessage) -> int:
         assert message.document is not None
@@ -84,7 +80,7 @@ class TelegramSender:
     async def _edit(self, chat_id: int, message_id: int, message: OutMessage) -> int:
         fields = {**_text_fields(chat_id, message), "message_id": str(message_id)}
         try:
-            await self._call("editMessageText", fields)
+            await call(self._bot, "editMessageText", fields)
         except BadRequest as exc:
             if "not modified" not in exc.message.lower():  # the same text again is no failure
                 raise
