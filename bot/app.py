@@ -69,8 +69,8 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
         .base_file_url(f"{settings.api_url}/file/bot")
         # aiohttp's client costs 34-42% less CPU per request than the default httpx one
         # (bot.http). Timeouts: the library's defaults; the long poll and documents pass theirs.
-        # getUpdates by that name is only sent to confirm at a stop (bot.polling polls raw), so
-        # its request stays the library's.
+        # bot.polling polls and confirms through bot.api on this request too, so the library's
+        # own getUpdates request stays unused.
         .request(AiohttpRequest(connection_pool_size=CONNECTIONS))
         .updater(None)
         .build()

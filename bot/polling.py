@@ -126,8 +126,9 @@ class Poller:
         """Tell Telegram what was handled, so a clean restart gets nothing twice."""
         if self._offset is None:
             return
-        with contextlib.suppress(NetworkError):
-            await self._app.bot.get_updates(offset=self._offset, timeout=0, limit=1)
+        with contextlib.suppress(NetworkError):  # raw, as polled: nothing to parse here
+            await call(self._app.bot, "getUpdates",
+                       {"offset": str(self._offset), "timeout": "0", "limit": "1"})
 
 
 def _seconds(value: float | timedelta) -> float:

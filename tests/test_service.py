@@ -164,7 +164,6 @@ async def test_reopening_the_database_keeps_everything_and_migrates_once(
     assert path.stat().st_mode & 0o077 == 0
 
 
-
 async def test_sent_marks_are_kept_across_a_reopen(where: Path | str) -> None:
     store = await Store.open(where)
     env = Env(store, RecordingSender())
